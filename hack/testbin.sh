@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds, once, the real Kubernetes components the local test cluster runs, from Go
+# modules only (these machines reach the Go module proxy and Debian, nothing else):
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl  (k8s.io/kubernetes)
+#   etcd 3.6                                                                     (go.etcd.io/etcd/server/v3)
+#   kwok                                                                         (sigs.k8s.io/kwok)
+# The binaries are cached outside the repository, keyed by version, so a second run
+# is instant; a missing cache is simply rebuilt.
+# Prints the directory holding the binaries on stdout; build chatter goes to stderr.
+set -euo pipefail
+
+K8S_VERSION=${K8S_VERSION:-1.35.4}
+ETCD_VERSION=${ETCD_VERSION:-3.6.6}
+KWOK_VERSION=${KWOK_VERSION:-0.8.0}
+CACHE=${KUBECTL_AKASH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-akash}
+BIN=${TESTBIN_DIR:-$CACHE/testbin/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-kwok-v$KWOK_VERSION}
+mkdir -p "$BIN"
+
+# missing NAME...: true when any of the named binaries is not built yet.
+missing() { local b; for b in "$@"; do [ -x "$BIN/$b" ] || return 0; done; return 1; }
+
+# The k8s.io/kubernetes module replaces its staging repos with ./staging paths, which
+# a module that requires it cannot follow; map each one to the published v0.<minor>.<patch>.
+build_kubernetes() {
+  local work mod minor
+  work=$(mktemp -d); trap 'rm -rf "$work"' RETURN
+  cd "$work"
+  go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" >/dev/null
+  mod=$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/v$K8S_VERSION.mod
+  minor=v0.${K8S_VERSION#1.}
+  {
+    printf 'module testbin\n\ngo 1.24\n\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$K8S_VERSION"
+    awk -v v="$minor" '/=> \.\/staging/ {print "\t" $1 " => " $1 " " v}' "$mod"
+    printf ')\n'
+  } >go.mod
+  printf 'package main\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kubelet/app"\n)\n\nfunc main() {}\n' >main.go
+  GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1
+  local c
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
+    [ -x "$BIN/$c" ] && continue
+    echo "testbin: building $c v$K8S_VERSION (first run only)" >&2
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp" "k8s.io/kubernetes/cmd/$c"
+    mv "$BIN/$c.tmp" "$BIN/$c"
+  done
+}
+
+build_etcd() {
+  local work
+  work=$(mktemp -d); trap 'rm -rf "$work"' RETURN
+  cd "$work"
+  printf 'module etcdbin\n\ngo 1.24\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$ETCD_VERSION" >go.mod
+  printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' >main.go
+  GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1
+  echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
+  GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp" .
+  mv "$BIN/etcd.tmp" "$BIN/etcd"
+}
+
+build_kwok() {
+  echo "testbin: building kwok v$KWOK_VERSION (first run only)" >&2
+  GOBIN="$BIN" CGO_ENABLED=0 go install -trimpath "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  # kwok's stage definitions (node heartbeat, pod lifecycle) ship in the module source.
+  local src
+  src=$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize/stage
+  [ -d "$src" ] || (cd "$(mktemp -d)" && go mod download "sigs.k8s.io/kwok@v$KWOK_VERSION")
+  rm -rf "$BIN/kwok-stage"; cp -r "$src" "$BIN/kwok-stage"; chmod -R u+w "$BIN/kwok-stage"
+}
+
+missing kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl && (build_kubernetes)
+missing etcd && (build_etcd)
+{ missing kwok || [ ! -d "$BIN/kwok-stage" ]; } && (build_kwok)
+echo "$BIN"

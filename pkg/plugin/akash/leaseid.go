@@ -1,0 +1,82 @@
+package akash
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// LeaseID identifies a lease on the Akash chain: the tenant (owner), the
+// deployment sequence (dseq), group and order sequences, and the provider.
+// DSeq is a block height and needs 64 bits; it is a decimal string in the
+// Manifest CRD and a number in ProviderHost, so both are handled by the
+// accessors, never by callers.
+type LeaseID struct {
+	Owner    string `json:"owner"`
+	DSeq     uint64 `json:"dseq,string"`
+	GSeq     uint32 `json:"gseq"`
+	OSeq     uint32 `json:"oseq"`
+	Provider string `json:"provider"`
+}
+
+// String renders the lease the way the provider and its docs do:
+// owner/dseq/gseq/oseq/provider. It is also the input of the namespace hash.
+func (id LeaseID) String() string {
+	return fmt.Sprintf("%s/%d/%d/%d/%s", id.Owner, id.DSeq, id.GSeq, id.OSeq, id.Provider)
+}
+
+// namespaceEncoding is base32 with the extended-hex alphabet and no padding,
+// which is what the provider uses to turn the lease hash into a DNS label.
+var namespaceEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+// Namespace returns the Kubernetes namespace the provider creates for this
+// lease: lowercase(base32hex-without-padding(SHA-224(String()))), 45 characters.
+// A bseq field that newer chains add to lease IDs is not part of this hash.
+func (id LeaseID) Namespace() string {
+	sum := sha256.Sum224([]byte(id.String()))
+	return strings.ToLower(namespaceEncoding.EncodeToString(sum[:]))
+}
+
+// Validate reports the first field that cannot belong to a real lease.
+func (id LeaseID) Validate() error {
+	switch {
+	case id.Owner == "":
+		return fmt.Errorf("lease %s: owner is empty", id)
+	case id.Provider == "":
+		return fmt.Errorf("lease %s: provider is empty", id)
+	case id.DSeq == 0:
+		return fmt.Errorf("lease %s: dseq must be a positive integer", id)
+	case id.GSeq == 0 || id.OSeq == 0:
+		return fmt.Errorf("lease %s: gseq and oseq start at 1", id)
+	}
+	return nil
+}
+
+// ParseLeaseID reads "owner/dseq/gseq/oseq/provider". A sixth, trailing
+// bseq component (newer chains) is accepted and ignored, because it does not
+// change which workload the lease is.
+func ParseLeaseID(s string) (LeaseID, error) {
+	parts := strings.Split(strings.TrimSpace(s), "/")
+	if len(parts) != 5 && len(parts) != 6 {
+		return LeaseID{}, fmt.Errorf("lease ID %q: want owner/dseq/gseq/oseq/provider", s)
+	}
+	dseq, err := strconv.ParseUint(parts[1], 10, 64)
+	if err != nil {
+		return LeaseID{}, fmt.Errorf("lease ID %q: dseq %q is not an unsigned integer", s, parts[1])
+	}
+	gseq, err := strconv.ParseUint(parts[2], 10, 32)
+	if err != nil {
+		return LeaseID{}, fmt.Errorf("lease ID %q: gseq %q is not an unsigned integer", s, parts[2])
+	}
+	oseq, err := strconv.ParseUint(parts[3], 10, 32)
+	if err != nil {
+		return LeaseID{}, fmt.Errorf("lease ID %q: oseq %q is not an unsigned integer", s, parts[3])
+	}
+	id := LeaseID{Owner: parts[0], DSeq: dseq, GSeq: uint32(gseq), OSeq: uint32(oseq), Provider: parts[4]}
+	if err := id.Validate(); err != nil {
+		return LeaseID{}, err
+	}
+	return id, nil
+}

@@ -1,0 +1,128 @@
+package akash
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Manifest is the typed view of a Manifest CR (akash.network/v2beta2): the
+// lease it belongs to and the SDL group the tenant deployed. It is decoded from
+// the unstructured object, so fields added by newer providers are ignored
+// rather than rejected.
+type Manifest struct {
+	// Name is the CR's name: the lease namespace.
+	Name            string
+	Namespace       string
+	UID             string
+	ResourceVersion string
+	Labels          map[string]string
+	Spec            ManifestSpec
+}
+
+// ManifestSpec is spec of a Manifest CR.
+type ManifestSpec struct {
+	LeaseID ManifestLeaseID `json:"lease_id"`
+	Group   ManifestGroup   `json:"group"`
+}
+
+// ManifestLeaseID is spec.lease_id, with dseq stored as a decimal string.
+type ManifestLeaseID struct {
+	Owner    string `json:"owner"`
+	DSeq     Uint   `json:"dseq"`
+	GSeq     Uint   `json:"gseq"`
+	OSeq     Uint   `json:"oseq"`
+	Provider string `json:"provider"`
+}
+
+// LeaseID converts to the model's LeaseID.
+func (m ManifestLeaseID) LeaseID() LeaseID {
+	return LeaseID{Owner: m.Owner, DSeq: uint64(m.DSeq), GSeq: uint32(m.GSeq), OSeq: uint32(m.OSeq), Provider: m.Provider}
+}
+
+// ManifestGroup is the deployment group: its name and services.
+type ManifestGroup struct {
+	Name     string            `json:"name"`
+	Services []ManifestService `json:"services"`
+}
+
+// ManifestService is one SDL service: image, command, resources, replicas.
+type ManifestService struct {
+	Name      string           `json:"name"`
+	Image     string           `json:"image"`
+	Command   []string         `json:"command,omitempty"`
+	Args      []string         `json:"args,omitempty"`
+	Env       []string         `json:"env,omitempty"`
+	Resources ServiceResources `json:"resources"`
+	Count     Uint             `json:"count"`
+	Expose    []ServiceExpose  `json:"expose,omitempty"`
+}
+
+// ServiceResources are the per-replica resources a service asked for.
+type ServiceResources struct {
+	ID  Uint `json:"id"`
+	CPU struct {
+		Units Uint `json:"units"` // millicpu
+	} `json:"cpu"`
+	GPU struct {
+		Units Uint `json:"units"`
+	} `json:"gpu"`
+	Memory struct {
+		Size Uint `json:"size"` // bytes, stored as a string
+	} `json:"memory"`
+	Storage []struct {
+		Name string `json:"name"`
+		Size Uint   `json:"size"`
+	} `json:"storage,omitempty"`
+}
+
+// ServiceExpose is one exposed port.
+type ServiceExpose struct {
+	Port         Uint     `json:"port"`
+	ExternalPort Uint     `json:"external_port"`
+	Proto        string   `json:"proto"`
+	Service      string   `json:"service"`
+	Global       bool     `json:"global"`
+	Hosts        []string `json:"hosts,omitempty"`
+}
+
+// ManifestFromUnstructured decodes a Manifest CR. It fails only when a field it
+// reads has an impossible type (e.g. a non-numeric dseq); unknown fields pass.
+func ManifestFromUnstructured(u *unstructured.Unstructured) (*Manifest, error) {
+	raw, err := json.Marshal(u.Object["spec"])
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+	}
+	m := &Manifest{
+		Name:            u.GetName(),
+		Namespace:       u.GetNamespace(),
+		UID:             string(u.GetUID()),
+		ResourceVersion: u.GetResourceVersion(),
+		Labels:          u.GetLabels(),
+	}
+	if err := json.Unmarshal(raw, &m.Spec); err != nil {
+		return nil, fmt.Errorf("manifest %s/%s: spec does not match akash.network/%s: %w", u.GetNamespace(), u.GetName(), Version, err)
+	}
+	return m, nil
+}
+
+// LeaseID returns the lease of this Manifest: from spec.lease_id, or, when the
+// spec lacks it, from the lease labels.
+func (m *Manifest) LeaseID() (LeaseID, bool) {
+	if id := m.Spec.LeaseID.LeaseID(); id.Validate() == nil {
+		return id, true
+	}
+	return LeaseIDFromLabels(m.Labels)
+}
+
+// ServiceIndex finds a service by name. Patches address services by index, and
+// the index must come from the name, never be assumed.
+func (m *Manifest) ServiceIndex(name string) (int, bool) {
+	for i, s := range m.Spec.Group.Services {
+		if s.Name == name {
+			return i, true
+		}
+	}
+	return -1, false
+}

@@ -1,0 +1,137 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// LeasesListOptions are the options of `kubectl akash leases list`.
+type LeasesListOptions struct {
+	*Globals
+	Output    *output.Flags
+	Images    []string
+	Owner     string
+	ChunkSize int64
+
+	namespace string
+	images    []*regexp.Regexp
+}
+
+// NewLeasesListOptions returns the options with their defaults.
+func NewLeasesListOptions(g *Globals) *LeasesListOptions {
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags()}
+}
+
+// NewLeasesListCmd builds `kubectl akash leases list`.
+func NewLeasesListCmd(g *Globals) *cobra.Command {
+	o := NewLeasesListOptions(g)
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls", "get"},
+		Short:   "List the leases found in the cluster, with their services, images and pods",
+		Long: templates.LongDesc(`
+			List one row per lease found in the cluster: Manifest CRs in the lease
+			namespace joined with the lease namespaces (label akash.network=true) and
+			their pods. Three LIST calls, however many leases there are.`),
+		Example: templates.Examples(`
+			# Every lease, with pod phases
+			kubectl akash leases list -o wide
+
+			# Leases running an image matching a regex (case-insensitive)
+			kubectl akash leases list --image 'xmrig|miner'
+
+			# Lease IDs only
+			kubectl akash leases list --jq '.items[].spec.leaseID'`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Output.AddFlags(cmd)
+	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
+	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
+	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	return cmd
+}
+
+// Complete reads -n (a lease namespace) from the flags.
+func (o *LeasesListOptions) Complete(cmd *cobra.Command) error {
+	o.namespace = o.NamespaceFlag(cmd)
+	return nil
+}
+
+// Validate checks flags without any I/O.
+func (o *LeasesListOptions) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	for _, expr := range o.Images {
+		re, err := compileImageRegex(expr)
+		if err != nil {
+			return err
+		}
+		o.images = append(o.images, re)
+	}
+	if o.ChunkSize < 0 {
+		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	}
+	return nil
+}
+
+// Run reads the cluster once and prints the leases.
+func (o *LeasesListOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
+		LeaseNamespace:  o.LeaseNamespace,
+		Namespace:       o.namespace,
+		ChunkSize:       o.ChunkSize,
+		Manifests:       true,
+		LeaseNamespaces: true,
+		Pods:            true,
+	})
+	if err != nil {
+		return err
+	}
+	for _, err := range snap.ManifestErrors {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+	}
+	items := leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images})
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(o.Streams.ErrOut, "No leases found.")
+		return nil
+	}
+	return o.Output.Print(o.Streams.Out, leases.List(items), func() *output.Table {
+		return leases.Table(items, metav1.Now)
+	})
+}
+
+// compileImageRegex compiles an --image expression case-insensitively, the
+// way the runbooks' `grep -Ei` matched.
+func compileImageRegex(expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, fmt.Errorf("--image needs a regular expression, got an empty string")
+	}
+	re, err := regexp.Compile("(?i)" + expr)
+	if err != nil {
+		return nil, fmt.Errorf("--image %q is not a valid regular expression: %w", expr, err)
+	}
+	return re, nil
+}

@@ -1,0 +1,105 @@
+package cmd
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+)
+
+// Globals are the persistent flags every command sees, and the streams.
+type Globals struct {
+	ConfigFlags       *genericclioptions.ConfigFlags
+	LeaseNamespace    string
+	ProviderNamespace string
+	Streams           genericiooptions.IOStreams
+}
+
+// Clients builds the API clients from the kubeconfig flags.
+func (g *Globals) Clients() (*cli.Clients, error) {
+	return cli.NewClients(g.ConfigFlags)
+}
+
+// NamespaceFlag returns -n when the user passed it, and "" otherwise: the
+// kubeconfig context's default namespace means nothing for commands that look
+// across every lease.
+func (g *Globals) NamespaceFlag(cmd *cobra.Command) string {
+	if f := cmd.Flags().Lookup("namespace"); f != nil && f.Changed && g.ConfigFlags.Namespace != nil {
+		return *g.ConfigFlags.Namespace
+	}
+	return ""
+}
+
+// NewRootCmd builds `kubectl akash` and all its subcommands.
+func NewRootCmd(streams genericiooptions.IOStreams) *cobra.Command {
+	g := &Globals{
+		ConfigFlags: genericclioptions.NewConfigFlags(true).WithDiscoveryBurst(300).WithDiscoveryQPS(50.0),
+		Streams:     streams,
+	}
+	root := &cobra.Command{
+		Use:   "kubectl-akash",
+		Short: "Operate an Akash Network provider's Kubernetes cluster safely",
+		Long: templates.LongDesc(`
+			kubectl akash replaces the shell runbooks Akash providers run from cron:
+			every finding is attributed to its pod and lease, and every change is
+			planned, printed, confirmed (--yes) and can be rehearsed (--dry-run).`),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Annotations: map[string]string{
+			cobra.CommandDisplayNameAnnotation: "kubectl akash",
+		},
+		// No Run: without a subcommand, print help.
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+
+	pf := root.PersistentFlags()
+	g.ConfigFlags.AddFlags(pf)
+	pf.StringVar(&g.LeaseNamespace, "lease-namespace", akash.DefaultLeaseNamespace, "Namespace of the provider's Manifest, ProviderHost and ProviderLeasedIP objects.")
+	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
+	addKlogFlags(pf)
+
+	root.AddGroup(
+		&cobra.Group{ID: groupLeases, Title: "Leases:"},
+		&cobra.Group{ID: groupOther, Title: "Other Commands:"},
+	)
+	root.SetHelpCommandGroupID(groupOther)
+	root.SetCompletionCommandGroupID(groupOther)
+	root.AddCommand(
+		NewVersionCmd(g),
+		NewLeasesCmd(g),
+	)
+	return root
+}
+
+// Command groups shown in help.
+const (
+	groupLeases = "leases"
+	groupOther  = "other"
+)
+
+// addKlogFlags exposes klog's -v and --vmodule like kubectl does, so
+// `-v=6` shows every API request client-go makes.
+func addKlogFlags(pf *pflag.FlagSet) {
+	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(fs)
+	for _, name := range []string{"v", "vmodule"} {
+		f := pflag.PFlagFromGoFlag(fs.Lookup(name))
+		if name == "v" {
+			f.Shorthand = "v"
+		}
+		pf.AddFlag(f)
+	}
+}

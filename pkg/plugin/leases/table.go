@@ -1,0 +1,86 @@
+package leases
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+)
+
+// Table renders leases for people. now is passed in so the output is
+// reproducible in tests.
+func Table(items []Lease, now func() metav1.Time) *output.Table {
+	t := output.NewTable(
+		output.Column{Name: "OWNER"},
+		output.Column{Name: "DSEQ"},
+		output.Column{Name: "GSEQ"},
+		output.Column{Name: "OSEQ"},
+		output.Column{Name: "NAMESPACE"},
+		output.Column{Name: "SERVICES", Description: "name(replicas)=image"},
+		output.Column{Name: "AGE"},
+		output.Column{Name: "PODS", Wide: true, Description: "pods by phase"},
+		output.Column{Name: "PROVIDER", Wide: true},
+		output.Column{Name: "IN CLUSTER", Wide: true, Description: "which of Manifest and namespace exist"},
+	)
+	for _, l := range items {
+		id := l.Spec.LeaseID
+		dseq := "<unknown>"
+		if id.DSeq != 0 {
+			dseq = strconv.FormatUint(id.DSeq, 10)
+		}
+		t.AddRow(orUnknown(id.Owner), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
+			l.Name, services(l.Spec.Services), output.Age(l.CreationTimestamp, now),
+			phases(l.Status.Pods), orUnknown(id.Provider), presence(l.Status))
+	}
+	return t
+}
+
+func services(svcs []Service) string {
+	if len(svcs) == 0 {
+		return "<none>"
+	}
+	parts := make([]string, 0, len(svcs))
+	for _, s := range svcs {
+		parts = append(parts, fmt.Sprintf("%s(%d)=%s", s.Name, s.Count, s.Image))
+	}
+	return strings.Join(parts, ",")
+}
+
+func phases(p map[string]int) string {
+	if len(p) == 0 {
+		return "<none>"
+	}
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, p[k]))
+	}
+	return strings.Join(parts, ",")
+}
+
+func presence(s LeaseStatus) string {
+	switch {
+	case s.Manifest && s.Namespace:
+		return "manifest,namespace"
+	case s.Manifest:
+		return "manifest only"
+	case s.Namespace:
+		return "namespace only"
+	}
+	return "<none>"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "<unknown>"
+	}
+	return s
+}

@@ -1,0 +1,61 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/cli-runtime/pkg/printers"
+)
+
+// TableFunc builds the human view of a result; it is called only when a
+// table is printed.
+type TableFunc func() *Table
+
+// Print writes result (a result object or list with TypeMeta set) to w in the
+// format chosen by the flags. Validate must have been called.
+func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
+	if f.jq != nil {
+		return f.jq.Run(w, result)
+	}
+	if f.printer == nil {
+		return printers.NewTablePrinter(printers.PrintOptions{
+			Wide:      f.Format() == "wide",
+			NoHeaders: f.NoHeaders,
+		}).PrintObj(table().Table(), w)
+	}
+	obj, err := ToUnstructured(result)
+	if err != nil {
+		return err
+	}
+	return f.printer.PrintObj(obj, w)
+}
+
+// ToUnstructured converts a result into *unstructured.Unstructured, or
+// *unstructured.UnstructuredList when it has items, which every cli-runtime
+// printer understands (name, jsonpath and custom-columns iterate lists).
+func ToUnstructured(result any) (runtime.Object, error) {
+	raw, err := json.Marshal(result)
+	if err != nil {
+		return nil, fmt.Errorf("encoding result: %w", err)
+	}
+	obj, _, err := unstructured.UnstructuredJSONScheme.Decode(raw, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("encoding result: %w", err)
+	}
+	if l, ok := obj.(*unstructured.UnstructuredList); ok && l.Items == nil {
+		l.Items = []unstructured.Unstructured{}
+	}
+	return obj, nil
+}
+
+// Age renders a duration since t the way kubectl does (3m, 5h, 12d).
+func Age(t metav1.Time, now func() metav1.Time) string {
+	if t.IsZero() {
+		return "<unknown>"
+	}
+	return humanDuration(now().Sub(t.Time))
+}

@@ -1,0 +1,43 @@
+package output
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Column describes one table column. Wide columns appear only with -o wide
+// (kubectl's Priority > 0 rule, applied by printers.NewTablePrinter).
+type Column struct {
+	Name string
+	Wide bool
+	// Description is shown nowhere yet but documents the column in code.
+	Description string
+}
+
+// Table is a metav1.Table under construction.
+type Table struct {
+	t *metav1.Table
+}
+
+// NewTable starts a table with the given columns.
+func NewTable(cols ...Column) *Table {
+	t := &metav1.Table{}
+	for _, c := range cols {
+		def := metav1.TableColumnDefinition{Name: c.Name, Type: "string", Description: c.Description}
+		if c.Wide {
+			def.Priority = 1
+		}
+		t.ColumnDefinitions = append(t.ColumnDefinitions, def)
+	}
+	return &Table{t: t}
+}
+
+// AddRow appends a row; cells are in column order.
+func (t *Table) AddRow(cells ...any) {
+	t.t.Rows = append(t.t.Rows, metav1.TableRow{Cells: cells})
+}
+
+// Len is the number of rows.
+func (t *Table) Len() int { return len(t.t.Rows) }
+
+// Table returns the finished metav1.Table.
+func (t *Table) Table() *metav1.Table { return t.t }

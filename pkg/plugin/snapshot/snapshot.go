@@ -1,0 +1,189 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+)
+
+// Spec says what to read. Each true field costs one LIST (per page).
+type Spec struct {
+	// LeaseNamespace holds the Manifest, ProviderHost and ProviderLeasedIP CRs.
+	LeaseNamespace string
+	// Namespace limits namespaced workload reads to one lease namespace; ""
+	// reads all namespaces.
+	Namespace string
+	// ChunkSize pages LISTs (0 = one request per resource type).
+	ChunkSize int64
+
+	Manifests         bool // akash.network Manifests in LeaseNamespace
+	ProviderHosts     bool // akash.network ProviderHosts in LeaseNamespace
+	ProviderLeasedIPs bool // akash.network ProviderLeasedIPs in LeaseNamespace
+	LeaseNamespaces   bool // Namespaces labelled akash.network=true
+	Pods              bool // pods labelled akash.network=true
+	Deployments       bool // Deployments labelled akash.network/manifest-service
+	ReplicaSets       bool // ReplicaSets labelled akash.network/manifest-service
+	StatefulSets      bool // StatefulSets labelled akash.network/manifest-service
+	Events            bool // Events of kind Pod, reason FailedScheduling
+}
+
+// Snapshot is what one read of the cluster returned.
+type Snapshot struct {
+	Manifests         []*akash.Manifest
+	ManifestErrors    []error // Manifests whose spec could not be decoded
+	ProviderHosts     []unstructured.Unstructured
+	ProviderLeasedIPs []unstructured.Unstructured
+	Namespaces        []corev1.Namespace
+	Pods              []corev1.Pod
+	Deployments       []appsv1.Deployment
+	ReplicaSets       []appsv1.ReplicaSet
+	StatefulSets      []appsv1.StatefulSet
+	Events            []corev1.Event
+}
+
+// Load runs the LISTs the spec asks for, in parallel, and returns the first
+// error as one clear sentence.
+func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
+	s := &Snapshot{}
+	g, ctx := errgroup.WithContext(ctx)
+	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
+	workloads := metav1.ListOptions{LabelSelector: akash.LabelManifestService}
+	ns := spec.Namespace
+	gvr := func(group, version, resource string) schema.GroupVersionResource {
+		return schema.GroupVersionResource{Group: group, Version: version, Resource: resource}
+	}
+	where := "all namespaces"
+	if ns != "" {
+		where = "namespace " + ns
+	}
+
+	if spec.Manifests {
+		g.Go(func() error {
+			items, err := listDynamic(ctx, c, akash.ManifestGVR, spec.LeaseNamespace, spec.ChunkSize)
+			if err != nil {
+				return cli.ExplainList(err, akash.ManifestGVR, "Manifests in namespace "+spec.LeaseNamespace)
+			}
+			for i := range items {
+				m, err := akash.ManifestFromUnstructured(&items[i])
+				if err != nil {
+					s.ManifestErrors = append(s.ManifestErrors, err)
+					continue
+				}
+				s.Manifests = append(s.Manifests, m)
+			}
+			return nil
+		})
+	}
+	if spec.ProviderHosts {
+		g.Go(func() (err error) {
+			s.ProviderHosts, err = listDynamic(ctx, c, akash.ProviderHostGVR, spec.LeaseNamespace, spec.ChunkSize)
+			return cli.ExplainList(err, akash.ProviderHostGVR, "ProviderHosts in namespace "+spec.LeaseNamespace)
+		})
+	}
+	if spec.ProviderLeasedIPs {
+		g.Go(func() (err error) {
+			s.ProviderLeasedIPs, err = listDynamic(ctx, c, akash.ProviderLeasedIPGVR, spec.LeaseNamespace, spec.ChunkSize)
+			return cli.ExplainList(err, akash.ProviderLeasedIPGVR, "ProviderLeasedIPs in namespace "+spec.LeaseNamespace)
+		})
+	}
+	if spec.LeaseNamespaces {
+		g.Go(func() (err error) {
+			s.Namespaces, err = listAll(ctx, spec.ChunkSize, managed, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Namespace, string, error) {
+				l, err := c.Kube.CoreV1().Namespaces().List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("", "v1", "namespaces"), "lease namespaces")
+		})
+	}
+	if spec.Pods {
+		g.Go(func() (err error) {
+			s.Pods, err = listAll(ctx, spec.ChunkSize, managed, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
+				l, err := c.Kube.CoreV1().Pods(ns).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("", "v1", "pods"), "lease pods in "+where)
+		})
+	}
+	if spec.Deployments {
+		g.Go(func() (err error) {
+			s.Deployments, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.Deployment, string, error) {
+				l, err := c.Kube.AppsV1().Deployments(ns).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("apps", "v1", "deployments"), "lease Deployments in "+where)
+		})
+	}
+	if spec.ReplicaSets {
+		g.Go(func() (err error) {
+			s.ReplicaSets, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.ReplicaSet, string, error) {
+				l, err := c.Kube.AppsV1().ReplicaSets(ns).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("apps", "v1", "replicasets"), "lease ReplicaSets in "+where)
+		})
+	}
+	if spec.StatefulSets {
+		g.Go(func() (err error) {
+			s.StatefulSets, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.StatefulSet, string, error) {
+				l, err := c.Kube.AppsV1().StatefulSets(ns).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("apps", "v1", "statefulsets"), "lease StatefulSets in "+where)
+		})
+	}
+	if spec.Events {
+		g.Go(func() (err error) {
+			opts := metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}
+			s.Events, err = listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Event, string, error) {
+				l, err := c.Kube.CoreV1().Events(ns).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("", "v1", "events"), "scheduling events in "+where)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// listDynamic lists a custom resource in one namespace.
+func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionResource, ns string, chunk int64) ([]unstructured.Unstructured, error) {
+	if ns == "" {
+		return nil, fmt.Errorf("listing %s: no namespace given", gvr.Resource)
+	}
+	return listAll(ctx, chunk, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]unstructured.Unstructured, string, error) {
+		l, err := c.Dynamic.Resource(gvr).Namespace(ns).List(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.Items, l.GetContinue(), nil
+	})
+}
