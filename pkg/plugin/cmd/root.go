@@ -21,10 +21,16 @@ type Globals struct {
 	LeaseNamespace    string
 	ProviderNamespace string
 	Streams           genericiooptions.IOStreams
+	// ClientsFunc, when set, replaces the kubeconfig flags as the source of
+	// API clients (tests use it to count requests).
+	ClientsFunc func() (*cli.Clients, error)
 }
 
 // Clients builds the API clients from the kubeconfig flags.
 func (g *Globals) Clients() (*cli.Clients, error) {
+	if g.ClientsFunc != nil {
+		return g.ClientsFunc()
+	}
 	return cli.NewClients(g.ConfigFlags)
 }
 
@@ -40,10 +46,16 @@ func (g *Globals) NamespaceFlag(cmd *cobra.Command) string {
 
 // NewRootCmd builds `kubectl akash` and all its subcommands.
 func NewRootCmd(streams genericiooptions.IOStreams) *cobra.Command {
-	g := &Globals{
-		ConfigFlags: genericclioptions.NewConfigFlags(true).WithDiscoveryBurst(300).WithDiscoveryQPS(50.0),
-		Streams:     streams,
+	return NewRootCmdWithGlobals(&Globals{Streams: streams})
+}
+
+// NewRootCmdWithGlobals builds the root command around g; tests use it to
+// inject clients.
+func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
+	if g.ConfigFlags == nil {
+		g.ConfigFlags = genericclioptions.NewConfigFlags(true).WithDiscoveryBurst(300).WithDiscoveryQPS(50.0)
 	}
+	streams := g.Streams
 	root := &cobra.Command{
 		Use:   "kubectl-akash",
 		Short: "Operate an Akash Network provider's Kubernetes cluster safely",

@@ -22,16 +22,22 @@ func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
 		return f.jq.Run(w, result)
 	}
 	if f.printer == nil {
-		return printers.NewTablePrinter(printers.PrintOptions{
-			Wide:      f.Format() == "wide",
-			NoHeaders: f.NoHeaders,
-		}).PrintObj(table().Table(), w)
+		return f.PrintTable(w, table)
 	}
 	obj, err := ToUnstructured(result)
 	if err != nil {
 		return err
 	}
 	return f.printer.PrintObj(obj, w)
+}
+
+// PrintTable writes the human table whatever -o says: plans shown before a
+// confirmation prompt go to stderr as a table even when stdout is JSON.
+func (f *Flags) PrintTable(w io.Writer, table TableFunc) error {
+	return printers.NewTablePrinter(printers.PrintOptions{
+		Wide:      f.Format() == "wide",
+		NoHeaders: f.NoHeaders,
+	}).PrintObj(table().Table(), w)
 }
 
 // ToUnstructured converts a result into *unstructured.Unstructured, or

@@ -1,0 +1,107 @@
+package execute
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+	"k8s.io/kubectl/pkg/util/term"
+)
+
+// DefaultFieldManager is recorded in managedFields of what the plugin changes.
+const DefaultFieldManager = "kubectl-akash"
+
+// Options are the flags every mutating command shares.
+type Options struct {
+	// Yes acts without asking.
+	Yes bool
+	// FieldManager names the plugin in managedFields.
+	FieldManager string
+	// DryRun is parsed from --dry-run by kubectl's own helper.
+	DryRun cmdutil.DryRunStrategy
+	// IsTerminal reports whether in is an interactive terminal; tests replace it.
+	IsTerminal func(in io.Reader) bool
+}
+
+// NewOptions returns the defaults: ask before acting, no dry run.
+func NewOptions() *Options {
+	return &Options{
+		FieldManager: DefaultFieldManager,
+		IsTerminal:   func(in io.Reader) bool { return term.TTY{In: in}.IsTerminalIn() },
+	}
+}
+
+// AddFlags binds --yes, --dry-run and --field-manager.
+func (o *Options) AddFlags(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Act without asking for confirmation (required when stdin is not a terminal).")
+	cmdutil.AddDryRunFlag(cmd)
+	cmdutil.AddFieldManagerFlagVar(cmd, &o.FieldManager, DefaultFieldManager)
+}
+
+// Complete parses --dry-run with kubectl's rules (none|client|server).
+func (o *Options) Complete(cmd *cobra.Command) error {
+	s, err := cmdutil.GetDryRunStrategy(cmd)
+	if err != nil {
+		return fmt.Errorf("--dry-run: %w", err)
+	}
+	o.DryRun = s
+	return nil
+}
+
+// Validate checks the flags without I/O.
+func (o *Options) Validate() error {
+	if strings.TrimSpace(o.FieldManager) == "" {
+		return errors.New("--field-manager must not be empty")
+	}
+	return nil
+}
+
+// DryRunName is "none", "client" or "server".
+func (o *Options) DryRunName() string {
+	switch o.DryRun {
+	case cmdutil.DryRunClient:
+		return "client"
+	case cmdutil.DryRunServer:
+		return "server"
+	}
+	return "none"
+}
+
+// ErrAborted is returned when the operator answers anything but y.
+var ErrAborted = errors.New("aborted: nothing was changed")
+
+// ErrNeedYes is returned when confirmation is needed but stdin is not a
+// terminal (cron, CI, a pipe).
+var ErrNeedYes = errors.New("refusing to change anything without confirmation: stdin is not a terminal, so pass --yes (or --dry-run=client|server to rehearse)")
+
+// NeedsConfirmation reports whether Confirm will ask.
+func (o *Options) NeedsConfirmation() bool {
+	return o.DryRun == cmdutil.DryRunNone && !o.Yes
+}
+
+// Confirm asks "Do you want to continue? (y/N)" on ErrOut and reads the
+// answer from In, like `kubectl delete -i`. A dry run or --yes needs no
+// answer; without a terminal it refuses.
+func (o *Options) Confirm(streams genericiooptions.IOStreams, question string) error {
+	if !o.NeedsConfirmation() {
+		return nil
+	}
+	if o.IsTerminal == nil || !o.IsTerminal(streams.In) {
+		return ErrNeedYes
+	}
+	fmt.Fprintf(streams.ErrOut, "%s Do you want to continue? (y/N) ", question)
+	line, err := bufio.NewReader(streams.In).ReadString('\n')
+	if err != nil && line == "" {
+		return ErrAborted
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return ErrAborted
+}
