@@ -18,10 +18,10 @@ func TestRealAddressesValidate(t *testing.T) {
 
 func TestBadAddresses(t *testing.T) {
 	for in, want := range map[string]string{
-		"akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9j": "checksum",
+		"akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9j":  "checksum",
 		"cosmos1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h": "checksum",
-		"akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3cbh": "character", // 'b' is not in the charset
-		"akash":  "length",
+		"akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3cbh":  "character", // 'b' is not in the charset
+		"akash": "length",
 		"Akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h": "mixed case",
 	} {
 		err := ValidateAddress(in)

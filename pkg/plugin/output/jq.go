@@ -38,6 +38,9 @@ func jqParseError(expr string, err error) error {
 		return fmt.Errorf("invalid --jq expression: %w", err)
 	}
 	offset := perr.Offset - len(perr.Token)
+	if perr.Token == "" { // unexpected end of input: point just past it
+		offset = len(expr)
+	}
 	if offset < 0 {
 		offset = 0
 	}
