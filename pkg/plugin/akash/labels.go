@@ -22,6 +22,14 @@ const (
 	LabelManifestResource = "akash.network/manifest.resource.version" // provider >= 0.6.5
 )
 
+// The akash-provider StatefulSet's pods: app=akash-provider, container
+// "provider", in the provider namespace.
+const (
+	LabelProviderApp  = "app"
+	ProviderApp       = "akash-provider"
+	ProviderContainer = "provider"
+)
+
 // ManagedSelector selects everything the provider manages.
 func ManagedSelector() labels.Selector {
 	return labels.SelectorFromSet(labels.Set{LabelManaged: "true"})

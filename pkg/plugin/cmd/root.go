@@ -85,6 +85,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 
 	root.AddGroup(
 		&cobra.Group{ID: groupLeases, Title: "Leases:"},
+		&cobra.Group{ID: groupWorkloads, Title: "Workloads:"},
 		&cobra.Group{ID: groupOther, Title: "Other Commands:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -92,14 +93,17 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root.AddCommand(
 		NewVersionCmd(g),
 		NewLeasesCmd(g),
+		NewReplicaSetsCmd(g),
+		NewManifestsCmd(g),
 	)
 	return root
 }
 
 // Command groups shown in help.
 const (
-	groupLeases = "leases"
-	groupOther  = "other"
+	groupLeases    = "leases"
+	groupWorkloads = "workloads"
+	groupOther     = "other"
 )
 
 // addKlogFlags exposes klog's -v and --vmodule like kubectl does, so

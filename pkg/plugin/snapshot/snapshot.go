@@ -24,6 +24,11 @@ type Spec struct {
 	Namespace string
 	// ChunkSize pages LISTs (0 = one request per resource type).
 	ChunkSize int64
+	// Selector is a label selector ANDed to the workload and pod LISTs
+	// (kubectl's -l); the provider labels all of them alike.
+	Selector string
+	// ProviderNamespace holds the akash-provider pods (for ProviderPods).
+	ProviderNamespace string
 
 	Manifests         bool // akash.network Manifests in LeaseNamespace
 	ProviderHosts     bool // akash.network ProviderHosts in LeaseNamespace
@@ -34,12 +39,14 @@ type Spec struct {
 	ReplicaSets       bool // ReplicaSets labelled akash.network/manifest-service
 	StatefulSets      bool // StatefulSets labelled akash.network/manifest-service
 	Events            bool // Events of kind Pod, reason FailedScheduling
+	ProviderPods      bool // pods labelled app=akash-provider in ProviderNamespace
 }
 
 // Snapshot is what one read of the cluster returned.
 type Snapshot struct {
 	Manifests         []*akash.Manifest
-	ManifestErrors    []error // Manifests whose spec could not be decoded
+	ManifestObjects   []unstructured.Unstructured // the same Manifests as stored, for backups
+	ManifestErrors    []error                     // Manifests whose spec could not be decoded
 	ProviderHosts     []unstructured.Unstructured
 	ProviderLeasedIPs []unstructured.Unstructured
 	Namespaces        []corev1.Namespace
@@ -48,6 +55,7 @@ type Snapshot struct {
 	ReplicaSets       []appsv1.ReplicaSet
 	StatefulSets      []appsv1.StatefulSet
 	Events            []corev1.Event
+	ProviderPods      []corev1.Pod
 }
 
 // Load runs the LISTs the spec asks for, in parallel, and returns the first
@@ -56,7 +64,8 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	s := &Snapshot{}
 	g, ctx := errgroup.WithContext(ctx)
 	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
-	workloads := metav1.ListOptions{LabelSelector: akash.LabelManifestService}
+	managedPods := metav1.ListOptions{LabelSelector: and(akash.LabelManaged+"=true", spec.Selector)}
+	workloads := metav1.ListOptions{LabelSelector: and(akash.LabelManifestService, spec.Selector)}
 	ns := spec.Namespace
 	gvr := func(group, version, resource string) schema.GroupVersionResource {
 		return schema.GroupVersionResource{Group: group, Version: version, Resource: resource}
@@ -72,6 +81,7 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 			if err != nil {
 				return cli.ExplainList(err, akash.ManifestGVR, "Manifests in namespace "+spec.LeaseNamespace)
 			}
+			s.ManifestObjects = items
 			for i := range items {
 				m, err := akash.ManifestFromUnstructured(&items[i])
 				if err != nil {
@@ -109,7 +119,7 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	}
 	if spec.Pods {
 		g.Go(func() (err error) {
-			s.Pods, err = listAll(ctx, spec.ChunkSize, managed, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
+			s.Pods, err = listAll(ctx, spec.ChunkSize, managedPods, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
 				l, err := c.Kube.CoreV1().Pods(ns).List(ctx, o)
 				if err != nil {
 					return nil, "", err
@@ -168,6 +178,19 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 			return cli.ExplainList(err, gvr("", "v1", "events"), "scheduling events in "+where)
 		})
 	}
+	if spec.ProviderPods {
+		g.Go(func() (err error) {
+			opts := metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp}
+			s.ProviderPods, err = listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
+				l, err := c.Kube.CoreV1().Pods(spec.ProviderNamespace).List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("", "v1", "pods"), "akash-provider pods in namespace "+spec.ProviderNamespace)
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -186,4 +209,12 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 		}
 		return l.Items, l.GetContinue(), nil
 	})
+}
+
+// and joins two label selectors.
+func and(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "," + b
 }

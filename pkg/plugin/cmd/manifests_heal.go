@@ -1,0 +1,196 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// HealOptions are the options of `manifests heal`.
+type HealOptions struct {
+	*Globals
+	Output          *output.Flags
+	Exec            *execute.Options
+	BackupDir       string
+	RestartProvider bool
+	ChunkSize       int64
+	Selector        string
+
+	namespace string
+}
+
+// NewManifestsHealCmd builds `kubectl akash manifests heal`.
+func NewManifestsHealCmd(g *Globals) *cobra.Command {
+	o := &HealOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), BackupDir: "."}
+	cmd := &cobra.Command{
+		Use:   "heal",
+		Short: "Put back the SDL command that old providers dropped from Manifests",
+		Long: templates.LongDesc(`
+			Providers before 0.2.1 lost the SDL command of services when they restarted:
+			the Deployment rolled out a revision without it, which crash-loops beside the
+			old replica. heal finds every such service — a Deployment whose rollout is not
+			complete and whose current template has no command while an earlier revision
+			had one, or a StatefulSet whose command the Manifest lacks — and patches the
+			command into the Manifest service of the same name, with a JSON-patch test of
+			that name at that index, so a concurrent change makes the patch fail instead of
+			writing into the wrong service.
+
+			Before any patch it writes a backup of the lease namespace's Manifests,
+			ProviderHosts and ProviderLeasedIPs (see manifests backup). The provider must
+			re-read the Manifests afterwards: --restart-provider deletes the akash-provider
+			pod once the patches are in.`),
+		Example: templates.Examples(`
+			kubectl akash manifests heal --dry-run=client
+			kubectl akash manifests heal --restart-provider --yes`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.namespace = o.NamespaceFlag(cmd)
+			if err := o.Exec.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Output.Validate(); err != nil {
+				return err
+			}
+			if err := o.Exec.Validate(); err != nil {
+				return err
+			}
+			if err := validSelector(o.Selector); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")
+	cmd.Flags().BoolVar(&o.RestartProvider, "restart-provider", false, "After patching, delete the akash-provider pod so the provider re-reads the Manifests.")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")
+	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	return cmd
+}
+
+// Run reads the cluster once, plans the patches and applies them.
+func (o *HealOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
+		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true,
+		Deployments: true, ReplicaSets: true, StatefulSets: true, ProviderPods: o.RestartProvider,
+	})
+	if err != nil {
+		return err
+	}
+	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+		return err
+	}
+	for _, err := range snap.ManifestErrors {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+	}
+	items := rollout.FindLostCommands(snap, o.LeaseNamespace)
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(o.Streams.ErrOut, "No lost commands found.")
+		return nil
+	}
+
+	var patches []*execute.Action
+	errors := 0
+	for i := range items {
+		patches = append(patches, items[i].Status.Actions...)
+		if items[i].Status.Error != "" {
+			errors++
+		}
+	}
+	restarts := o.planRestart(snap.ProviderPods, items, len(patches) > 0)
+	all := append(append([]*execute.Action{}, patches...), restarts...)
+	executor := o.Exec.NewExecutor(clients.Dynamic)
+	flow := &execute.Flow{
+		Options: o.Exec, Streams: o.Streams, Output: o.Output,
+		Result:   rollout.LostCommandsList(items),
+		Table:    func() *output.Table { return rollout.LostCommandTable(items) },
+		Actions:  all,
+		Question: fmt.Sprintf("Patch %d Manifest service(s); a backup is written first.", len(patches)),
+		Execute: func(ctx context.Context, _ []*execute.Action) int {
+			if o.Exec.DryRun == cmdutil.DryRunNone {
+				if _, _, err := writeBackup(o.Globals, o.BackupDir, snap); err != nil {
+					for _, a := range all {
+						a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not done: " + err.Error()}
+					}
+					fmt.Fprintf(o.Streams.ErrOut, "error: %v\n", err)
+					return len(all)
+				}
+			}
+			failed := executor.ApplyAll(ctx, patches)
+			if failed == len(patches) {
+				for _, a := range restarts {
+					a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "no Manifest was patched, so the provider need not restart"}
+				}
+			} else {
+				failed += executor.ApplyAll(ctx, restarts)
+			}
+			o.markRestarted(items, restarts)
+			return failed
+		},
+	}
+	err = flow.Run(ctx)
+	if err == nil && errors > 0 {
+		return &cli.ExitError{Code: cli.ExitFailure, Err: fmt.Errorf("%d service(s) could not be healed (see MESSAGE)", errors)}
+	}
+	return err
+}
+
+// planRestart plans deleting the akash-provider pod(s), one shared action
+// per pod attached to every healed service, so the table shows whether the
+// restart happened.
+func (o *HealOptions) planRestart(pods []corev1.Pod, items []rollout.LostCommand, anyPatch bool) []*execute.Action {
+	if !o.RestartProvider || !anyPatch {
+		return nil
+	}
+	if len(pods) == 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: no akash-provider pod (label app=akash-provider) in namespace %s: restart the provider yourself after healing\n", o.ProviderNamespace)
+		return nil
+	}
+	var restarts []*execute.Action
+	for i := range pods {
+		p := &pods[i]
+		restarts = append(restarts, execute.NewDelete(execute.Target{
+			Version: "v1", Resource: "pods", Kind: "Pod", Namespace: p.Namespace, Name: p.Name, UID: string(p.UID),
+		}))
+	}
+	for i := range items {
+		if len(items[i].Status.Actions) > 0 {
+			items[i].Status.Actions = append(items[i].Status.Actions, restarts...)
+		}
+	}
+	return restarts
+}
+
+// markRestarted clears ProviderRestartNeeded where the service was patched
+// and every provider pod was deleted.
+func (o *HealOptions) markRestarted(items []rollout.LostCommand, restarts []*execute.Action) {
+	if len(restarts) == 0 || o.Exec.DryRun != cmdutil.DryRunNone {
+		return
+	}
+	for _, r := range restarts {
+		if r.Result != execute.Succeeded && r.Result != execute.NotFound {
+			return
+		}
+	}
+	for i := range items {
+		if len(items[i].Status.Actions) > 0 && items[i].Status.Actions[0].Result == execute.Succeeded {
+			items[i].Status.ProviderRestartNeeded = false
+		}
+	}
+}

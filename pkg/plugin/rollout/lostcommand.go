@@ -1,0 +1,206 @@
+package rollout
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// LostCommandKind is the result kind of `manifests heal`.
+const LostCommandKind = "LostCommand"
+
+// LostCommand is one service whose Manifest lost its command, and the patch
+// that puts it back. metadata.name/namespace are the workload's.
+type LostCommand struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              LostCommandSpec   `json:"spec"`
+	Status            LostCommandStatus `json:"status"`
+}
+
+// LostCommandSpec is what was found.
+type LostCommandSpec struct {
+	LeaseID *akash.LeaseID `json:"leaseID,omitempty"`
+	// WorkloadKind is Deployment or StatefulSet.
+	WorkloadKind string `json:"workloadKind"`
+	Service      string `json:"service"`
+	// Command is the command to restore.
+	Command []string `json:"command"`
+	// FromRevision is the Deployment revision the command was taken from (0
+	// for a StatefulSet, whose template still has it).
+	FromRevision int64 `json:"fromRevision,omitempty"`
+	// Manifest is the Manifest CR (lease namespace/name) and ServiceIndex the
+	// index of the service of that name in it.
+	Manifest     string `json:"manifest"`
+	ServiceIndex int    `json:"serviceIndex"`
+}
+
+// LostCommandStatus holds the planned patch and its outcome.
+type LostCommandStatus struct {
+	Actions []*execute.Action `json:"actions"`
+	// Error says why no patch could be planned (no Manifest, no such service).
+	Error string `json:"error,omitempty"`
+	// Note says why nothing is planned when the Manifest is already right.
+	Note string `json:"note,omitempty"`
+	// ProviderRestartNeeded is true until the provider re-reads the Manifest.
+	ProviderRestartNeeded bool `json:"providerRestartNeeded"`
+}
+
+// LostCommandList is the list kind.
+type LostCommandList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata"`
+	Items           []LostCommand `json:"items"`
+}
+
+// LostCommandsList wraps results in their list kind.
+func LostCommandsList(items []LostCommand) LostCommandList {
+	return LostCommandList{TypeMeta: output.ListMeta(LostCommandKind), Items: items}
+}
+
+// FindLostCommands finds services whose Manifest lost the SDL command:
+//   - a Deployment whose rollout is not complete, whose current template's
+//     service container has no command, while an earlier revision of the same
+//     Deployment (a ReplicaSet it owns) had one; the most recent such revision
+//     is the last one that ran correctly;
+//   - a StatefulSet whose service container has a command that the Manifest
+//     service of the same name lacks.
+//
+// The container is the one named after the service, and the Manifest service
+// is found by name, never by position.
+func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand {
+	rsByOwner := s.ReplicaSetsByOwner()
+	manifests := s.ManifestByNamespace()
+	leases := s.LeaseByNamespace()
+	terminating := s.Terminating()
+	var out []LostCommand
+
+	for i := range s.Deployments {
+		d := &s.Deployments[i]
+		if terminating[d.Namespace] {
+			continue
+		}
+		svc := d.Labels[akash.LabelManifestService]
+		if c := serviceContainer(&d.Spec.Template.Spec, svc); c == nil || len(c.Command) > 0 {
+			continue
+		}
+		if done, _ := rolloutDone(d); done {
+			continue
+		}
+		cmd, rev := lastCommand(d, rsByOwner[d.UID], svc)
+		if cmd == nil {
+			continue
+		}
+		out = append(out, plan(d.ObjectMeta, "Deployment", svc, cmd, rev, manifests[d.Namespace], leases, leaseNamespace))
+	}
+	for i := range s.StatefulSets {
+		st := &s.StatefulSets[i]
+		if terminating[st.Namespace] {
+			continue
+		}
+		svc := st.Labels[akash.LabelManifestService]
+		c := serviceContainer(&st.Spec.Template.Spec, svc)
+		if c == nil || len(c.Command) == 0 {
+			continue
+		}
+		if m := manifests[st.Namespace]; m != nil {
+			if idx, ok := m.ServiceIndex(svc); ok && len(m.Spec.Group.Services[idx].Command) > 0 {
+				continue // the Manifest has it
+			}
+		}
+		out = append(out, plan(st.ObjectMeta, "StatefulSet", svc, c.Command, 0, manifests[st.Namespace], leases, leaseNamespace))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Namespace != out[j].Namespace {
+			return out[i].Namespace < out[j].Namespace
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// plan builds the result and the guarded patch for one workload.
+func plan(w metav1.ObjectMeta, kind, svc string, cmd []string, rev int64, m *akash.Manifest, leases map[string]akash.LeaseID, leaseNamespace string) LostCommand {
+	r := LostCommand{
+		TypeMeta:   output.TypeMeta(LostCommandKind),
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, UID: w.UID},
+		Spec: LostCommandSpec{
+			WorkloadKind: kind, Service: svc, Command: cmd, FromRevision: rev,
+			Manifest: leaseNamespace + "/" + w.Namespace, ServiceIndex: -1,
+		},
+		Status: LostCommandStatus{Actions: []*execute.Action{}},
+	}
+	if id, ok := leases[w.Namespace]; ok {
+		r.Spec.LeaseID = &id
+	}
+	if m == nil {
+		r.Status.Error = fmt.Sprintf("no Manifest %s/%s for this lease namespace: nothing to patch", leaseNamespace, w.Namespace)
+		return r
+	}
+	idx, ok := m.ServiceIndex(svc)
+	if !ok {
+		r.Status.Error = fmt.Sprintf("Manifest %s/%s has no service named %q", leaseNamespace, m.Name, svc)
+		return r
+	}
+	r.Spec.ServiceIndex = idx
+	r.Status.ProviderRestartNeeded = true
+	if len(m.Spec.Group.Services[idx].Command) > 0 {
+		// Healed before: never patch twice. The Deployment keeps running
+		// without the command until the provider re-reads its Manifests.
+		r.Status.Note = "the Manifest already has a command for this service: restart the provider so it re-reads the Manifest (--restart-provider)"
+		return r
+	}
+	base := "/spec/group/services/" + strconv.Itoa(idx)
+	r.Status.Actions = append(r.Status.Actions, execute.NewPatch(execute.Target{
+		Group: akash.Group, Version: akash.Version, Resource: "manifests", Kind: "Manifest",
+		Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion,
+	},
+		execute.PatchOp{Op: "test", Path: base + "/name", Value: svc},
+		execute.PatchOp{Op: "add", Path: base + "/command", Value: cmd},
+	))
+	return r
+}
+
+// serviceContainer is the container named after the service (the provider
+// names it so); a workload without one is not the provider's.
+func serviceContainer(spec *corev1.PodSpec, svc string) *corev1.Container {
+	for i := range spec.Containers {
+		if spec.Containers[i].Name == svc {
+			return &spec.Containers[i]
+		}
+	}
+	return nil
+}
+
+// lastCommand returns the command of the most recent earlier revision of d
+// that had one, and that revision.
+func lastCommand(d *appsv1.Deployment, owned []*appsv1.ReplicaSet, svc string) ([]string, int64) {
+	current := revisionOfDeployment(d)
+	var best []string
+	var bestRev int64
+	for _, rs := range owned {
+		rev := revision(rs)
+		if rev >= current && current > 0 {
+			continue
+		}
+		c := serviceContainer(&rs.Spec.Template.Spec, svc)
+		if c != nil && len(c.Command) > 0 && rev > bestRev {
+			best, bestRev = c.Command, rev
+		}
+	}
+	return best, bestRev
+}
+
+func revisionOfDeployment(d *appsv1.Deployment) int64 {
+	r, _ := strconv.ParseInt(d.Annotations["deployment.kubernetes.io/revision"], 10, 64)
+	return r
+}

@@ -1,0 +1,49 @@
+package rollout
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/kubectl/pkg/polymorphichelpers"
+	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
+)
+
+// rolloutDone applies `kubectl rollout status`'s own rules (observed
+// generation, updated/available/old replicas, progress deadline) to d.
+// It returns whether the rollout is complete and kubectl's words for why not.
+func rolloutDone(d *appsv1.Deployment) (bool, string) {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(d)
+	if err != nil {
+		return false, err.Error()
+	}
+	msg, done, err := (&polymorphichelpers.DeploymentStatusViewer{}).Status(&unstructured.Unstructured{Object: obj}, 0)
+	if err != nil {
+		return false, err.Error()
+	}
+	return done, trimNewline(msg)
+}
+
+// newReplicaSet is the ReplicaSet of d's current template: the one whose
+// revision annotation matches d's (the deployment controller keeps them
+// equal), or else the newest by revision.
+func newReplicaSet(d *appsv1.Deployment, owned []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
+	want := d.Annotations[deploymentutil.RevisionAnnotation]
+	var newest *appsv1.ReplicaSet
+	var newestRev int64 = -1
+	for _, rs := range owned {
+		if want != "" && rs.Annotations[deploymentutil.RevisionAnnotation] == want {
+			return rs
+		}
+		if rev, err := deploymentutil.Revision(rs); err == nil && rev > newestRev {
+			newest, newestRev = rs, rev
+		}
+	}
+	return newest
+}
+
+func trimNewline(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == ' ') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
