@@ -181,15 +181,18 @@ func serviceContainer(spec *corev1.PodSpec, svc string) *corev1.Container {
 	return nil
 }
 
-// lastCommand returns the command of the most recent earlier revision of d
-// that had one, and that revision.
+// lastCommand returns the command of the most recent revision before the
+// current one (the newest ReplicaSet) that had one, and that revision.
 func lastCommand(d *appsv1.Deployment, owned []*appsv1.ReplicaSet, svc string) ([]string, int64) {
-	current := revisionOfDeployment(d)
+	current := newReplicaSet(d, owned)
+	if current == nil {
+		return nil, 0
+	}
 	var best []string
 	var bestRev int64
 	for _, rs := range owned {
 		rev := revision(rs)
-		if rev >= current && current > 0 {
+		if rs.UID == current.UID || rev >= revision(current) {
 			continue
 		}
 		c := serviceContainer(&rs.Spec.Template.Spec, svc)
@@ -198,9 +201,4 @@ func lastCommand(d *appsv1.Deployment, owned []*appsv1.ReplicaSet, svc string) (
 		}
 	}
 	return best, bestRev
-}
-
-func revisionOfDeployment(d *appsv1.Deployment) int64 {
-	r, _ := strconv.ParseInt(d.Annotations["deployment.kubernetes.io/revision"], 10, 64)
-	return r
 }

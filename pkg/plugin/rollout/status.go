@@ -23,17 +23,15 @@ func rolloutDone(d *appsv1.Deployment) (bool, string) {
 	return done, trimNewline(msg)
 }
 
-// newReplicaSet is the ReplicaSet of d's current template: the one whose
-// revision annotation matches d's (the deployment controller keeps them
-// equal), or else the newest by revision.
+// newReplicaSet is the ReplicaSet of d's current template: the owned one
+// with the highest revision. The deployment controller gives the new
+// ReplicaSet max+1 (a rollback re-numbers the old one the same way) before it
+// copies that number onto the Deployment, so the Deployment's own annotation
+// can lag behind and is not used.
 func newReplicaSet(d *appsv1.Deployment, owned []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
-	want := d.Annotations[deploymentutil.RevisionAnnotation]
 	var newest *appsv1.ReplicaSet
 	var newestRev int64 = -1
 	for _, rs := range owned {
-		if want != "" && rs.Annotations[deploymentutil.RevisionAnnotation] == want {
-			return rs
-		}
 		if rev, err := deploymentutil.Revision(rs); err == nil && rev > newestRev {
 			newest, newestRev = rs, rev
 		}

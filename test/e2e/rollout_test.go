@@ -1,0 +1,269 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+	"github.com/kubectl-akash/kubectl-akash/test/fixture"
+)
+
+// ownedReplicaSets returns the ReplicaSets a Deployment owns, by UID.
+func ownedReplicaSets(t *testing.T, c *cluster.Cluster, ns, deployment string) map[types.UID]appsv1.ReplicaSet {
+	t.Helper()
+	d, err := c.Kube().AppsV1().Deployments(ns).Get(t.Context(), deployment, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.Kube().AppsV1().ReplicaSets(ns).List(t.Context(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[types.UID]appsv1.ReplicaSet{}
+	for _, rs := range l.Items {
+		if ref := metav1.GetControllerOf(&rs); ref != nil && ref.UID == d.UID {
+			out[rs.UID] = rs
+		}
+	}
+	return out
+}
+
+// updateDeployment changes a Deployment the way a tenant's update does.
+func updateDeployment(t *testing.T, c *cluster.Cluster, ns, name string, change func(*appsv1.Deployment)) {
+	t.Helper()
+	d, err := c.Kube().AppsV1().Deployments(ns).Get(t.Context(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(d)
+	if _, err := c.Kube().AppsV1().Deployments(ns).Update(t.Context(), d, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func stuckList(t *testing.T, out string) map[string]rollout.StuckRollout {
+	t.Helper()
+	var l rollout.StuckRolloutList
+	if err := json.Unmarshal([]byte(out), &l); err != nil || l.Kind != "StuckRolloutList" {
+		t.Fatalf("not a StuckRolloutList (%v):\n%s", err, out)
+	}
+	m := map[string]rollout.StuckRollout{}
+	for _, it := range l.Items {
+		m[it.Namespace+"/"+it.Name] = it
+	}
+	return m
+}
+
+func selectorOf(l fixture.Lease, svc string) string {
+	return akash.LabelManifestService + "=" + svc
+}
+
+// TestForceNewRepairsOnlyTheStuckDeployment builds the runbook's situation
+// for real: a two-service lease on a full node, one service updated. The new
+// pod cannot schedule; force-new must delete that Deployment's old
+// ReplicaSet and leave the sibling service alone (the runbook deletes the
+// sibling's current ReplicaSet too, restarting it).
+func TestForceNewRepairsOnlyTheStuckDeployment(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	node := dedicatedNode(t, c, "2")
+	web := fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 1000, Memory: 64 << 20}
+	api := fixture.Service{Name: "api", Image: "ghcr.io/acme/api:1", Count: 1, CPU: 500, Memory: 64 << 20}
+	l := fixture.NewLease(t.Name(), 5550001, web, api)
+	seedLeases(t, c, c.Namespace(t, "lease"), []fixture.Lease{l}, []fixture.Options{{Legacy: true, Node: node}})
+	ns := l.Namespace()
+	apiPod := waitRunning(t, c, ns, selectorOf(l, "api"), 1)[0]
+	waitRunning(t, c, ns, selectorOf(l, "web"), 1)
+	apiRS := ownedReplicaSets(t, c, ns, "api")
+	oldWebRS := ownedReplicaSets(t, c, ns, "web")
+
+	updateDeployment(t, c, ns, "web", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
+	stuckPod := waitUnschedulable(t, c, ns, selectorOf(l, "web"))
+
+	run := func(args ...string) result {
+		return kubectlAkash(t, c, runOpts{}, append([]string{"replicasets", "force-new", "-n", ns}, args...)...)
+	}
+
+	// Default --min-age (2m): the update is too young, nothing is done.
+	young := stuckList(t, run("--dry-run=client", "-o", "json").ok(t).stdout)[ns+"/web"]
+	if len(young.Status.Actions) != 1 || young.Status.Actions[0].Result != execute.Skipped || !strings.Contains(young.Status.Actions[0].Message, "--min-age") {
+		t.Fatalf("a fresh update must be skipped: %+v", young.Status)
+	}
+
+	// The plan: exactly web's old ReplicaSet, for the scheduler's reason.
+	plan := stuckList(t, run("--dry-run=client", "--min-age=0", "-o", "json").ok(t).stdout)
+	if len(plan) != 1 {
+		t.Fatalf("want only web, got %v", plan)
+	}
+	got := plan[ns+"/web"]
+	if len(got.Status.Actions) != 1 || !hasUID(oldWebRS, got.Status.Actions[0].Target.UID) || got.Status.Actions[0].Result != execute.DryRun {
+		t.Fatalf("plan must delete web's old ReplicaSet only: %+v", got.Status.Actions)
+	}
+	if !strings.Contains(got.Spec.Reason, "Insufficient cpu") || got.Spec.Pod != stuckPod.Name || got.Spec.LeaseID == nil || *got.Spec.LeaseID != l.ID || got.Spec.RolloutStatus == "" {
+		t.Fatalf("spec %+v", got.Spec)
+	}
+
+	// No terminal and no --yes: the plan is printed and nothing happens.
+	r := run("--min-age=0")
+	if r.code != 1 || !strings.Contains(r.stderr, "pass --yes") || !strings.Contains(r.stdout, "Plan:") || !strings.Contains(r.stdout, "Insufficient cpu") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A server dry run is validated by the API server and changes nothing.
+	dry := stuckList(t, run("--dry-run=server", "--min-age=0", "-o", "json").ok(t).stdout)[ns+"/web"]
+	if dry.Status.Actions[0].Result != execute.DryRun {
+		t.Fatalf("server dry run: %+v", dry.Status.Actions[0])
+	}
+	for uid := range oldWebRS {
+		if _, err := c.Kube().AppsV1().ReplicaSets(ns).Get(t.Context(), oldWebRS[uid].Name, metav1.GetOptions{}); err != nil {
+			t.Fatalf("dry runs must not delete: %v", err)
+		}
+	}
+
+	// The repair, counting what it costs.
+	cfg, counter := c.CountingConfig()
+	r = kubectlAkash(t, c, runOpts{config: cfg}, "replicasets", "force-new", "-n", ns, "--min-age=0", "--yes")
+	r.ok(t)
+	if !strings.Contains(r.stdout, "Succeeded") {
+		t.Fatalf("outcome missing:\n%s", r.stdout)
+	}
+	for _, k := range []string{"LIST deployments", "LIST replicasets", "LIST pods", "LIST events", "LIST namespaces", "DELETE replicasets"} {
+		if counter.Count(k) != 1 {
+			t.Errorf("%s: %d requests, want 1 (all: %v)", k, counter.Count(k), counter)
+		}
+	}
+	if counter.Total() != 6 {
+		t.Errorf("want 6 requests in all, got %v", counter)
+	}
+
+	// The new web pod schedules; api never restarted and keeps its ReplicaSet.
+	newWeb := waitRunning(t, c, ns, selectorOf(l, "web"), 1)[0]
+	if newWeb.Spec.Containers[0].Image != "nginx:1.27" {
+		t.Fatalf("web runs %s", newWeb.Spec.Containers[0].Image)
+	}
+	if pods := waitRunning(t, c, ns, selectorOf(l, "api"), 1); pods[0].UID != apiPod.UID {
+		t.Fatalf("the sibling service was restarted: pod %s became %s", apiPod.UID, pods[0].UID)
+	}
+	if now := ownedReplicaSets(t, c, ns, "api"); len(now) != len(apiRS) {
+		t.Fatalf("the sibling's ReplicaSets changed: %d -> %d", len(apiRS), len(now))
+	}
+	for uid, rs := range oldWebRS {
+		if _, err := c.Kube().AppsV1().ReplicaSets(ns).Get(t.Context(), rs.Name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Fatalf("web's old ReplicaSet %s (%s) must be gone: %v", rs.Name, uid, err)
+		}
+	}
+
+	// Healthy again: nothing left to do.
+	if r := run("--min-age=0").ok(t); !strings.Contains(r.stderr, "No stuck rollouts found.") {
+		t.Fatalf("%q", r.stderr)
+	}
+}
+
+func hasUID(m map[types.UID]appsv1.ReplicaSet, uid string) bool {
+	_, ok := m[types.UID(uid)]
+	return ok
+}
+
+// TestForceNewForbiddenIsPerObject runs as a user allowed to delete
+// ReplicaSets in one lease namespace only: that lease is repaired, the other
+// is reported Forbidden, and the exit code says something failed.
+func TestForceNewForbiddenIsPerObject(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	node := dedicatedNode(t, c, "2")
+	web := fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 1000, Memory: 64 << 20}
+	a := fixture.NewLease(t.Name()+"/a", 1, web)
+	b := fixture.NewLease(t.Name()+"/b", 2, web)
+	seedLeases(t, c, c.Namespace(t, "lease"), []fixture.Lease{a, b}, []fixture.Options{{Legacy: true, Node: node}, {Legacy: true, Node: node}})
+	for _, l := range []fixture.Lease{a, b} {
+		waitRunning(t, c, l.Namespace(), selectorOf(l, "web"), 1)
+	}
+	for _, l := range []fixture.Lease{a, b} {
+		updateDeployment(t, c, l.Namespace(), "web", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
+	}
+	for _, l := range []fixture.Lease{a, b} {
+		waitUnschedulable(t, c, l.Namespace(), selectorOf(l, "web"))
+	}
+	oldB := ownedReplicaSets(t, c, b.Namespace(), "web")
+
+	user := "e2e-rs-operator"
+	grant(t, c, user, a.Namespace())
+	// Every namespace, narrowed by label to exactly these two leases.
+	sel := fmt.Sprintf("%s in (%s,%s)", akash.LabelNamespace, a.Namespace(), b.Namespace())
+	r := kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "--as", user, "-l", sel, "--min-age=0", "--yes", "-o", "json")
+	if r.code != 1 || !strings.Contains(r.stderr, "1 of 2 planned actions failed") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	got := stuckList(t, r.stdout)
+	if res := got[a.Namespace()+"/web"].Status.Actions[0].Result; res != execute.Succeeded {
+		t.Fatalf("lease a: %s", res)
+	}
+	bAction := got[b.Namespace()+"/web"].Status.Actions[0]
+	if bAction.Result != execute.Forbidden || !strings.Contains(bAction.Message, "forbidden") {
+		t.Fatalf("lease b: %+v", bAction)
+	}
+	if len(ownedReplicaSets(t, c, b.Namespace(), "web")) != len(oldB) {
+		t.Fatal("lease b's ReplicaSets must be untouched")
+	}
+}
+
+// grant lets user read everything force-new reads, cluster-wide, and delete
+// ReplicaSets in one namespace only.
+func grant(t *testing.T, c *cluster.Cluster, user, deleteIn string) {
+	t.Helper()
+	ctx := t.Context()
+	rbac := c.Kube().RbacV1()
+	reader := &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: user + "-reader"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"namespaces", "pods", "events"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"apps"}, Resources: []string{"deployments", "replicasets", "statefulsets"}, Verbs: []string{"get", "list"}},
+		},
+	}
+	if _, err := rbac.ClusterRoles().Create(ctx, reader, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	subject := []rbacv1.Subject{{Kind: "User", Name: user, APIGroup: "rbac.authorization.k8s.io"}}
+	if _, err := rbac.ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: user + "-reader"}, Subjects: subject,
+		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: reader.Name},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rbac.Roles(deleteIn).Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "delete-rs"},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"apps"}, Resources: []string{"replicasets"}, Verbs: []string{"delete"}}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rbac.RoleBindings(deleteIn).Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "delete-rs"}, Subjects: subject,
+		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "delete-rs"},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = rbac.ClusterRoleBindings().Delete(context.Background(), user+"-reader", metav1.DeleteOptions{})
+		_ = rbac.ClusterRoles().Delete(context.Background(), user+"-reader", metav1.DeleteOptions{})
+	})
+}
+
+func TestForceNewUnknownNamespace(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	r := kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "-n", "no-such-namespace", "--dry-run=client")
+	if r.code != 1 || !strings.Contains(r.stderr, `namespace "no-such-namespace" not found`) {
+		t.Fatalf("exit %d: %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,66 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cmd"
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+)
+
+// result is what one `kubectl akash` invocation printed and its exit code.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runOpts tweak an invocation.
+type runOpts struct {
+	stdin string
+	// config, when set, replaces the kubeconfig as the source of clients
+	// (e.g. a counting config).
+	config *rest.Config
+	// kubeconfig replaces the admin kubeconfig (e.g. the viewer's).
+	kubeconfig string
+}
+
+// kubectlAkash runs the plugin in-process exactly as main does: the same
+// root command, the same exit-code and error-message rules.
+func kubectlAkash(t *testing.T, c *cluster.Cluster, o runOpts, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	g := &cmd.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(o.stdin), Out: &stdout, ErrOut: &stderr}}
+	if o.config != nil {
+		cfg := o.config
+		g.ClientsFunc = func() (*cli.Clients, error) { return cli.ClientsFor(cfg) }
+	}
+	root := cmd.NewRootCmdWithGlobals(g)
+	kubeconfig := c.Kubeconfig
+	if o.kubeconfig != "" {
+		kubeconfig = o.kubeconfig
+	}
+	root.SetArgs(append([]string{"--kubeconfig", kubeconfig}, args...))
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	err := root.ExecuteContext(ctx)
+	if msg := cli.Message(err); msg != "" {
+		stderr.WriteString("error: " + msg + "\n")
+	}
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: cli.CodeOf(err)}
+}
+
+// ok fails the test unless the invocation exited 0.
+func (r result) ok(t *testing.T) result {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	return r
+}
