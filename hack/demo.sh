@@ -11,7 +11,7 @@ go run ./hack/seed --kubeconfig "$KUBECONFIG"
 # Let the controller-manager, scheduler and kwok turn the workloads into pods.
 sleep 5
 
-run() { printf '\n$ kubectl akash %s\n' "$*"; bin/kubectl-akash "$@"; }
+run() { printf '\n$ kubectl akash'; printf ' %q' "$@"; printf '\n'; bin/kubectl-akash "$@"; }
 run leases list
 run leases list -o wide
 run leases list --image 'xmrig|miner'

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -18,6 +19,7 @@ type Manifest struct {
 	UID             string
 	ResourceVersion string
 	Labels          map[string]string
+	Created         metav1.Time
 	Spec            ManifestSpec
 }
 
@@ -100,6 +102,7 @@ func ManifestFromUnstructured(u *unstructured.Unstructured) (*Manifest, error) {
 		UID:             string(u.GetUID()),
 		ResourceVersion: u.GetResourceVersion(),
 		Labels:          u.GetLabels(),
+		Created:         u.GetCreationTimestamp(),
 	}
 	if err := json.Unmarshal(raw, &m.Spec); err != nil {
 		return nil, fmt.Errorf("manifest %s/%s: spec does not match akash.network/%s: %w", u.GetNamespace(), u.GetName(), Version, err)

@@ -40,6 +40,7 @@ func Build(s *snapshot.Snapshot, f Filter) []Lease {
 	for _, m := range s.Manifests {
 		l := get(m.Name)
 		l.Status.Manifest = true
+		l.CreationTimestamp = m.Created // the namespace's time wins below when it exists
 		if id, ok := m.LeaseID(); ok {
 			l.Spec.LeaseID = id
 		}
