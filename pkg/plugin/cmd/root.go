@@ -86,6 +86,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root.AddGroup(
 		&cobra.Group{ID: groupLeases, Title: "Leases:"},
 		&cobra.Group{ID: groupWorkloads, Title: "Workloads:"},
+		&cobra.Group{ID: groupNodes, Title: "Nodes:"},
 		&cobra.Group{ID: groupOther, Title: "Other Commands:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -95,6 +96,8 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		NewLeasesCmd(g),
 		NewReplicaSetsCmd(g),
 		NewManifestsCmd(g),
+		NewNodeDebugCmd(g),
+		NewAgentCmd(g),
 	)
 	return root
 }
@@ -103,6 +106,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 const (
 	groupLeases    = "leases"
 	groupWorkloads = "workloads"
+	groupNodes     = "nodes"
 	groupOther     = "other"
 )
 

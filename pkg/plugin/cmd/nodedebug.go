@@ -1,0 +1,91 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
+)
+
+// NewNodeDebugCmd builds `kubectl akash node-debug`, the parent of the
+// checks that run on nodes.
+func NewNodeDebugCmd(g *Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "node-debug",
+		Short:   "Run checks on nodes through short-lived privileged debug pods",
+		GroupID: groupNodes,
+		Long: templates.LongDesc(`
+			Each check runs on every node you name (NODE..., --all, or -l SELECTOR) in a
+			privileged debug pod with the host's PID, network and IPC namespaces and the
+			host's / at /host. The pod runs this same program as an agent, its JSON report
+			is read back over the exec API, and the pod is always deleted. --local runs
+			the same check on this machine without any pod.`),
+	}
+	return cmd
+}
+
+// NodeDebugFlags are the flags every node-debug check shares.
+type NodeDebugFlags struct {
+	All        bool
+	Selector   string
+	Parallel   int
+	PodTimeout time.Duration
+	Namespace  string
+	Image      string
+	Local      bool
+	HostRoot   string
+	ProcRoot   string
+}
+
+// NewNodeDebugFlags returns the defaults.
+func NewNodeDebugFlags() *NodeDebugFlags {
+	return &NodeDebugFlags{Parallel: 10, PodTimeout: 2 * time.Minute, Namespace: "kube-system", Image: nodedebug.DefaultImage(), HostRoot: "/", ProcRoot: "/proc"}
+}
+
+// AddFlags binds the shared flags.
+func (f *NodeDebugFlags) AddFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.BoolVar(&f.All, "all", false, "Check every node.")
+	fs.StringVarP(&f.Selector, "selector", "l", "", "Check the nodes matching this label selector.")
+	fs.IntVar(&f.Parallel, "parallel", f.Parallel, "How many nodes to work on at once.")
+	fs.DurationVar(&f.PodTimeout, "pod-timeout", f.PodTimeout, "How long a debug pod may take to start before its node is reported as failed.")
+	fs.StringVar(&f.Namespace, "debug-namespace", f.Namespace, "Namespace for the debug pods (Pod Security must allow privileged pods there).")
+	fs.StringVar(&f.Image, "image", f.Image, "Image of the debug pods; it must contain kubectl-akash.")
+	fs.BoolVar(&f.Local, "local", false, "Run the check on this machine, without a pod.")
+	fs.StringVar(&f.HostRoot, "host-root", f.HostRoot, "With --local: the host's root directory.")
+	fs.StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "With --local: the host's /proc.")
+}
+
+// Validate checks that exactly one way of choosing nodes was used.
+func (f *NodeDebugFlags) Validate(args []string) error {
+	ways := 0
+	for _, b := range []bool{len(args) > 0, f.All, f.Selector != "", f.Local} {
+		if b {
+			ways++
+		}
+	}
+	if ways != 1 {
+		return fmt.Errorf("choose the nodes one way: NODE..., --all, -l SELECTOR, or --local")
+	}
+	if f.Parallel < 1 {
+		return fmt.Errorf("--parallel must be at least 1, got %d", f.Parallel)
+	}
+	if f.PodTimeout <= 0 {
+		return fmt.Errorf("--pod-timeout must be positive, got %s", f.PodTimeout)
+	}
+	return validSelector(f.Selector)
+}
+
+// Options are the debug-pod options for nodedebug.Run.
+func (f *NodeDebugFlags) Options() nodedebug.Options {
+	return nodedebug.Options{Namespace: f.Namespace, Image: f.Image, Parallel: f.Parallel, PodTimeout: f.PodTimeout}
+}
+
+// LocalEnv is where a --local check looks.
+func (f *NodeDebugFlags) LocalEnv(nodeName string) agent.Env {
+	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: nodeName, Now: time.Now}
+}
