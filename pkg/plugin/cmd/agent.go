@@ -33,10 +33,7 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&f.HostRoot, "host-root", f.HostRoot, "The host's root directory.")
 	cmd.PersistentFlags().StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "The host's /proc.")
 	cmd.PersistentFlags().StringVar(&f.NodeName, "node-name", "", "The node's name, for reports.")
-	agentFlags = f
+	// Each check adds its subcommand here, built with (g, f).
+	cmd.AddCommand()
 	return cmd
 }
-
-// agentFlags lets check subcommands registered in other files reach the
-// shared agent flags.
-var agentFlags *AgentFlags
