@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X $(MODULE)/pkg/plugin/version.version=$(VERSION) -X $(MODULE)/pkg/plugin/version.commit=$(COMMIT)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test unit testbin demo cluster-up cluster-down cluster-env dist vet fmt clean
+.PHONY: all build test unit testbin demo cluster-up cluster-down cluster-env dist image vet fmt clean
 
 all: build
 
@@ -21,8 +21,9 @@ testbin:
 	hack/testbin.sh >/dev/null
 
 ## test: everything — vet, unit tests and the e2e tests against a real local cluster
+## (with a real kubelet + containerd node for the node-debug tests)
 test: vet testbin
-	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" KUBECTL_AKASH_E2E=required \
+	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" KUBECTL_AKASH_E2E=required KUBECTL_AKASH_REAL_NODE=1 \
 	  go test -count=1 -timeout 60m ./...
 
 ## unit: the tests that need no cluster (e2e tests skip themselves)
@@ -45,6 +46,12 @@ cluster-down:
 	hack/cluster.sh down
 cluster-env:
 	@hack/cluster.sh env
+
+## image: the agent image node-debug's pods run, for linux/amd64 and linux/arm64, without
+## a Docker daemon: dist/image/kubectl-akash-image.oci.tar (multi-arch OCI layout) and one
+## docker-archive per platform; load with `ctr -n k8s.io images import FILE`
+image:
+	go run ./hack/image -version '$(VERSION)' -ldflags '$(LDFLAGS)' -out dist/image
 
 ## dist: krew archives for every platform with their sha256 filled into the manifest
 dist:

@@ -7,11 +7,16 @@
 # On top it installs what an Akash provider cluster has: the akash.network CRDs, the
 # `lease` and `akash-services` namespaces, and nodes labelled akash.network=true.
 #
-# Usage: hack/cluster.sh up | down [--purge] | env | status
+# Usage: hack/cluster.sh up [--real-node] | down [--purge] | env | status
 #   up       start (a no-op when already up); prints nothing on stdout
+#            --real-node also starts one real node, "localhost": kubelet + containerd +
+#            runc + CNI (Debian packages, installed when missing), tainted
+#            kubectl-akash.test/real-node=true:NoSchedule; see lib/realnode.sh
 #   down     stop every process `up` started; --purge also deletes the state dir
 #   env      print `export KUBECONFIG=...` for the admin kubeconfig
 #   status   say what runs; exit 0 only when everything does
+#   load-image TARBALL
+#            import an image tarball into the real node's containerd (e.g. make image's)
 #
 # Environment:
 #   KUBECTL_AKASH_CLUSTER_DIR     state dir: kubeconfigs, pid files, logs, etcd data
@@ -46,11 +51,13 @@ MARKER=$STATE/.kubectl-akash-cluster
 
 # The control plane in start order; down stops them in reverse.
 CONTROL_PLANE=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
-# A real kubelet + containerd node would add its components here (see start_real_node).
-REAL_NODE=()
-
 # shellcheck source=lib/proc.sh
 source "$HERE/lib/proc.sh"
+# shellcheck source=lib/realnode.sh
+source "$HERE/lib/realnode.sh"
+# The real node's daemons (containerd, kubelet) once `up --real-node` made one.
+# shellcheck disable=SC2207
+REAL_NODE=($(real_node_components))
 
 log() { echo "cluster: $*" >&2; }
 kc() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" --request-timeout=10s "$@"; }
@@ -222,15 +229,6 @@ EOF
   fi
 }
 
-# start_real_node: the place for one real node (kubelet + containerd + runc, registered
-# as a node of this cluster) for tests that need real containers, exec or /proc.
-# Not implemented yet: it would start its daemons with proc_start, list them in
-# REAL_NODE so `down` stops them, and wait for the node to turn Ready.
-start_real_node() {
-  echo "error: --real-node is not implemented yet" >&2
-  exit 2
-}
-
 # watch_owner: when KUBECTL_AKASH_OWNER_PID is set, a detached watcher brings the
 # cluster down once that process is gone, however it ended.
 watch_owner() {
@@ -255,10 +253,10 @@ cmd_up() {
     esac
     shift
   done
-  [ "$real_node" = 0 ] || start_real_node
   resolve_bin
   [ -e "$MARKER" ] && proc_clean_stale
   if [ -e "$MARKER" ] && all_running && apiserver_ready >/dev/null 2>&1; then
+    [ "$real_node" = 0 ] || start_real_node
     log "already up: $(cmd_env)"
     watch_owner
     return 0
@@ -276,6 +274,7 @@ cmd_up() {
   start_controllers
   start_kwok
   install_akash
+  [ "$real_node" = 0 ] || start_real_node
   watch_owner
   log "up in $((SECONDS - started))s with $NODES kwok nodes: $(cmd_env)"
 }
@@ -291,7 +290,7 @@ cmd_down() {
     local i pid
     # The watcher runs this very command when its owner exits: it must not stop itself.
     if pid=$(proc_pid owner-watch) && [ "$pid" != $$ ]; then proc_stop owner-watch 2; fi
-    for ((i = ${#REAL_NODE[@]} - 1; i >= 0; i--)); do proc_stop "${REAL_NODE[i]}"; done
+    real_node_down
     for ((i = ${#CONTROL_PLANE[@]} - 1; i >= 0; i--)); do proc_stop "${CONTROL_PLANE[i]}"; done
     kill_strays
   fi
@@ -310,7 +309,7 @@ kill_strays() {
     cmd=$(proc_cmdline "$pid") || continue
     [[ $cmd == *"$STATE/"* ]] || continue
     case ${cmd%% *} in
-    */etcd | */kube-apiserver | */kube-controller-manager | */kube-scheduler | */kwok | */kubelet)
+    */etcd | */kube-apiserver | */kube-controller-manager | */kube-scheduler | */kwok | */kubelet | containerd)
       echo "killing stray ${cmd%% *} ($pid)" >&2
       kill -KILL "$pid" 2>/dev/null || true
       ;;
@@ -346,7 +345,7 @@ cmd_status() {
 }
 
 usage() {
-  echo "usage: $0 up [--real-node] | down [--purge] | env | status" >&2
+  echo "usage: $0 up [--real-node] | down [--purge] | env | status | load-image TARBALL" >&2
   exit 2
 }
 
@@ -357,5 +356,6 @@ up) cmd_up "$@" ;;
 down) cmd_down "$@" ;;
 env) cmd_env ;;
 status) cmd_status ;;
+load-image) real_node_load_image "$@" ;;
 *) usage ;;
 esac

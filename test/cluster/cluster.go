@@ -57,6 +57,12 @@ type Cluster struct {
 	Dir string
 	// Nodes is how many kwok nodes the cluster has.
 	Nodes int
+	// RealNode is the name of the real (kubelet + containerd) node, "localhost",
+	// or "" when the cluster has none; see NeedRealNode and EnvRealNode.
+	RealNode string
+	// AgentImage is the agent image built from this tree and loaded on the real
+	// node ("" without one): pass it to node-debug's --image.
+	AgentImage string
 
 	config  *rest.Config
 	kube    kubernetes.Interface
@@ -66,8 +72,12 @@ type Cluster struct {
 	root     string
 	port     int
 	portLock *os.File
-	cancelUp context.CancelFunc
-	stopOnce sync.Once
+	// realNodeLock is the machine-wide real-node lock, held until teardown.
+	realNodeLock *os.File
+	// leftovers is what the real node left on the machine after teardown.
+	leftovers []string
+	cancelUp  context.CancelFunc
+	stopOnce  sync.Once
 }
 
 // running is the cluster Main started; skipReason says why there is none.

@@ -74,11 +74,16 @@ func Main(m *testing.M) int {
 		}
 		return runWithout(m, "e2e tests skipped: "+err.Error())
 	}
-	defer c.stop()
+	defer c.stop() // also when m.Run panics; stop runs once
 	running = c
 	code := m.Run()
 	if code != 0 {
 		c.printLogTails(os.Stderr, 15)
+	}
+	c.stop()
+	if len(c.leftovers) > 0 && code == 0 {
+		// Teardown is part of what the tests prove: a dirty machine fails the run.
+		code = 1
 	}
 	return code
 }
@@ -137,6 +142,13 @@ func start(bin string) (*Cluster, error) {
 	}
 	cancel()
 	fmt.Fprintf(os.Stderr, "e2e: test cluster on 127.0.0.1:%d up in %s\n", port, time.Since(began).Round(100*time.Millisecond))
+	if realNodeWanted() {
+		began = time.Now()
+		if err := c.startRealNode(); err != nil {
+			return c, err
+		}
+		fmt.Fprintf(os.Stderr, "e2e: real node %s Ready in %s\n", c.RealNode, time.Since(began).Round(100*time.Millisecond))
+	}
 	if err := c.connect(); err != nil {
 		return c, err
 	}
@@ -175,6 +187,14 @@ func (c *Cluster) stop() {
 		if out, err := c.script(ctx, "down", "--purge").CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: tearing down the test cluster: %v\n%s", err, out)
 		}
+		if c.realNodeLock != nil {
+			// The real node must leave nothing on the machine; say so loudly if it did.
+			if left := RealNodeLeftovers(c.Dir); len(left) > 0 {
+				fmt.Fprintf(os.Stderr, "e2e: the real node left behind: %s\n", strings.Join(left, "; "))
+				c.leftovers = left
+			}
+			c.realNodeLock.Close()
+		}
 	})
 }
 
@@ -195,7 +215,7 @@ func (c *Cluster) teardownOnSignal() {
 // printLogTails prints the end of every component's log, to explain failures:
 // the state dir, and the logs with it, are gone after teardown.
 func (c *Cluster) printLogTails(w io.Writer, lines int) {
-	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"} {
+	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "containerd", "kubelet"} {
 		b, err := os.ReadFile(filepath.Join(c.Dir, name+".log"))
 		if err != nil {
 			continue
@@ -257,7 +277,8 @@ func reservePort() (int, *os.File, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && portsFree(port, port-64, port-63) {
+		// port-62 is the real node's kubelet, when there is one.
+		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && portsFree(port, port-64, port-63, port-62) {
 			return port, lock, nil
 		}
 		lock.Close()

@@ -1,9 +1,17 @@
 package nodedebug
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
@@ -18,6 +26,13 @@ type Options struct {
 	Parallel int
 	// PodTimeout bounds how long a pod may take to start (--pod-timeout).
 	PodTimeout time.Duration
+	// Lifetime bounds a debug pod's whole life (its activeDeadlineSeconds, and
+	// the agent's own exit): a reaper for pods whose plugin died before
+	// deleting them. Zero means PodTimeout plus 15 minutes.
+	Lifetime time.Duration
+	// Progress, when set, gets one line per node as it finishes; commands set
+	// it only when stderr is a terminal.
+	Progress io.Writer
 }
 
 // NodeResult is one node's answer to Run.
@@ -27,23 +42,99 @@ type NodeResult struct {
 	Stdout []byte
 	// Stderr is what the agent printed on stderr.
 	Stderr string
+	// ExitCode is the agent's exit code (-1 when it did not run). Checks
+	// that exit non-zero for findings read it together with Err.
+	ExitCode int
 	// Err says why this node has no report (NotReady, pod did not start, exec
 	// failed, the agent exited non-zero...); the other nodes are unaffected.
 	Err error
 }
 
-// ErrNotImplemented marks the skeleton until the debug-pod runner lands.
-var ErrNotImplemented = errors.New("node-debug: running checks in debug pods is not implemented yet")
+// AgentExitError is a NodeResult.Err for an agent that ran and exited
+// non-zero; Stdout may still hold a report.
+type AgentExitError struct {
+	Code   int
+	Stderr string
+}
+
+func (e *AgentExitError) Error() string {
+	msg := fmt.Sprintf("the agent exited with code %d", e.Code)
+	if s := lastLine(e.Stderr); s != "" {
+		msg += ": " + s
+	}
+	return msg
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
 
 // Run runs argv (the agent's command line, e.g. ["kubectl-akash", "agent",
 // "zombies", "--host-root=/host"]) in a debug pod on each node, at most
 // o.Parallel at a time, and returns one result per node in the order given.
+// Every pod is deleted before Run returns, also when ctx is cancelled.
 func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []string) []NodeResult {
 	out := make([]NodeResult, len(nodes))
-	for i, n := range nodes {
-		out[i] = NodeResult{Node: n, Err: ErrNotImplemented}
+	parallel := o.Parallel
+	if parallel < 1 {
+		parallel = 1
 	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for i, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				out[i] = NodeResult{Node: n, ExitCode: -1, Err: fmt.Errorf("interrupted before the node was checked: %w", ctx.Err())}
+				return
+			}
+			defer func() { <-sem }()
+			out[i] = runOne(ctx, c, o, n, argv)
+			if o.Progress != nil {
+				mu.Lock()
+				done++
+				status := "ok"
+				if out[i].Err != nil {
+					status = "failed"
+				}
+				fmt.Fprintf(o.Progress, "node-debug: %d/%d %s: %s\n", done, len(nodes), n, status)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 	return out
+}
+
+// runOne is one node: start its pod, exec the check, delete the pod.
+func runOne(ctx context.Context, c *cli.Clients, o Options, node string, argv []string) (r NodeResult) {
+	r = NodeResult{Node: node, ExitCode: -1}
+	p, err := Start(ctx, c, o, node)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	defer func() {
+		if err := p.Close(); err != nil && r.Err == nil {
+			r.Err = err
+		}
+	}()
+	var stdout, stderr bytes.Buffer
+	code, err := p.Exec(ctx, argv, Streams{Out: &stdout, Err: &stderr})
+	r.Stdout, r.Stderr, r.ExitCode = stdout.Bytes(), stderr.String(), code
+	switch {
+	case err != nil:
+		r.Err = err
+	case code != 0:
+		r.Err = &AgentExitError{Code: code, Stderr: r.Stderr}
+	}
+	return r
 }
 
 // SelectNodes resolves the nodes to work on: the names given, every node
@@ -51,7 +142,76 @@ func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []
 // not Ready come back as results with Err set, so they are reported while
 // the others are checked.
 func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string) (ready []string, problems []NodeResult, err error) {
-	return nil, nil, ErrNotImplemented
+	opts := metav1.ListOptions{}
+	if selector != "" {
+		if _, err := labels.Parse(selector); err != nil {
+			return nil, nil, fmt.Errorf("invalid label selector %q: %w", selector, err)
+		}
+		opts.LabelSelector = selector
+	}
+	list, err := c.Kube.CoreV1().Nodes().List(ctx, opts)
+	if err != nil {
+		return nil, nil, cli.Explain(err, "listing nodes")
+	}
+	byName := make(map[string]*corev1.Node, len(list.Items))
+	for i := range list.Items {
+		byName[list.Items[i].Name] = &list.Items[i]
+	}
+	consider := func(n *corev1.Node) {
+		if why := notReady(n); why != "" {
+			problems = append(problems, NodeResult{Node: n.Name, ExitCode: -1, Err: fmt.Errorf("%s", why)})
+			return
+		}
+		ready = append(ready, n.Name)
+	}
+	if len(names) == 0 {
+		for i := range list.Items {
+			consider(&list.Items[i])
+		}
+		if len(list.Items) == 0 && selector != "" {
+			return nil, nil, fmt.Errorf("no node matches the selector %q", selector)
+		}
+		return ready, problems, nil
+	}
+	seen := map[string]bool{}
+	for _, name := range names {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		n, ok := byName[name]
+		if !ok {
+			problems = append(problems, NodeResult{Node: name, ExitCode: -1, Err: fmt.Errorf("node %q not found", name)})
+			continue
+		}
+		consider(n)
+	}
+	return ready, problems, nil
+}
+
+// notReady says why a node cannot run a debug pod, or "".
+func notReady(n *corev1.Node) string {
+	for _, c := range n.Status.Conditions {
+		if c.Type != corev1.NodeReady {
+			continue
+		}
+		if c.Status == corev1.ConditionTrue {
+			return ""
+		}
+		why := fmt.Sprintf("node is NotReady (Ready=%s", c.Status)
+		if c.Reason != "" {
+			why += ", " + c.Reason
+		}
+		if !c.LastTransitionTime.IsZero() {
+			why += fmt.Sprintf(", since %s", c.LastTransitionTime.UTC().Format(time.RFC3339))
+		}
+		why += ")"
+		if c.Message != "" {
+			why += ": " + c.Message
+		}
+		return why
+	}
+	return "node is NotReady (it has never reported a Ready condition)"
 }
 
 // DefaultImage is the image the release pipeline publishes for this version.

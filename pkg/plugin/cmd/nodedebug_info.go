@@ -1,0 +1,105 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+)
+
+// NodeDebugInfoOptions are `node-debug info`'s.
+type NodeDebugInfoOptions struct {
+	g      *Globals
+	Nodes  *NodeDebugFlags
+	Output *output.Flags
+	args   []string
+}
+
+// NewNodeDebugInfoCmd builds `kubectl akash node-debug info`.
+func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
+	o := &NodeDebugInfoOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags()}
+	cmd := &cobra.Command{
+		Use:   "info (NODE... | --all | -l SELECTOR | --local)",
+		Short: "Show each node's kernel, PID headroom, cgroup version and container runtime",
+		Long: templates.LongDesc(`
+			A cheap, read-only check that proves the debug-pod path on each node: it
+			reports the hostname, kernel release, uptime, kernel.pid_max, the number of
+			processes, the cgroup version, the container runtime sockets and the node
+			daemons (kubelet, containerd, crio, dockerd) seen running. A node whose pod
+			cannot start or whose agent fails gets a row with the reason; the exit code
+			is then 1.`),
+		Example: templates.Examples(`
+			# Every node, one row each
+			kubectl akash node-debug info --all
+
+			# Two nodes, as JSON
+			kubectl akash node-debug info node-a node-b -o json
+
+			# On the node itself, without a pod
+			kubectl akash node-debug info --local`),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.args = args
+			if err := o.Nodes.Validate(args); err != nil {
+				return err
+			}
+			if err := o.Output.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd)
+		},
+	}
+	o.Nodes.AddFlags(cmd)
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Run collects and prints; exit 1 when any node has no answer.
+func (o *NodeDebugInfoOptions) Run(cmd *cobra.Command) error {
+	list := &nodeinfo.NodeInfoList{TypeMeta: output.ListMeta(nodeinfo.Kind), Items: []nodeinfo.NodeInfo{}}
+	if o.Nodes.Local {
+		host, _ := os.Hostname()
+		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv(host)))
+	} else {
+		results, err := o.Nodes.RunOnNodes(cmd.Context(), o.g, o.args,
+			[]string{"kubectl-akash", "agent", "info", "--host-root=" + nodedebug.HostRoot, "--proc-root=/proc"})
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			list.Items = append(list.Items, fromResult(r))
+		}
+	}
+	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return nodeinfo.Table(list) }); err != nil {
+		return err
+	}
+	for _, n := range list.Items {
+		if n.Status.Error != "" {
+			return cli.Silent(cli.ExitFailure)
+		}
+	}
+	return nil
+}
+
+// fromResult decodes one node's agent report, or records why there is none.
+func fromResult(r nodedebug.NodeResult) nodeinfo.NodeInfo {
+	info := nodeinfo.NodeInfo{TypeMeta: output.TypeMeta(nodeinfo.Kind)}
+	if r.Err == nil {
+		if err := json.Unmarshal(r.Stdout, &info); err != nil {
+			r.Err = fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
+		}
+	}
+	info.TypeMeta = output.TypeMeta(nodeinfo.Kind)
+	info.ObjectMeta = metav1.ObjectMeta{Name: r.Node}
+	if r.Err != nil {
+		info.Status.Error = r.Err.Error()
+	}
+	return info
+}

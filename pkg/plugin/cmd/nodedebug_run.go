@@ -1,0 +1,44 @@
+package cmd
+
+import (
+	"context"
+	"io"
+	"sort"
+
+	"k8s.io/kubectl/pkg/util/term"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
+)
+
+// RunOptions are Options plus progress lines on errOut when it is a terminal
+// (never in pipes, logs or tests).
+func (f *NodeDebugFlags) RunOptions(errOut io.Writer) nodedebug.Options {
+	o := f.Options()
+	if term.IsTerminal(errOut) {
+		o.Progress = errOut
+	}
+	return o
+}
+
+// RunOnNodes is the fleet path every node-debug check shares: it resolves the
+// nodes (NODE args, --all or -l; one LIST), runs argv in a debug pod on each
+// Ready one, and returns every node's result — the NotReady and missing ones
+// included, with Err set — sorted by node name.
+func (f *NodeDebugFlags) RunOnNodes(ctx context.Context, g *Globals, args []string, argv []string) ([]nodedebug.NodeResult, error) {
+	clients, err := g.Clients()
+	if err != nil {
+		return nil, err
+	}
+	return f.runOnNodes(ctx, clients, g.Streams.ErrOut, args, argv)
+}
+
+func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, errOut io.Writer, args, argv []string) ([]nodedebug.NodeResult, error) {
+	ready, problems, err := nodedebug.SelectNodes(ctx, c, args, f.All, f.Selector)
+	if err != nil {
+		return nil, err
+	}
+	results := append(problems, nodedebug.Run(ctx, c, f.RunOptions(errOut), ready, argv)...)
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
+	return results, nil
+}
