@@ -25,6 +25,9 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 			is read back over the exec API, and the pod is always deleted. --local runs
 			the same check on this machine without any pod.`),
 	}
+	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g))
+	cmd.AddCommand(NewNodeDebugZombiesCmd(g))
+	cmd.AddCommand(NewNodeDebugGPUCmd(g))
 	return cmd
 }
 

@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+)
+
+// zombieParentOf decodes a node-debug zombies JSON list and returns the
+// parent whose pod has uid, or nil.
+func zombieParentOf(t *testing.T, r result, node, uid string) *zombies.Parent {
+	t.Helper()
+	var l zombies.List
+	if err := json.Unmarshal([]byte(r.stdout), &l); err != nil || l.Kind != zombies.Kind+"List" {
+		t.Fatalf("not a %sList (%v)\nstdout:\n%s\nstderr:\n%s", zombies.Kind, err, r.stdout, r.stderr)
+	}
+	for _, rep := range l.Items {
+		if rep.Status.Node != node {
+			continue
+		}
+		if rep.Status.Error != "" {
+			t.Fatalf("node %s: %s", node, rep.Status.Error)
+		}
+		for i := range rep.Status.Parents {
+			if p := &rep.Status.Parents[i]; p.Pod != nil && p.Pod.UID == uid {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// A workload on the real kubelet leaves a zombie the way tenant images do:
+// the container's init starts a shell that starts `sleep 1` and becomes
+// `sleep 600`, which never waits. node-debug zombies, through a real debug
+// pod, finds it and names the pod, container and lease. --kill then shows
+// the kernel's rules on a real container: SIGTERM kills the worker, the
+// zombies go to the container's init (a plain sleep, which does not reap
+// either), and only SIGKILL of that init — a container restart, refused
+// without --allow-container-restart — clears them.
+func TestNodeDebugZombiesRealNode(t *testing.T) {
+	c := cluster.Get(t)
+	node := c.NeedRealNode(t)
+	ctx := context.Background()
+	ns := c.Namespace(t, "zombies")
+	owner, provider := "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h", "akash1nxq8gmsw2vlz3m68qvyvcf3kh6q269ajvqw6y0"
+	nsObj, err := c.Kube().CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range akash.LeaseLabels(akash.LeaseID{Owner: owner, DSeq: 8438017, GSeq: 1, OSeq: 1, Provider: provider}) {
+		nsObj.Labels[k] = v
+	}
+	if _, err := c.Kube().CoreV1().Namespaces().Update(ctx, nsObj, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	zero := int64(0)
+	pod, err := c.Kube().CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "leaky", Labels: map[string]string{akash.LabelManifestService: "web"}},
+		Spec: corev1.PodSpec{
+			NodeName:                      node,
+			Tolerations:                   []corev1.Toleration{{Key: cluster.RealNodeTaintKey, Operator: corev1.TolerationOpExists}},
+			TerminationGracePeriodSeconds: &zero,
+			Containers: []corev1.Container{{
+				Name: "web", Image: cluster.BusyboxImage, ImagePullPolicy: corev1.PullIfNotPresent,
+				Command: []string{"sh", "-c", `sh -c "sleep 1 & exec sleep 600" & exec sleep 600`},
+			}},
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := string(pod.UID)
+	t.Cleanup(func() {
+		_ = c.Kube().CoreV1().Pods(ns).Delete(context.Background(), "leaky", metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	})
+
+	scan := func(extra ...string) result {
+		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)
+		return kubectlAkash(t, c, runOpts{}, args...)
+	}
+
+	// 1. Found, named, attributed; exit 3.
+	var p *zombies.Parent
+	var r result
+	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
+		r = scan()
+		p = zombieParentOf(t, r, node, uid)
+		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
+	})
+	if r.code != 3 {
+		t.Errorf("zombies found: exit %d, want 3", r.code)
+	}
+	if p.Pod.Namespace != ns || p.Pod.Name != "leaky" || p.Pod.Container != "web" || p.Pod.LeaseOwner != owner || p.Pod.LeaseDSeq != "8438017" {
+		t.Errorf("attribution %+v", p.Pod)
+	}
+	if p.Command != "sleep" || p.ContainerInit || p.CatchesSIGCHLD || p.ShimPID == 0 {
+		t.Errorf("the worker sleep: %+v", p)
+	}
+	if p.Pids == nil || p.Pids.Error != "" || p.Pids.Current < 3 {
+		t.Errorf("pod pids cgroup: %+v", p.Pids)
+	}
+	noDebugPods(t, c, ns)
+
+	// 2. A dry run sends nothing and says what would be sent.
+	r = scan("--kill", "--dry-run=client")
+	if dp := zombieParentOf(t, r, node, uid); dp == nil || dp.Action == nil || dp.Action.Result != execute.DryRun || !strings.Contains(dp.Action.Message, "would send SIGTERM, then SIGKILL") {
+		t.Fatalf("dry run: %+v\n%s", dp, r.stderr)
+	}
+	if again := zombieParentOf(t, scan(), node, uid); again == nil || again.PID != p.PID {
+		t.Fatalf("the dry run changed something: %+v", again)
+	}
+
+	// 3. --kill: SIGTERM kills the worker; its zombie (and the worker
+	// itself) now belong to the container's init, which does not reap.
+	r = scan("--kill", "--yes", "--grace=3s")
+	kp := zombieParentOf(t, r, node, uid)
+	if kp == nil || kp.Action == nil || kp.Action.Result != execute.Failed || !strings.Contains(kp.Action.Message, "sent SIGTERM") || !strings.Contains(kp.Action.Message, "which does not reap them") {
+		t.Fatalf("kill of the worker: exit %d %+v\n%s", r.code, kp, r.stderr)
+	}
+	if r.code != 1 {
+		t.Errorf("a kill that did not clear its zombies: exit %d, want 1", r.code)
+	}
+	noDebugPods(t, c, ns)
+
+	// 4. Now the container's init holds the zombies; without permission to
+	// restart the container nothing can make it reap.
+	r = scan("--kill", "--yes", "--grace=3s")
+	ip := zombieParentOf(t, r, node, uid)
+	if ip == nil || !ip.ContainerInit || ip.Zombies < 2 || ip.Action == nil || ip.Action.Result != execute.Skipped || !strings.Contains(ip.Action.Message, "--allow-container-restart") {
+		t.Fatalf("init without permission: %+v\n%s", ip, r.stderr)
+	}
+
+	// 5. With it: SIGKILL of the init, the container restarts, zombies gone.
+	r = scan("--kill", "--yes", "--grace=10s", "--allow-container-restart")
+	ip = zombieParentOf(t, r, node, uid)
+	if ip == nil || ip.Action == nil || ip.Action.Result != execute.Succeeded || !strings.Contains(ip.Action.Message, "reaped after SIGKILL") {
+		t.Fatalf("init with --allow-container-restart: %+v\n%s", ip, r.stderr)
+	}
+	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
+		got, err := c.Kube().CoreV1().Pods(ns).Get(ctx, "leaky", metav1.GetOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		for _, s := range got.Status.ContainerStatuses {
+			if s.RestartCount >= 1 {
+				return true, "", nil
+			}
+		}
+		return false, "container not restarted yet", nil
+	})
+	noDebugPods(t, c, ns)
+}
