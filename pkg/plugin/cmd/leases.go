@@ -17,6 +17,6 @@ func NewLeasesCmd(g *Globals) *cobra.Command {
 			it is a namespace (named by a hash of the lease ID) and a Manifest CR in the
 			lease namespace (--lease-namespace).`),
 	}
-	cmd.AddCommand(NewLeasesListCmd(g))
+	cmd.AddCommand(NewLeasesListCmd(g), NewLeasesCloseCmd(g), NewLeasesKillImageCmd(g))
 	return cmd
 }

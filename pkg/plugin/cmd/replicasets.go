@@ -38,6 +38,7 @@ type ForceNewOptions struct {
 	Interval  time.Duration
 	ChunkSize int64
 	Selector  string
+	Schedule  scheduleOptions
 
 	namespace string
 }
@@ -82,11 +83,15 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return err
 			}
+			if o.Schedule.Enabled(cmd) {
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules())
+			}
 			return o.Run(cmd.Context())
 		},
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
+	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Leave alone updates that started less than this long ago: they may still schedule.")
 	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "Keep running: look again every --interval and repair what got stuck (needs --yes or --dry-run).")
 	cmd.Flags().DurationVar(&o.Interval, "interval", o.Interval, "With --watch, the time between two passes.")
@@ -150,10 +155,17 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	}
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Deployments: true, ReplicaSets: true, Pods: true, Events: true,
+		LeaseNamespaces: true, Deployments: true, ReplicaSets: true, Pods: true,
 	})
 	if err != nil {
 		return err
+	}
+	if rollout.NeedsEvents(snap) {
+		ev, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Events: true})
+		if err != nil {
+			return err
+		}
+		snap.Events = ev.Events
 	}
 	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
 		return err

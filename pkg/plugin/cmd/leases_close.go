@@ -1,0 +1,273 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// chainOptions are the flags of commands that close leases on chain, and
+// the choice of where the transaction is signed.
+type chainOptions struct {
+	Reason uint32
+	// ViaCLI, when set, is a local provider-services run with the
+	// operator's environment instead of exec in the provider pod.
+	ViaCLI string
+	// BlockTime is the chain's time between blocks: the wait before a retry
+	// after a sequence mismatch, and between checks for a commit.
+	BlockTime time.Duration
+}
+
+func newChainOptions() chainOptions {
+	return chainOptions{Reason: chain.DefaultReason, BlockTime: chain.DefaultBlockTime}
+}
+
+// AddFlags binds --reason and --via-cli.
+func (c *chainOptions) AddFlags(cmd *cobra.Command) {
+	cmd.Flags().Uint32Var(&c.Reason, "reason", c.Reason, "On-chain close reason (10000-19999, providers' range); 0 leaves --reason out for provider-services releases without it.")
+	cmd.Flags().DurationVar(&c.BlockTime, "block-time", c.BlockTime, "The chain's time between blocks: how long to wait before retrying after an account sequence mismatch, and between checks that a transaction was committed.")
+	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign with a local provider-services binary (this path) and its AKASH_* environment instead of exec in the akash-provider pod.")
+}
+
+// Validate checks the flags without I/O.
+func (c *chainOptions) Validate() error {
+	if c.Reason != 0 && (c.Reason < 10000 || c.Reason > 19999) {
+		return fmt.Errorf("--reason %d: providers close with a reason in 10000-19999 (default %d), or 0 to leave it out", c.Reason, chain.DefaultReason)
+	}
+	if c.BlockTime < 10*time.Millisecond || c.BlockTime > 10*time.Minute {
+		return fmt.Errorf("--block-time %s: want the chain's block time, between 10ms and 10m (Akash: about 6s)", c.BlockTime)
+	}
+	return nil
+}
+
+// wantsProviderPods says whether the snapshot must list the provider pods.
+func (c *chainOptions) wantsProviderPods() bool { return c.ViaCLI == "" }
+
+// runner chooses where transactions are signed: the local CLI, or the Ready
+// akash-provider pod of the snapshot. It fails — before anything is
+// attempted — when there is no such pod.
+func (c *chainOptions) runner(g *Globals, clients *cli.Clients, snap *snapshot.Snapshot) (chain.Runner, string, error) {
+	if c.ViaCLI != "" {
+		return chain.LocalRunner{Binary: c.ViaCLI}, "with the local " + c.ViaCLI, nil
+	}
+	pod, err := chain.SelectProviderPod(snap.ProviderPods, g.ProviderNamespace)
+	if err != nil {
+		return nil, "", err
+	}
+	return chain.NewPodRunner(clients, pod), "in pod " + pod.Namespace + "/" + pod.Name, nil
+}
+
+// closeFlow runs plan → confirm → close for items, the same for every
+// command that closes leases.
+func closeFlow(ctx context.Context, g *Globals, c *chainOptions, ex *execute.Options, out *output.Flags, clients *cli.Clients, snap *snapshot.Snapshot, items []leaseclose.LeaseClose) error {
+	if err := leaseclose.CheckOneProvider(items); err != nil {
+		return err
+	}
+	actions := leaseclose.Actions(items)
+	planned := countPlanned(actions)
+	var b *chain.Broadcaster
+	where := ""
+	if planned > 0 {
+		r, w, err := c.runner(g, clients, snap)
+		if err != nil {
+			return err
+		}
+		b, where = chain.NewBroadcaster(r, ex.DryRun), w
+		b.BlockTime = c.BlockTime
+	}
+	flow := &execute.Flow{
+		Options: ex, Streams: g.Streams, Output: out,
+		Result:   leaseclose.List(items),
+		Table:    func() *output.Table { return leaseclose.Table(items) },
+		Actions:  actions,
+		Question: fmt.Sprintf("Close %d lease(s) on chain (%s tx market bid close %s, one transaction per block).", planned, chain.Program, where),
+		Execute: func(ctx context.Context, _ []*execute.Action) int {
+			return leaseclose.Execute(ctx, items, b)
+		},
+	}
+	return flow.Run(ctx)
+}
+
+// LeasesCloseOptions are the options of `leases close`.
+type LeasesCloseOptions struct {
+	*Globals
+	Output *output.Flags
+	Exec   *execute.Options
+	Chain  chainOptions
+
+	Owner    string
+	DSeq     uint64
+	GSeq     uint32
+	OSeq     uint32
+	Provider string
+	Filename string
+}
+
+// NewLeasesCloseCmd builds `kubectl akash leases close`.
+func NewLeasesCloseCmd(g *Globals) *cobra.Command {
+	o := &LeasesCloseOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions(), GSeq: 1, OSeq: 1}
+	cmd := &cobra.Command{
+		Use:   "close (--owner ADDR --dseq N [--gseq 1 --oseq 1] | -f FILE)",
+		Short: "Close leases on chain from the provider side (bid close)",
+		Long: templates.LongDesc(`
+			Close leases the way the provider itself does: provider-services tx market
+			bid close, signed with the provider's key inside the akash-provider pod
+			(exec API), so the tenant stops paying and the provider tears the workload
+			down. Only the tenant can close the deployment itself.
+
+			Name one lease with --owner/--dseq (--gseq/--oseq default to 1), or pass
+			-f with the -o json|yaml output of any kubectl akash command that carries
+			lease IDs (- reads stdin). The plan shows what runs under each lease in
+			this cluster. Transactions go out one at a time, each waiting for its
+			block; an "account sequence mismatch" is retried after the next block.
+
+			--dry-run=client prints the exact commands and runs nothing;
+			--dry-run=server runs provider-services' own --dry-run, a simulation
+			against the chain that signs and broadcasts nothing.`),
+		Example: templates.Examples(`
+			# Close one lease (gseq/oseq 1)
+			kubectl akash leases close --owner akash1... --dseq 8438017
+
+			# The exact commands, without running them
+			kubectl akash leases close --owner akash1... --dseq 8438017 --gseq 2 --oseq 3 --dry-run=client
+
+			# Close every lease running a miner image
+			kubectl akash leases list --image 'xmrig|miner' -o json | kubectl akash leases close -f - --yes`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Exec.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Validate(cmd); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	o.Chain.AddFlags(cmd)
+	cmd.Flags().StringVar(&o.Owner, "owner", "", "The tenant's address (akash1...).")
+	cmd.Flags().Uint64Var(&o.DSeq, "dseq", 0, "The deployment sequence.")
+	cmd.Flags().Uint32Var(&o.GSeq, "gseq", o.GSeq, "The group sequence.")
+	cmd.Flags().Uint32Var(&o.OSeq, "oseq", o.OSeq, "The order sequence.")
+	cmd.Flags().StringVar(&o.Provider, "provider", "", "The provider's address; taken from the lease's Manifest when it is in the cluster.")
+	cmd.Flags().StringVarP(&o.Filename, "filename", "f", "", "Close the leases in this file (- for stdin): kubectl akash ... -o json|yaml output, or lines of owner/dseq/gseq/oseq/provider.")
+	return cmd
+}
+
+// Validate checks the flags without I/O.
+func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	if err := o.Exec.Validate(); err != nil {
+		return err
+	}
+	if err := o.Chain.Validate(); err != nil {
+		return err
+	}
+	byID := o.Owner != "" || cmd.Flags().Changed("dseq") || cmd.Flags().Changed("gseq") || cmd.Flags().Changed("oseq") || o.Provider != ""
+	switch {
+	case o.Filename != "" && byID:
+		return fmt.Errorf("-f and --owner/--dseq/--gseq/--oseq/--provider name leases two ways: use one")
+	case o.Filename != "":
+		return nil
+	case o.Owner == "" || o.DSeq == 0:
+		return fmt.Errorf("name the lease to close with --owner and --dseq (--gseq/--oseq default to 1), or pass -f FILE|- with a lease list")
+	case o.GSeq == 0 || o.OSeq == 0:
+		return fmt.Errorf("--gseq and --oseq start at 1")
+	}
+	if err := akash.ValidateAddress(o.Owner); err != nil {
+		return fmt.Errorf("--owner: %w", err)
+	}
+	if o.Provider != "" {
+		if err := akash.ValidateAddress(o.Provider); err != nil {
+			return fmt.Errorf("--provider: %w", err)
+		}
+	}
+	return nil
+}
+
+// Run reads the leases to close, the cluster once (Manifests, and the
+// provider pods unless --via-cli), and closes them.
+func (o *LeasesCloseOptions) Run(ctx context.Context) error {
+	var ids []akash.LeaseID
+	if o.Filename != "" {
+		var err error
+		if ids, err = o.readFile(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			fmt.Fprintf(o.Streams.ErrOut, "No leases in %s: nothing to close.\n", o.Filename)
+			if !o.Output.Human() {
+				return o.Output.Print(o.Streams.Out, leaseclose.List(nil), nil)
+			}
+			return nil
+		}
+	}
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
+		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
+	})
+	if err != nil {
+		return err
+	}
+	if o.Filename == "" {
+		id, err := o.leaseID(snap)
+		if err != nil {
+			return err
+		}
+		ids = []akash.LeaseID{id}
+	}
+	items := leaseclose.ByID(ids, snap.Manifests, o.Chain.Reason)
+	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
+}
+
+func (o *LeasesCloseOptions) readFile() ([]akash.LeaseID, error) {
+	var r io.Reader = o.Streams.In
+	if o.Filename != "-" {
+		f, err := os.Open(o.Filename)
+		if err != nil {
+			return nil, fmt.Errorf("-f: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	return leaseclose.ReadLeaseIDs(r, o.Filename)
+}
+
+// leaseID completes --owner/--dseq/--gseq/--oseq with the provider: from
+// --provider, or from the lease's Manifest. A lease this cluster does not
+// run needs --provider, so that a typo in --dseq is not closed blindly.
+func (o *LeasesCloseOptions) leaseID(snap *snapshot.Snapshot) (akash.LeaseID, error) {
+	id := akash.LeaseID{Owner: o.Owner, DSeq: o.DSeq, GSeq: o.GSeq, OSeq: o.OSeq, Provider: o.Provider}
+	if id.Provider != "" {
+		return id, nil
+	}
+	for _, m := range snap.Manifests {
+		mid, ok := m.LeaseID()
+		if ok && mid.Owner == id.Owner && mid.DSeq == id.DSeq && mid.GSeq == id.GSeq && mid.OSeq == id.OSeq {
+			return mid, nil
+		}
+	}
+	return akash.LeaseID{}, fmt.Errorf("lease %s/%d/%d/%d has no Manifest in namespace %s: check --dseq/--gseq/--oseq, or pass --provider to close a lease this cluster does not run",
+		o.Owner, o.DSeq, o.GSeq, o.OSeq, o.LeaseNamespace)
+}

@@ -1,0 +1,145 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/spf13/cobra"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// KillImageOptions are the options of `leases kill-image`.
+type KillImageOptions struct {
+	*Globals
+	Output        *output.Flags
+	Exec          *execute.Options
+	Chain         chainOptions
+	Schedule      scheduleOptions
+	Images        []string
+	ExcludeOwners []string
+	ChunkSize     int64
+
+	images []*regexp.Regexp
+}
+
+// NewLeasesKillImageCmd builds `kubectl akash leases kill-image`.
+func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
+	o := &KillImageOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions()}
+	cmd := &cobra.Command{
+		Use:   "kill-image --image REGEX [--image REGEX ...]",
+		Short: "Close every lease running an image that matches a regular expression",
+		Long: templates.LongDesc(`
+			Read every Manifest once, match each service's image against the --image
+			regular expressions (case-insensitive, like the runbooks' grep -Ei), and
+			close the matching leases on chain as leases close does: plan, confirm,
+			one transaction per block. --exclude-owner protects named tenants; their
+			matches are listed as Skipped.
+
+			--schedule prints, instead of acting, a CronJob that runs this same
+			command with --yes in the cluster, with its ServiceAccount and only the
+			permissions it needs: list Manifests in the lease namespace, list pods and
+			exec into the akash-provider pod in the provider namespace.`),
+		Example: templates.Examples(`
+			# What would be closed
+			kubectl akash leases kill-image --image 'xmrig|miner' --image '^docker.io/nanopool/' --dry-run=client
+
+			# Close them, sparing one tenant
+			kubectl akash leases kill-image --image xmrig --exclude-owner akash1... --yes
+
+			# Run it in the cluster every 5 minutes instead of from host cron
+			kubectl akash leases kill-image --image xmrig --schedule '*/5 * * * *' | kubectl apply -f -`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Exec.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			if o.Schedule.Enabled(cmd) {
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o.Globals))
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	o.Chain.AddFlags(cmd)
+	o.Schedule.AddFlags(cmd)
+	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Close leases with a service image matching this regular expression (case-insensitive; repeatable; required).")
+	cmd.Flags().StringArrayVar(&o.ExcludeOwners, "exclude-owner", nil, "Never close leases of this tenant address (repeatable).")
+	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	return cmd
+}
+
+// Validate checks the flags without I/O. An expression that matches the
+// empty string would match every image, so it is refused.
+func (o *KillImageOptions) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	if err := o.Exec.Validate(); err != nil {
+		return err
+	}
+	if err := o.Chain.Validate(); err != nil {
+		return err
+	}
+	if len(o.Images) == 0 {
+		return fmt.Errorf("--image is required: the regular expression(s) of the images whose leases to close, e.g. --image 'xmrig|miner'")
+	}
+	o.images = nil
+	for _, expr := range o.Images {
+		re, err := compileImageRegex(expr)
+		if err != nil {
+			return err
+		}
+		if re.MatchString("") {
+			return fmt.Errorf("--image %q matches every image (it matches the empty string): refusing; write part of the image name, e.g. 'xmrig'", expr)
+		}
+		o.images = append(o.images, re)
+	}
+	for _, owner := range o.ExcludeOwners {
+		if err := akash.ValidateAddress(owner); err != nil {
+			return fmt.Errorf("--exclude-owner: %w", err)
+		}
+	}
+	if o.ChunkSize < 0 {
+		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	}
+	return nil
+}
+
+// Run reads the Manifests (and the provider pods) once and closes the
+// matching leases.
+func (o *KillImageOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
+		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
+	})
+	if err != nil {
+		return err
+	}
+	for _, err := range snap.ManifestErrors {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %v (not closed)\n", err)
+	}
+	items, errs := leaseclose.ByImage(snap.Manifests, leaseclose.ImageFilter{Images: o.images, ExcludeOwners: o.ExcludeOwners}, o.Chain.Reason)
+	for _, err := range errs {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+	}
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(o.Streams.ErrOut, "No lease runs a matching image.")
+		return nil
+	}
+	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
+}

@@ -1,0 +1,7 @@
+// Package leaseclose plans closing leases on chain: which leases (named by
+// ID, read from another command's output, or matched by image in the
+// cluster's Manifests), what runs under each in the cluster, and one
+// close-bid action per lease, carried out by the chain package's
+// Broadcaster one transaction at a time. Planning is pure: it works on
+// Manifests and lease IDs and never calls the API or the chain.
+package leaseclose

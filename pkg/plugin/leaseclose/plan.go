@@ -1,0 +1,167 @@
+package leaseclose
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+)
+
+// Target is how a close-bid action names its lease: the on-chain bid
+// (market module), by lease ID.
+func Target(id akash.LeaseID) execute.Target {
+	return execute.Target{Group: "market.akash.network", Resource: "bids", Kind: "Bid", Name: id.String()}
+}
+
+// newItem plans closing one lease.
+func newItem(id akash.LeaseID, reason uint32) LeaseClose {
+	ns := id.Namespace()
+	return LeaseClose{
+		TypeMeta:   output.TypeMeta(Kind),
+		ObjectMeta: metav1.ObjectMeta{Name: ns},
+		Spec:       LeaseCloseSpec{LeaseID: id, Namespace: ns, Reason: reason},
+		Status: LeaseCloseStatus{Actions: []*execute.Action{
+			{Verb: chain.VerbCloseBid, Target: Target(id), Outcome: execute.Outcome{Result: execute.Planned}},
+		}},
+	}
+}
+
+// ByID plans closing the given leases, in the order given, adding what the
+// cluster's Manifests say runs under each. IDs must be valid and distinct.
+func ByID(ids []akash.LeaseID, manifests []*akash.Manifest, reason uint32) []LeaseClose {
+	byNS := manifestsByNamespace(manifests)
+	out := make([]LeaseClose, 0, len(ids))
+	for _, id := range ids {
+		it := newItem(id, reason)
+		if m := byNS[it.Name]; m != nil {
+			it.Status.Manifest = true
+			it.Spec.Services = services(m)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// ImageFilter selects leases by the images of their services.
+type ImageFilter struct {
+	// Images are the --image expressions, compiled case-insensitively.
+	Images []*regexp.Regexp
+	// ExcludeOwners are tenants whose leases are never closed; their
+	// matches are listed, with a Skipped outcome, so the protection shows.
+	ExcludeOwners []string
+}
+
+// ByImage plans closing every lease whose Manifest has a service image
+// matching any of f.Images, sorted by lease ID. A Manifest without a usable
+// lease ID is reported through errs and never closed.
+func ByImage(manifests []*akash.Manifest, f ImageFilter, reason uint32) (items []LeaseClose, errs []error) {
+	excluded := map[string]bool{}
+	for _, o := range f.ExcludeOwners {
+		excluded[o] = true
+	}
+	for _, m := range manifests {
+		var matches []Match
+		for _, svc := range m.Spec.Group.Services {
+			for _, re := range f.Images {
+				if re.MatchString(svc.Image) {
+					matches = append(matches, Match{Service: svc.Name, Image: svc.Image, Pattern: strings.TrimPrefix(re.String(), "(?i)")})
+					break
+				}
+			}
+		}
+		if len(matches) == 0 {
+			continue
+		}
+		id, ok := m.LeaseID()
+		if !ok {
+			errs = append(errs, fmt.Errorf("manifest %s/%s matches --image but has no valid lease ID (spec.lease_id or lease labels): not closed", m.Namespace, m.Name))
+			continue
+		}
+		it := newItem(id, reason)
+		it.Status.Manifest = true
+		it.Spec.Services = services(m)
+		it.Spec.Matches = matches
+		if it.Name != m.Name {
+			// The Manifest is named after its lease's namespace; a mismatch
+			// means the CR is not what the provider wrote. Do not act on it.
+			errs = append(errs, fmt.Errorf("manifest %s/%s: its lease %s belongs in namespace %s: not closed", m.Namespace, m.Name, id, it.Name))
+			continue
+		}
+		if excluded[id.Owner] {
+			it.Status.Actions[0].Outcome = execute.Outcome{Result: execute.Skipped, Message: "owner protected by --exclude-owner"}
+		}
+		items = append(items, it)
+	}
+	sort.Slice(items, func(i, j int) bool { return less(items[i].Spec.LeaseID, items[j].Spec.LeaseID) })
+	return items, errs
+}
+
+// CheckOneProvider refuses a plan whose leases belong to more than one
+// provider: a provider's key closes only its own bids, so such input is
+// not this provider's list.
+func CheckOneProvider(items []LeaseClose) error {
+	seen := map[string]bool{}
+	var providers []string
+	for _, it := range items {
+		if p := it.Spec.LeaseID.Provider; !seen[p] {
+			seen[p] = true
+			providers = append(providers, p)
+		}
+	}
+	if len(providers) > 1 {
+		return fmt.Errorf("the leases belong to %d providers (%s): a provider can close only its own bids, so give one provider's leases", len(providers), strings.Join(providers, ", "))
+	}
+	return nil
+}
+
+// Actions returns the close-bid actions of items, in order.
+func Actions(items []LeaseClose) []*execute.Action {
+	var out []*execute.Action
+	for i := range items {
+		out = append(out, items[i].Status.Actions...)
+	}
+	return out
+}
+
+// List wraps items in a LeaseCloseList.
+func List(items []LeaseClose) LeaseCloseList {
+	if items == nil {
+		items = []LeaseClose{}
+	}
+	return LeaseCloseList{TypeMeta: output.ListMeta(Kind), Items: items}
+}
+
+func manifestsByNamespace(ms []*akash.Manifest) map[string]*akash.Manifest {
+	out := make(map[string]*akash.Manifest, len(ms))
+	for _, m := range ms {
+		out[m.Name] = m
+	}
+	return out
+}
+
+func services(m *akash.Manifest) []Service {
+	out := make([]Service, 0, len(m.Spec.Group.Services))
+	for _, s := range m.Spec.Group.Services {
+		out = append(out, Service{Name: s.Name, Image: s.Image})
+	}
+	return out
+}
+
+func less(a, b akash.LeaseID) bool {
+	switch {
+	case a.Owner != b.Owner:
+		return a.Owner < b.Owner
+	case a.DSeq != b.DSeq:
+		return a.DSeq < b.DSeq
+	case a.GSeq != b.GSeq:
+		return a.GSeq < b.GSeq
+	}
+	return a.OSeq < b.OSeq
+}
