@@ -1,0 +1,12 @@
+// Package dangling reconciles the leases the chain says are open with the
+// leases that run in the cluster, both ways:
+//
+//   - in the cluster but not open on chain: the provider serves for free.
+//     Leases closed by escrow depletion never reach the provider's event bus,
+//     and on restart it re-adopts every Manifest, so this keeps happening;
+//   - open on chain but not in the cluster: the tenant pays for nothing.
+//
+// It is pure: chain answers and the cluster snapshot come in, result objects
+// with planned actions come out. A lease whose chain state could not be read
+// is "unknown" and is never acted on.
+package dangling

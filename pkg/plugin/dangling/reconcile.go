@@ -1,0 +1,219 @@
+package dangling
+
+import (
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// ChainView is what the chain said.
+type ChainView struct {
+	// Open are the provider's open leases.
+	Open []chain.LeaseState
+	// Lookups are the states of in-cluster leases that are not open, read one
+	// by one; a lease missing here, or with an error, is unknown.
+	Lookups map[akash.LeaseID]chain.LeaseState
+	Errors  map[akash.LeaseID]error
+}
+
+// InCluster returns the lease IDs the cluster holds (a lease namespace or a
+// Manifest) for provider, keyed by namespace — the leases whose chain state
+// matters.
+func InCluster(s *snapshot.Snapshot, provider string) map[akash.LeaseID]string {
+	out := map[akash.LeaseID]string{}
+	for ns, id := range s.LeaseByNamespace() {
+		if provider == "" || id.Provider == provider {
+			out[id] = ns
+		}
+	}
+	return out
+}
+
+// Options tune Reconcile.
+type Options struct {
+	Provider string
+	// LeaseNamespace holds the Manifests, ProviderHosts, ProviderLeasedIPs.
+	LeaseNamespace string
+	// CloseBid plans closing an open lease's bid on chain (nil: report only).
+	CloseBid func(id akash.LeaseID) *execute.Action
+}
+
+// Reconcile compares the chain's view with the snapshot and plans the
+// clean-up of each disagreement: for a lease closed on chain, deleting what
+// the provider's own teardown deletes (namespace, Manifest, ProviderHosts and
+// ProviderLeasedIPs selected by the lease labels), each guarded by its UID;
+// for an open lease with nothing in the cluster, closing the bid. Leases
+// the chain does not know, or whose state could not be read, are reported
+// and never acted on.
+func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease {
+	open := map[akash.LeaseID]chain.LeaseState{}
+	for _, l := range view.Open {
+		open[l.ID] = l
+	}
+	inCluster := InCluster(s, o.Provider)
+	held := heldByNamespace(s)
+	crs := crsByLease(s)
+	namespaces := map[string]*corev1.Namespace{}
+	for i := range s.Namespaces {
+		namespaces[s.Namespaces[i].Name] = &s.Namespaces[i]
+	}
+	manifests := s.ManifestByNamespace()
+
+	var out []DanglingLease
+	for id, ns := range inCluster {
+		if _, ok := open[id]; ok {
+			continue
+		}
+		d := DanglingLease{
+			TypeMeta:   output.TypeMeta(Kind),
+			ObjectMeta: metav1.ObjectMeta{Name: ns},
+			Spec:       Spec{LeaseID: id, Direction: InClusterNotOnChain, Held: held[ns]},
+			Status:     Status{Actions: []*execute.Action{}},
+		}
+		if n := namespaces[ns]; n != nil {
+			d.CreationTimestamp = n.CreationTimestamp
+			d.Spec.Held.Namespace = true
+		}
+		if m := manifests[ns]; m != nil {
+			d.Spec.Held.Manifest = true
+			if d.CreationTimestamp.IsZero() {
+				d.CreationTimestamp = m.Created
+			}
+		}
+		d.Spec.Held.ProviderHosts = len(crs[id].hosts)
+		d.Spec.Held.ProviderLeasedIPs = len(crs[id].ips)
+
+		st, looked := view.Lookups[id]
+		switch {
+		case view.Errors[id] != nil:
+			d.Spec.ChainState, d.Spec.ChainError = "unknown", view.Errors[id].Error()
+			d.Status.Note = "the chain state could not be read: nothing is done to a lease of unknown state"
+		case !looked:
+			d.Spec.ChainState = "unknown"
+			d.Status.Note = "the chain state was not read: nothing is done to a lease of unknown state"
+		case st.State == chain.StateClosed:
+			d.Spec.ChainState, d.Spec.CreatedAt, d.Spec.ClosedOn = st.State, st.CreatedAt, st.ClosedOn
+			d.Status.Actions = teardown(namespaces[ns], manifests[ns], crs[id])
+		case st.State == chain.StateNotFound:
+			d.Spec.ChainState = st.State
+			d.Status.Note = "the chain does not know this lease: check --api and --provider; not deleted"
+		default:
+			// Open after all (it changed state between the list and the lookup).
+			continue
+		}
+		out = append(out, d)
+	}
+	for id, st := range open {
+		if _, ok := inCluster[id]; ok {
+			continue
+		}
+		d := DanglingLease{
+			TypeMeta:   output.TypeMeta(Kind),
+			ObjectMeta: metav1.ObjectMeta{Name: id.Namespace()},
+			Spec:       Spec{LeaseID: id, Direction: OnChainNotInCluster, ChainState: st.State, CreatedAt: st.CreatedAt},
+			Status:     Status{Actions: []*execute.Action{}},
+		}
+		if o.CloseBid != nil {
+			d.Status.Actions = append(d.Status.Actions, o.CloseBid(id))
+		} else {
+			d.Status.Note = "closing the bid needs the transaction layer"
+		}
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Spec.Direction != out[j].Spec.Direction {
+			return out[i].Spec.Direction < out[j].Spec.Direction
+		}
+		return out[i].Spec.LeaseID.String() < out[j].Spec.LeaseID.String()
+	})
+	return out
+}
+
+// leaseCRs are a lease's ProviderHosts and ProviderLeasedIPs.
+type leaseCRs struct {
+	hosts, ips []*unstructured.Unstructured
+}
+
+// crsByLease groups ProviderHosts and ProviderLeasedIPs by their lease
+// labels — the selector the provider's own teardown uses.
+func crsByLease(s *snapshot.Snapshot) map[akash.LeaseID]leaseCRs {
+	m := map[akash.LeaseID]leaseCRs{}
+	for i := range s.ProviderHosts {
+		if id, ok := akash.LeaseIDFromLabels(s.ProviderHosts[i].GetLabels()); ok {
+			c := m[id]
+			c.hosts = append(c.hosts, &s.ProviderHosts[i])
+			m[id] = c
+		}
+	}
+	for i := range s.ProviderLeasedIPs {
+		if id, ok := akash.LeaseIDFromLabels(s.ProviderLeasedIPs[i].GetLabels()); ok {
+			c := m[id]
+			c.ips = append(c.ips, &s.ProviderLeasedIPs[i])
+			m[id] = c
+		}
+	}
+	return m
+}
+
+// heldByNamespace sums what each lease namespace's pods request.
+func heldByNamespace(s *snapshot.Snapshot) map[string]Held {
+	m := map[string]Held{}
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			continue
+		}
+		h := m[p.Namespace]
+		h.Pods++
+		for _, c := range p.Spec.Containers {
+			h.CPUMillis += c.Resources.Requests.Cpu().MilliValue()
+			h.MemoryBytes += c.Resources.Requests.Memory().Value()
+			if g, ok := c.Resources.Requests["nvidia.com/gpu"]; ok {
+				h.GPUs += g.Value()
+			}
+		}
+		m[p.Namespace] = h
+	}
+	for _, man := range s.Manifests {
+		h := m[man.Name]
+		var names []string
+		for _, svc := range man.Spec.Group.Services {
+			names = append(names, svc.Name+"="+svc.Image)
+		}
+		h.Services = strings.Join(names, ",")
+		m[man.Name] = h
+	}
+	return m
+}
+
+// teardown plans deleting what the provider deletes when a lease ends.
+func teardown(ns *corev1.Namespace, m *akash.Manifest, crs leaseCRs) []*execute.Action {
+	var acts []*execute.Action
+	if m != nil {
+		acts = append(acts, execute.NewDelete(execute.Target{Group: akash.Group, Version: akash.Version, Resource: "manifests", Kind: "Manifest",
+			Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion}))
+	}
+	for _, h := range crs.hosts {
+		acts = append(acts, execute.NewDelete(execute.Target{Group: akash.Group, Version: akash.Version, Resource: "providerhosts", Kind: "ProviderHost",
+			Namespace: h.GetNamespace(), Name: h.GetName(), UID: string(h.GetUID()), ResourceVersion: h.GetResourceVersion()}))
+	}
+	for _, ip := range crs.ips {
+		acts = append(acts, execute.NewDelete(execute.Target{Group: akash.Group, Version: akash.Version, Resource: "providerleasedips", Kind: "ProviderLeasedIP",
+			Namespace: ip.GetNamespace(), Name: ip.GetName(), UID: string(ip.GetUID()), ResourceVersion: ip.GetResourceVersion()}))
+	}
+	if ns != nil {
+		a := execute.NewDelete(execute.Target{Version: "v1", Resource: "namespaces", Kind: "Namespace", Name: ns.Name, UID: string(ns.UID), ResourceVersion: ns.ResourceVersion})
+		a.PropagationPolicy = string(metav1.DeletePropagationBackground)
+		acts = append(acts, a)
+	}
+	return acts
+}

@@ -1,0 +1,103 @@
+package dangling
+
+import (
+	"errors"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+var provider = akash.EncodeAddress([]byte("provider-provider-01"))
+
+func lease(owner string, dseq uint64) akash.LeaseID {
+	return akash.LeaseID{Owner: akash.EncodeAddress([]byte(owner + "-owner-owner-owner")[:20]), DSeq: dseq, GSeq: 1, OSeq: 1, Provider: provider}
+}
+
+// cluster builds a snapshot holding the given leases the way the provider
+// creates them: namespace, Manifest, a ProviderHost, a running pod.
+func cluster(ids ...akash.LeaseID) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{}
+	for _, id := range ids {
+		ns := id.Namespace()
+		lbl := map[string]string(akash.LeaseLabels(id))
+		s.Namespaces = append(s.Namespaces, corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, UID: "ns-" + "x", Labels: lbl}})
+		s.Manifests = append(s.Manifests, &akash.Manifest{Name: ns, Namespace: "lease", UID: "m", Spec: akash.ManifestSpec{
+			LeaseID: akash.ManifestLeaseID{Owner: id.Owner, DSeq: akash.Uint(id.DSeq), GSeq: 1, OSeq: 1, Provider: id.Provider},
+			Group:   akash.ManifestGroup{Services: []akash.ManifestService{{Name: "web", Image: "nginx"}}}}})
+		h := unstructured.Unstructured{}
+		h.SetName("host-" + ns[:8])
+		h.SetNamespace("lease")
+		h.SetLabels(lbl)
+		s.ProviderHosts = append(s.ProviderHosts, h)
+		s.Pods = append(s.Pods, corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web-0"},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+				corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("1Gi")}}}}},
+			Status: corev1.PodStatus{Phase: corev1.PodRunning}})
+	}
+	return s
+}
+
+func closeBid(id akash.LeaseID) *execute.Action {
+	return &execute.Action{Verb: "close-bid", Target: execute.Target{Name: id.String()}, Outcome: execute.Outcome{Result: execute.Planned}}
+}
+
+func TestReconcileBothWays(t *testing.T) {
+	running, closed, gone, unknown, notFound, orphan := lease("running", 1), lease("closed", 2), lease("gone", 3), lease("unknown", 4), lease("notfound", 5), lease("orphan", 6)
+	s := cluster(running, closed, unknown, notFound)
+	view := ChainView{
+		Open:    []chain.LeaseState{{ID: running, State: "active"}, {ID: orphan, State: "insufficient_funds", CreatedAt: 77}},
+		Lookups: map[akash.LeaseID]chain.LeaseState{closed: {ID: closed, State: "closed", ClosedOn: 99}, notFound: {ID: notFound, State: chain.StateNotFound}},
+		Errors:  map[akash.LeaseID]error{unknown: errors.New("timeout")},
+	}
+	_ = gone
+	got := Reconcile(s, view, Options{Provider: provider, LeaseNamespace: "lease", CloseBid: closeBid})
+	by := map[akash.LeaseID]DanglingLease{}
+	for _, d := range got {
+		by[d.Spec.LeaseID] = d
+	}
+	if len(got) != 4 {
+		t.Fatalf("want closed, unknown, not-found and orphan, got %d: %+v", len(got), got)
+	}
+	c := by[closed]
+	if c.Spec.Direction != InClusterNotOnChain || c.Spec.ChainState != "closed" || c.Spec.ClosedOn != 99 || c.Spec.Held.Pods != 1 || c.Spec.Held.CPUMillis != 500 || c.Spec.Held.ProviderHosts != 1 {
+		t.Fatalf("closed lease: %+v", c.Spec)
+	}
+	var kinds []string
+	for _, a := range c.Status.Actions {
+		kinds = append(kinds, a.Target.Kind)
+	}
+	if len(kinds) != 3 || kinds[0] != "Manifest" || kinds[1] != "ProviderHost" || kinds[2] != "Namespace" {
+		t.Fatalf("teardown of a closed lease: %v", kinds)
+	}
+	if u := by[unknown]; u.Spec.ChainState != "unknown" || len(u.Status.Actions) != 0 || u.Spec.ChainError != "timeout" {
+		t.Fatalf("an unreadable lease must not be touched: %+v", u)
+	}
+	if n := by[notFound]; n.Spec.ChainState != chain.StateNotFound || len(n.Status.Actions) != 0 {
+		t.Fatalf("a lease the chain does not know must not be deleted: %+v", n)
+	}
+	if o := by[orphan]; o.Spec.Direction != OnChainNotInCluster || len(o.Status.Actions) != 1 || o.Status.Actions[0].Verb != "close-bid" || o.Spec.CreatedAt != 77 {
+		t.Fatalf("open lease without workload: %+v", o)
+	}
+	if _, ok := by[running]; ok {
+		t.Fatal("a running, active lease is not dangling")
+	}
+}
+
+func TestReconcileOtherProvidersIgnored(t *testing.T) {
+	mine := lease("mine", 1)
+	theirs := mine
+	theirs.Provider = akash.EncodeAddress([]byte("another-provider-xyz"))
+	s := cluster(mine, theirs)
+	got := Reconcile(s, ChainView{Open: []chain.LeaseState{{ID: mine, State: "active"}}}, Options{Provider: provider})
+	if len(got) != 0 {
+		t.Fatalf("another provider's leases are not ours to judge: %+v", got)
+	}
+}

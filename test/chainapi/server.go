@@ -1,0 +1,177 @@
+// Package chainapi is a stand-in for an Akash chain node's REST API (the gRPC
+// gateway) in tests: it serves the market module's lease list and info
+// queries on loopback in the shapes real chains answer with — v1beta5
+// (lease.id with bseq) or v1beta4 (lease.lease_id) — with real pagination
+// through next_key, and can be told to fail in the ways real APIs do.
+package chainapi
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+)
+
+// Lease is one lease the server knows.
+type Lease struct {
+	ID        akash.LeaseID
+	State     string // active, insufficient_funds, closed, reclaiming
+	CreatedAt int64
+	ClosedOn  int64
+}
+
+// Server is the stand-in API. Change its fields only before the first request
+// or under Lock.
+type Server struct {
+	sync.Mutex
+	// Version is "v1beta5" (default) or "v1beta4": the other one answers 404
+	// Not Found, like a chain that does not serve it.
+	Version string
+	Leases  []Lease
+	// MaxPage caps pagination.limit, to force several pages.
+	MaxPage int
+	// Broken makes every answer malformed JSON.
+	Broken bool
+	// Fail makes every answer a 500.
+	Fail bool
+	// Delay is added before each answer.
+	Delay time.Duration
+	// FailInfo makes the info query of these dseqs answer 500.
+	FailInfo map[uint64]bool
+	// Requests counts requests by path.
+	Requests map[string]int
+
+	srv *httptest.Server
+}
+
+// Start serves on loopback until the test ends.
+func Start(t testing.TB, leases ...Lease) *Server {
+	s := &Server{Version: "v1beta5", Leases: leases, Requests: map[string]int{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the API's base address.
+func (s *Server) URL() string { return s.srv.URL }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.Lock()
+	s.Requests[r.URL.Path]++
+	version, broken, fail, delay := s.Version, s.Broken, s.Fail, s.Delay
+	s.Unlock()
+	time.Sleep(delay)
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case fail:
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"code":13,"message":"internal error","details":[]}`)
+		return
+	case broken:
+		fmt.Fprint(w, `{"leases":[{"lease":`)
+		return
+	}
+	switch r.URL.Path {
+	case "/akash/market/" + version + "/leases/list":
+		s.list(w, r, version)
+	case "/akash/market/" + version + "/leases/info":
+		s.info(w, r, version)
+	default:
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"code":5,"message":"Not Found","details":[]}`)
+	}
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, version string) {
+	q := r.URL.Query()
+	state, provider := q.Get("filters.state"), q.Get("filters.provider")
+	if version == "v1beta4" && state == "reclaiming" {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"code":3,"message":"invalid lease state: reclaiming","details":[]}`)
+		return
+	}
+	limit, _ := strconv.Atoi(q.Get("pagination.limit"))
+	if limit <= 0 {
+		limit = 100
+	}
+	if s.MaxPage > 0 && limit > s.MaxPage {
+		limit = s.MaxPage
+	}
+	offset := 0
+	if key := q.Get("pagination.key"); key != "" {
+		raw, err := base64.StdEncoding.DecodeString(key)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"code":3,"message":"invalid pagination key","details":[]}`)
+			return
+		}
+		offset, _ = strconv.Atoi(string(raw))
+	}
+	s.Lock()
+	var match []Lease
+	for _, l := range s.Leases {
+		if (state == "" || l.State == state) && (provider == "" || l.ID.Provider == provider) {
+			match = append(match, l)
+		}
+	}
+	s.Unlock()
+	end := min(offset+limit, len(match))
+	page := []any{}
+	for _, l := range match[min(offset, len(match)):end] {
+		page = append(page, map[string]any{"lease": s.render(l, version), "escrow_payment": map[string]any{"state": "open"}})
+	}
+	var next any
+	if end < len(match) {
+		next = base64.StdEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"leases": page, "pagination": map[string]any{"next_key": next, "total": "0"}})
+}
+
+func (s *Server) info(w http.ResponseWriter, r *http.Request, version string) {
+	q := r.URL.Query()
+	s.Lock()
+	defer s.Unlock()
+	if dseq, _ := strconv.ParseUint(q.Get("id.dseq"), 10, 64); s.FailInfo[dseq] {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"code":13,"message":"rpc error: code = Internal desc = store read failed","details":[]}`)
+		return
+	}
+	for _, l := range s.Leases {
+		id := l.ID
+		if q.Get("id.owner") == id.Owner && q.Get("id.dseq") == strconv.FormatUint(id.DSeq, 10) &&
+			q.Get("id.gseq") == strconv.FormatUint(uint64(id.GSeq), 10) && q.Get("id.oseq") == strconv.FormatUint(uint64(id.OSeq), 10) &&
+			q.Get("id.provider") == id.Provider {
+			_ = json.NewEncoder(w).Encode(map[string]any{"lease": s.render(l, version), "escrow_payment": map[string]any{}})
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprint(w, `{"code":5,"message":"rpc error: code = NotFound desc = lease not found: unknown request","details":[]}`)
+}
+
+// render writes a lease in the version's shape.
+func (s *Server) render(l Lease, version string) map[string]any {
+	id := map[string]any{
+		"owner": l.ID.Owner, "dseq": strconv.FormatUint(l.ID.DSeq, 10), "gseq": l.ID.GSeq, "oseq": l.ID.OSeq, "provider": l.ID.Provider,
+	}
+	out := map[string]any{
+		"state":      l.State,
+		"price":      map[string]any{"denom": "uakt", "amount": "12.345000000000000000"},
+		"created_at": strconv.FormatInt(l.CreatedAt, 10),
+		"closed_on":  strconv.FormatInt(l.ClosedOn, 10),
+	}
+	if version == "v1beta5" {
+		id["bseq"] = 0
+		out["id"] = id
+	} else {
+		out["lease_id"] = id
+	}
+	return out
+}
