@@ -29,6 +29,9 @@ type runOpts struct {
 	config *rest.Config
 	// kubeconfig replaces the admin kubeconfig (e.g. the viewer's).
 	kubeconfig string
+	// ctx, when set, is the command's context (cancel it to interrupt, as
+	// SIGINT does in the binary).
+	ctx context.Context
 }
 
 // kubectlAkash runs the plugin in-process exactly as main does: the same
@@ -41,13 +44,19 @@ func kubectlAkash(t *testing.T, c *cluster.Cluster, o runOpts, args ...string) r
 		cfg := o.config
 		g.ClientsFunc = func() (*cli.Clients, error) { return cli.ClientsFor(cfg) }
 	}
-	root := cmd.NewRootCmdWithGlobals(g)
 	kubeconfig := c.Kubeconfig
 	if o.kubeconfig != "" {
 		kubeconfig = o.kubeconfig
 	}
-	root.SetArgs(append([]string{"--kubeconfig", kubeconfig}, args...))
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	fullArgs := append([]string{"--kubeconfig", kubeconfig}, args...)
+	g.Args = fullArgs // scanned for --plugins while the commands are built
+	root := cmd.NewRootCmdWithGlobals(g)
+	root.SetArgs(fullArgs)
+	parent := t.Context()
+	if o.ctx != nil {
+		parent = o.ctx
+	}
+	ctx, cancel := context.WithTimeout(parent, 2*time.Minute)
 	defer cancel()
 	err := root.ExecuteContext(ctx)
 	if msg := cli.Message(err); msg != "" {

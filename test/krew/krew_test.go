@@ -140,10 +140,25 @@ func TestDistInstallsWithKrew(t *testing.T) {
 	if v.Version != testVersion || v.Commit != commit || v.Platform != host {
 		t.Errorf("kubectl akash version = %+v, want version %s, commit %s, platform %s", v, testVersion, commit, host)
 	}
+
+	// The completion helper is installed in the plugin's store directory
+	// (krew links only the main binary), and answers kubectl's completion
+	// requests: the words so far, the last one being completed.
+	helpers, _ := filepath.Glob(filepath.Join(krewRoot, "store", "akash", testVersion, "kubectl_complete-akash"))
+	if len(helpers) != 1 || !isExecutable(helpers[0]) {
+		t.Fatalf("krew did not install kubectl_complete-akash in its store: %v", helpers)
+	}
+	cmd = exec.CommandContext(t.Context(), helpers[0], "lea")
+	cmd.Env = offlineEnv(tmp, krewRoot)
+	stdout, _ = run(t, cmd)
+	if !strings.Contains(stdout, "leases\t") || !strings.Contains(stdout, "lease-images\t") {
+		t.Errorf("kubectl_complete-akash lea printed:\n%s", stdout)
+	}
 }
 
 // checkArchive checks that a release archive holds exactly the executable
-// plugin and the repository's LICENSE, and returns its sha256.
+// plugin, its completion helper and the repository's LICENSE, and returns
+// its sha256.
 func checkArchive(t *testing.T, path, licensePath string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -170,9 +185,9 @@ func checkArchive(t *testing.T, path, licensePath string) string {
 		}
 		names = append(names, h.Name)
 		switch h.Name {
-		case "kubectl-akash":
+		case "kubectl-akash", "kubectl_complete-akash":
 			if h.Typeflag != tar.TypeReg || h.Mode&0o111 == 0 {
-				t.Errorf("%s: kubectl-akash is not an executable file (mode %o)", path, h.Mode)
+				t.Errorf("%s: %s is not an executable file (mode %o)", path, h.Name, h.Mode)
 			}
 		case "LICENSE":
 			if got, err := io.ReadAll(tr); err != nil || !bytes.Equal(got, license) {
@@ -181,8 +196,8 @@ func checkArchive(t *testing.T, path, licensePath string) string {
 		}
 	}
 	slices.Sort(names)
-	if strings.Join(names, " ") != "LICENSE kubectl-akash" {
-		t.Errorf("%s holds %v, want LICENSE and kubectl-akash", path, names)
+	if strings.Join(names, " ") != "LICENSE kubectl-akash kubectl_complete-akash" {
+		t.Errorf("%s holds %v, want LICENSE, kubectl-akash and kubectl_complete-akash", path, names)
 	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])

@@ -88,7 +88,8 @@ func osArch(t *testing.T, i int, p platform) (goos, goarch string) {
 
 // checkPlatform checks what every platform of a manifest, template or
 // rendered, must have: the release uri for its version, a sha256, the binary
-// named for its OS, and the binary and LICENSE copied out of the archive.
+// named for its OS, and the binary, its completion helper and LICENSE
+// copied out of the archive.
 func checkPlatform(t *testing.T, version string, i int, p platform) {
 	t.Helper()
 	goos, goarch := osArch(t, i, p)
@@ -107,7 +108,8 @@ func checkPlatform(t *testing.T, version string, i int, p platform) {
 	if p.Bin != wantBin {
 		t.Errorf("%s/%s bin = %q, want %q", goos, goarch, p.Bin, wantBin)
 	}
-	for _, want := range []fileOperation{{From: wantBin, To: "."}, {From: "LICENSE", To: "."}} {
+	helper := strings.Replace(wantBin, "kubectl-akash", "kubectl_complete-akash", 1)
+	for _, want := range []fileOperation{{From: wantBin, To: "."}, {From: helper, To: "."}, {From: "LICENSE", To: "."}} {
 		found := false
 		for _, f := range p.Files {
 			found = found || f == want
