@@ -11,7 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
@@ -23,18 +26,24 @@ import (
 
 func main() {
 	kubeconfig := flag.String("kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig of the cluster to seed")
+	scale := flag.Int("leases", 0, "instead of the demo, seed this many leases of two services each (for measurements)")
 	flag.Parse()
-	if err := run(*kubeconfig); err != nil {
+	scenarios := Demo()
+	if *scale > 0 {
+		scenarios = Scale(*scale)
+	}
+	if err := run(*kubeconfig, scenarios); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kubeconfig string) error {
+func run(kubeconfig string, scenarios []Scenario) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		return err
 	}
+	cfg.QPS, cfg.Burst = 200, 400
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -43,21 +52,40 @@ func run(kubeconfig string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	created := 0
-	for _, s := range Demo() {
-		err := fixture.Apply(ctx, kube, dyn, s.Lease, s.Options)
-		if apierrors.IsAlreadyExists(err) {
-			continue // seeded before
-		}
-		if err != nil {
+	var created atomic.Int64
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for _, s := range scenarios {
+		g.Go(func() error {
+			err := fixture.Apply(ctx, kube, dyn, s.Lease, s.Options)
+			if apierrors.IsAlreadyExists(err) {
+				return nil // seeded before
+			}
+			if err == nil {
+				created.Add(1)
+			}
 			return err
-		}
-		created++
+		})
 	}
-	fmt.Printf("seeded %d leases (%d already present)\n", created, len(Demo())-created)
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	fmt.Printf("seeded %d leases (%d already present)\n", created.Load(), int64(len(scenarios))-created.Load())
 	return nil
+}
+
+// Scale is n leases of two small services (web and api) each, for
+// measuring commands at provider scale.
+func Scale(n int) []Scenario {
+	out := make([]Scenario, 0, n)
+	for i := 0; i < n; i++ {
+		web := fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 1, Memory: 1 << 20}
+		api := fixture.Service{Name: "api", Image: "ghcr.io/acme/api:1", Count: 1, CPU: 1, Memory: 1 << 20}
+		out = append(out, Scenario{Lease: fixture.NewLease(fmt.Sprintf("tenant-%d", i%97), uint64(1_000_000+i), web, api)})
+	}
+	return out
 }
 
 // Scenario is one lease and how much of it exists in the cluster.

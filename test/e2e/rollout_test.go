@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
@@ -40,15 +42,20 @@ func ownedReplicaSets(t *testing.T, c *cluster.Cluster, ns, deployment string) m
 	return out
 }
 
-// updateDeployment changes a Deployment the way a tenant's update does.
+// updateDeployment changes a Deployment the way a tenant's update does,
+// retrying when the controller updated it in between.
 func updateDeployment(t *testing.T, c *cluster.Cluster, ns, name string, change func(*appsv1.Deployment)) {
 	t.Helper()
-	d, err := c.Kube().AppsV1().Deployments(ns).Get(t.Context(), name, metav1.GetOptions{})
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		d, err := c.Kube().AppsV1().Deployments(ns).Get(t.Context(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		change(d)
+		_, err = c.Kube().AppsV1().Deployments(ns).Update(t.Context(), d, metav1.UpdateOptions{})
+		return err
+	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	change(d)
-	if _, err := c.Kube().AppsV1().Deployments(ns).Update(t.Context(), d, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -138,13 +145,14 @@ func TestForceNewRepairsOnlyTheStuckDeployment(t *testing.T) {
 	if !strings.Contains(r.stdout, "Succeeded") {
 		t.Fatalf("outcome missing:\n%s", r.stdout)
 	}
-	for _, k := range []string{"LIST deployments", "LIST replicasets", "LIST pods", "LIST events", "LIST namespaces", "DELETE replicasets"} {
+	// The scheduler's reason is on the pod's condition, so events are not read.
+	for _, k := range []string{"LIST deployments", "LIST replicasets", "LIST pods", "LIST namespaces", "DELETE replicasets"} {
 		if counter.Count(k) != 1 {
 			t.Errorf("%s: %d requests, want 1 (all: %v)", k, counter.Count(k), counter)
 		}
 	}
-	if counter.Total() != 6 {
-		t.Errorf("want 6 requests in all, got %v", counter)
+	if counter.Total() != 5 {
+		t.Errorf("want 5 requests in all, got %v", counter)
 	}
 
 	// The new web pod schedules; api never restarted and keeps its ReplicaSet.
@@ -264,6 +272,57 @@ func TestForceNewUnknownNamespace(t *testing.T) {
 	c := cluster.Get(t)
 	r := kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "-n", "no-such-namespace", "--dry-run=client")
 	if r.code != 1 || !strings.Contains(r.stderr, `namespace "no-such-namespace" not found`) {
+		t.Fatalf("exit %d: %q", r.code, r.stderr)
+	}
+}
+
+// TestForceNewWatch runs force-new --watch the way the cron job ran: it
+// keeps looking, repairs a rollout that gets stuck while it runs, and stops
+// cleanly when interrupted.
+func TestForceNewWatch(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	node := dedicatedNode(t, c, "1")
+	web := fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 800, Memory: 64 << 20}
+	l := fixture.NewLease(t.Name(), 4242, web)
+	seedLeases(t, c, c.Namespace(t, "lease"), []fixture.Lease{l}, []fixture.Options{{Legacy: true, Node: node}})
+	ns := l.Namespace()
+	waitRunning(t, c, ns, selectorOf(l, "web"), 1)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan result, 1)
+	go func() {
+		done <- kubectlAkash(t, c, runOpts{ctx: ctx}, "replicasets", "force-new", "-n", ns, "--watch", "--interval", "1s", "--min-age", "0", "--yes")
+	}()
+	// The update gets stuck while the watch runs, and the watch repairs it.
+	updateDeployment(t, c, ns, "web", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
+	eventually(t, 90*time.Second, func(ctx context.Context) (bool, string, error) {
+		pods, err := podsOf(ctx, c, ns, selectorOf(l, "web"))
+		if err != nil {
+			return false, "", err
+		}
+		var states []string
+		for _, p := range pods {
+			states = append(states, p.Spec.Containers[0].Image+"="+string(p.Status.Phase))
+		}
+		return len(pods) == 1 && pods[0].Spec.Containers[0].Image == "nginx:1.27" && pods[0].Status.Phase == "Running", fmt.Sprint(states), nil
+	})
+	cancel()
+	select {
+	case r := <-done:
+		if r.code != 0 || !strings.Contains(r.stderr, "found 1 stuck rollout(s)") || !strings.Contains(r.stderr, "stopping: interrupted") || !strings.Contains(r.stdout, "Succeeded") {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("--watch did not stop after the interrupt")
+	}
+}
+
+func TestForceNewWatchNeedsYes(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	r := kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "--watch")
+	if r.code != 1 || !strings.Contains(r.stderr, "--watch acts unattended: pass --yes") {
 		t.Fatalf("exit %d: %q", r.code, r.stderr)
 	}
 }

@@ -107,6 +107,9 @@ func TestFindStuckReadsEvents(t *testing.T) {
 	pod := w.s.Pods[0]
 	w.s.Events = append(w.s.Events, corev1.Event{InvolvedObject: corev1.ObjectReference{UID: pod.UID}, Reason: "FailedScheduling",
 		Message: "0/1 nodes are available: 1 Insufficient nvidia.com/gpu.", LastTimestamp: metav1.NewTime(t0)})
+	if !NeedsEvents(&w.s) {
+		t.Fatal("a pending pod without the scheduler's condition message needs events")
+	}
 	got := FindStuck(&w.s, StuckOptions{Now: t0.Add(time.Hour)})
 	if len(got) != 1 || got[0].Spec.Reason != "0/1 nodes are available: 1 Insufficient nvidia.com/gpu." {
 		t.Fatalf("%+v", got)

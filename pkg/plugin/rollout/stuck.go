@@ -152,6 +152,29 @@ func StuckList(items []StuckRollout) StuckRolloutList {
 	return StuckRolloutList{TypeMeta: output.ListMeta(StuckKind), Items: items}
 }
 
+// NeedsEvents reports whether any unscheduled pending pod lacks the
+// scheduler's PodScheduled condition, so that its reason can only be found in
+// FailedScheduling events. Usually none does, and the costly cluster-wide
+// event LIST is skipped.
+func NeedsEvents(s *snapshot.Snapshot) bool {
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if p.Status.Phase != corev1.PodPending || p.Spec.NodeName != "" {
+			continue
+		}
+		has := false
+		for _, c := range p.Status.Conditions {
+			if c.Type == corev1.PodScheduled && c.Message != "" {
+				has = true
+			}
+		}
+		if !has {
+			return true
+		}
+	}
+	return false
+}
+
 // unschedulablePod returns the first pod that the scheduler reported as not
 // fitting for insufficient resources — from its PodScheduled condition, or
 // from a FailedScheduling event — and the scheduler's message.
