@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
 
 // AgentFlags are the flags of every `agent` check.
@@ -24,7 +26,8 @@ func (f *AgentFlags) Env() agent.Env {
 // runs inside its debug pods. Each check is a subcommand printing one JSON
 // report on stdout.
 func NewAgentCmd(g *Globals) *cobra.Command {
-	f := &AgentFlags{HostRoot: "/host", ProcRoot: "/proc"}
+	// Debug pods name their node in the environment (see nodedebug.EnvNodeName).
+	f := &AgentFlags{HostRoot: "/host", ProcRoot: "/proc", NodeName: os.Getenv(nodedebug.EnvNodeName)}
 	cmd := &cobra.Command{
 		Use:    "agent",
 		Short:  "Node-side checks, run inside node-debug pods",
@@ -32,8 +35,12 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&f.HostRoot, "host-root", f.HostRoot, "The host's root directory.")
 	cmd.PersistentFlags().StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "The host's /proc.")
-	cmd.PersistentFlags().StringVar(&f.NodeName, "node-name", "", "The node's name, for reports.")
+	cmd.PersistentFlags().StringVar(&f.NodeName, "node-name", f.NodeName, "The node's name, for reports (default: from the debug pod's environment).")
 	// Each check adds its subcommand here, built with (g, f).
-	cmd.AddCommand()
+	cmd.AddCommand(NewAgentZombiesCmd(g, f))
+	cmd.AddCommand(NewAgentGPUCmd(g, f))
+	cmd.AddCommand(newAgentCertsCmd(g, f), newAgentCertsRenewCmd(g, f))
+	// The debug pod's own plumbing: its idle main process, node facts, the host shell.
+	cmd.AddCommand(newAgentPauseCmd(), newAgentInfoCmd(g, f), newAgentShellCmd(g, f))
 	return cmd
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -24,6 +25,13 @@ type Globals struct {
 	// ClientsFunc, when set, replaces the kubeconfig flags as the source of
 	// API clients (tests use it to count requests).
 	ClientsFunc func() (*cli.Clients, error)
+	// Args are the command-line arguments (default os.Args[1:]); they are
+	// scanned for --plugins before the command tree is built, since the
+	// plugin commands are part of it.
+	Args []string
+
+	pluginsFile string
+	plugins     *pluginSet
 }
 
 // Clients builds the API clients from the kubeconfig flags.
@@ -82,6 +90,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.LeaseNamespace, "lease-namespace", akash.DefaultLeaseNamespace, "Namespace of the provider's Manifest, ProviderHost and ProviderLeasedIP objects.")
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
+	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
 	root.AddGroup(
 		&cobra.Group{ID: groupLeases, Title: "Leases:"},
@@ -94,11 +103,21 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root.AddCommand(
 		NewVersionCmd(g),
 		NewLeasesCmd(g),
+		NewDanglingCmd(g),
 		NewReplicaSetsCmd(g),
 		NewManifestsCmd(g),
 		NewNodeDebugCmd(g),
+		NewCertsCmd(g),
 		NewAgentCmd(g),
+		NewProviderCmd(g),
+		NewPluginsCmd(g),
 	)
+	args := g.Args
+	if args == nil {
+		args = os.Args[1:]
+	}
+	addPluginCommands(root, g, args)
+	registerCompletions(root, g)
 	return root
 }
 

@@ -1,0 +1,72 @@
+package cmd
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+)
+
+// newAgentCertsRenewCmd is `agent certs-renew STEP`: one node-side step of
+// `certs renew` (probe, etcd-snapshot, backup, kubeadm-certs-renew,
+// restart-static-pod, restart-etcd-service), printed as a StepReport; exit
+// 1 when the step failed. `read FILE` copies a node file to stdout (the
+// snapshot, admin.conf).
+func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
+	ops := &certs.NodeOps{Layout: certs.DefaultLayout("/")}
+	var r certs.Restart
+	cmd := &cobra.Command{
+		Use:   "certs-renew STEP | read FILE",
+		Short: "Run one node-side step of certs renew",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ops.Host = certs.Host{Root: f.HostRoot}
+			ops.Proc = f.ProcRoot
+			ops.Defaults()
+			if args[0] == "read" && len(args) == 2 {
+				src, err := os.Open(filepath.Join(f.HostRoot, args[1]))
+				if err != nil {
+					return err
+				}
+				defer src.Close()
+				_, err = io.Copy(g.Streams.Out, src)
+				return err
+			}
+			rep := ops.RunStep(cmd.Context(), args[0], r)
+			if err := json.NewEncoder(g.Streams.Out).Encode(rep); err != nil {
+				return err
+			}
+			if rep.Error != "" {
+				return cli.Silent(cli.ExitFailure)
+			}
+			return nil
+		},
+	}
+	addLayoutFlags(cmd, &ops.Layout)
+	addNodeOpsFlags(cmd, ops)
+	fs := cmd.Flags()
+	fs.StringVar(&r.Name, "component", "", "The static pod to restart (its manifest's base name).")
+	fs.StringVar(&r.PodUID, "pod-uid", "", "The static pod's UID, to wait for its processes to end.")
+	fs.DurationVar(&r.Out, "out", 25*time.Second, "How long the manifest stays out at least.")
+	fs.DurationVar(&r.Timeout, "stop-timeout", 2*time.Minute, "How much longer to wait for the pod's processes to end.")
+	return cmd
+}
+
+// addNodeOpsFlags binds where a renewal works on the node (shared by
+// `certs renew` and its agent).
+func addNodeOpsFlags(cmd *cobra.Command, o *certs.NodeOps) {
+	fs := cmd.Flags()
+	fs.StringVar(&o.StaticPodDir, "static-pod-dir", o.StaticPodDir, "The kubelet's static-pod directory on the node (default <kubernetes-dir>/manifests).")
+	fs.StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory on the node for the etcd snapshot, the tar.gz backup and the parked manifests (default /var/backups/kubectl-akash).")
+	fs.StringVar(&o.EtcdEnv, "etcd-env", o.EtcdEnv, "kubespray's etcdctl settings on the node (default <node-root>/etc/etcd.env).")
+	fs.StringVar(&o.Etcdctl, "etcdctl", o.Etcdctl, "etcdctl on the node (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
+	fs.StringVar(&o.Kubeadm, "kubeadm", o.Kubeadm, "kubeadm on the node (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
+	fs.StringVar(&o.EtcdService, "etcd-service", "etcd", "kubespray's etcd systemd unit, restarted where etcd is not a static pod (\"\" = leave it alone).")
+	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "kubeadm's --cert-dir on the node (default <kubernetes-dir>/pki).")
+}

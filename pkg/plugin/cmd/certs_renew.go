@@ -1,0 +1,222 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+)
+
+// DefaultStaticPods are the control-plane static pods restarted after a
+// renewal, in this order (etcd, when it is a static pod on the node, first).
+var DefaultStaticPods = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler"}
+
+// CertsRenewOptions are `certs renew`'s.
+type CertsRenewOptions struct {
+	g      *Globals
+	Nodes  *CertsNodeFlags
+	Output *output.Flags
+	Exec   *execute.Options
+	Ops    *certs.NodeOps
+
+	NodeNames        []string
+	AllControlPlane  bool
+	StaticPods       []string
+	StaticNamespace  string
+	OutPeriod        time.Duration
+	StopTimeout      time.Duration
+	ReadyTimeout     time.Duration
+	SnapshotDir      string
+	UpdateKubeconfig bool
+
+	clients *cli.Clients
+}
+
+// NewCertsRenewCmd builds `kubectl akash certs renew`.
+func NewCertsRenewCmd(g *Globals) *cobra.Command {
+	o := &CertsRenewOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
+		Ops: &certs.NodeOps{}, StaticNamespace: "kube-system", OutPeriod: 25 * time.Second,
+		StopTimeout: 2 * time.Minute, ReadyTimeout: 3 * time.Minute}
+	cmd := &cobra.Command{
+		Use:   "renew (--node NODE... | --all-control-plane | --local)",
+		Short: "Renew a control-plane node's certificates the safe way: snapshot, backup, renew, restart, re-check",
+		Long: templates.LongDesc(`
+			The certificate-rotation runbook, one control-plane node at a time (with
+			--all-control-plane the oldest node first), stopping at the first failure.
+			On each node:
+
+			1. etcd snapshot with the node's etcdctl (kubespray's /etc/etcd.env, or kubeadm's
+			   etcd certificates), saved in --backup-dir on the node, read back with
+			   "snapshot status", and copied here with --snapshot-dir;
+			2. a tar.gz of /etc/kubernetes and /etc/ssl/etcd in --backup-dir;
+			3. kubeadm certs renew all, run on the host;
+			4. each control-plane static pod restarted the way that works: deleting the
+			   mirror pod through the API does NOT restart a static pod (the kubelet
+			   recreates the mirror, the old container keeps its old certificates), so the
+			   manifest is moved out of the static-pod dir for longer than the kubelet's
+			   file-check period and until the pod's processes are gone, moved back, and
+			   the component waited for until Ready with a new container: etcd (when a
+			   static pod), kube-apiserver, kube-controller-manager, kube-scheduler; a
+			   kubespray host etcd is restarted with systemctl;
+			5. the expiry re-checked; --update-kubeconfig then puts the renewed admin
+			   credentials into your kubeconfig (the old file kept as .bak-<time>).
+
+			The plan is printed first and needs --yes or an interactive y; --dry-run
+			changes nothing. A failed step stops everything and the output says how to roll
+			back from the backups.`),
+		Example: templates.Examples(`
+			# What would happen on one node
+			kubectl akash certs renew --node cp-1 --dry-run=client
+
+			# Every control-plane node, one at a time, then refresh your kubeconfig
+			kubectl akash certs renew --all-control-plane --snapshot-dir ./snapshots --update-kubeconfig --yes
+
+			# On the node itself, when the API already refuses the expired certificates
+			kubectl akash certs renew --local --yes`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Exec.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringSliceVar(&o.NodeNames, "node", nil, "The control-plane node(s) to renew, in this order.")
+	fs.BoolVar(&o.AllControlPlane, "all-control-plane", false, "Every node labelled "+ControlPlaneLabel+", oldest first.")
+	fs.BoolVar(&o.Nodes.Local, "local", false, "Renew this machine's certificates, without a pod.")
+	fs.StringVar(&o.Nodes.HostRoot, "host-root", o.Nodes.HostRoot, "With --local: the host's root directory (tools run chrooted into it when it is not /).")
+	fs.DurationVar(&o.Nodes.PodTimeout, "pod-timeout", o.Nodes.PodTimeout, "How long a debug pod may take to start.")
+	fs.StringVar(&o.Nodes.Namespace, "debug-namespace", o.Nodes.Namespace, "Namespace for the debug pods.")
+	fs.StringVar(&o.Nodes.Image, "image", o.Nodes.Image, "Image of the debug pods; it must contain kubectl-akash.")
+	fs.StringVar(&o.Nodes.NodeRoot, "node-root", o.Nodes.NodeRoot, "The node directory under which the standard paths are looked up.")
+	fs.StringVar(&o.Nodes.KubernetesDir, "kubernetes-dir", "", "kubeadm's directory on the node (default <node-root>/etc/kubernetes).")
+	fs.StringVar(&o.Nodes.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
+	addNodeOpsFlags(cmd, o.Ops)
+	fs.StringSliceVar(&o.StaticPods, "static-pods", DefaultStaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
+	fs.StringVar(&o.StaticNamespace, "static-pod-namespace", o.StaticNamespace, "Namespace of the static pods' mirror pods.")
+	fs.DurationVar(&o.OutPeriod, "out-period", o.OutPeriod, "How long each manifest stays out of the static-pod dir at least (longer than the kubelet's fileCheckFrequency, 20s by default).")
+	fs.DurationVar(&o.StopTimeout, "stop-timeout", o.StopTimeout, "How much longer to wait for a static pod's processes to end.")
+	fs.DurationVar(&o.ReadyTimeout, "ready-timeout", o.ReadyTimeout, "How long to wait for a restarted component to be Ready.")
+	fs.StringVar(&o.SnapshotDir, "snapshot-dir", "", "Also copy each node's etcd snapshot into this local directory.")
+	fs.BoolVar(&o.UpdateKubeconfig, "update-kubeconfig", false, "After the first node, merge its renewed admin.conf credentials into your kubeconfig (a backup of the old file is kept).")
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	return cmd
+}
+
+// Validate checks the flags without I/O.
+func (o *CertsRenewOptions) Validate() error {
+	ways := 0
+	for _, b := range []bool{len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local} {
+		if b {
+			ways++
+		}
+	}
+	if ways != 1 {
+		return fmt.Errorf("choose the nodes one way: --node NODE, --all-control-plane, or --local")
+	}
+	if o.OutPeriod <= 0 || o.StopTimeout <= 0 || o.ReadyTimeout <= 0 {
+		return fmt.Errorf("--out-period, --stop-timeout and --ready-timeout must be positive")
+	}
+	for _, p := range []string{o.Nodes.NodeRoot, o.Nodes.KubernetesDir, o.Nodes.EtcdSSLDir, o.Ops.StaticPodDir, o.Ops.BackupDir, o.Ops.EtcdEnv, o.Ops.CertDir} {
+		if p != "" && !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("node paths must be absolute, got %q", p)
+		}
+	}
+	if err := o.Exec.Validate(); err != nil {
+		return err
+	}
+	o.Ops.Layout = o.Nodes.Layout()
+	o.Ops.Defaults()
+	return o.Output.Validate()
+}
+
+// Run plans every node (probing each one, changing nothing), then runs the
+// plan → confirm → execute flow.
+func (o *CertsRenewOptions) Run(ctx context.Context) error {
+	if !o.Nodes.Local || o.UpdateKubeconfig {
+		c, err := o.g.Clients()
+		if err != nil && !o.Nodes.Local {
+			return err
+		}
+		o.clients = c
+	} else if c, err := o.g.Clients(); err == nil {
+		o.clients = c // to confirm the restarts through mirror pods, when the API answers
+	}
+	nodes, err := o.nodes(ctx)
+	if err != nil {
+		return err
+	}
+	ren := certs.NewRenewal()
+	for i, node := range nodes {
+		if err := o.planNode(ctx, ren, node, i == 0); err != nil {
+			return err
+		}
+	}
+	flow := &execute.Flow{
+		Options: o.Exec, Streams: o.g.Streams, Output: o.Output, Result: ren,
+		Table:    func() *output.Table { return certs.RenewalTable(ren) },
+		Actions:  ren.Actions(),
+		Question: fmt.Sprintf("Renew the certificates of %d node(s), one at a time: %s.", len(nodes), strings.Join(nodes, ", ")),
+		Execute:  func(ctx context.Context, _ []*execute.Action) int { return o.execute(ctx, ren, nodes) },
+	}
+	err = flow.Run(ctx)
+	if ren.Status.Rollback != "" {
+		fmt.Fprintln(o.g.Streams.ErrOut, ren.Status.Rollback)
+	}
+	return err
+}
+
+// nodes are the nodes in the order they are renewed: as given, or the
+// control plane oldest first (the one kubeadm init ran on is the primary).
+func (o *CertsRenewOptions) nodes(ctx context.Context) ([]string, error) {
+	if o.Nodes.Local {
+		h, err := os.Hostname()
+		if err != nil {
+			h = "localhost"
+		}
+		return []string{h}, nil
+	}
+	if len(o.NodeNames) > 0 {
+		for _, n := range o.NodeNames {
+			if _, err := o.clients.Kube.CoreV1().Nodes().Get(ctx, n, metav1.GetOptions{}); err != nil {
+				return nil, cli.Explain(err, "getting node "+n)
+			}
+		}
+		return o.NodeNames, nil
+	}
+	l, err := o.clients.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: ControlPlaneLabel})
+	if err != nil {
+		return nil, cli.Explain(err, "listing the control-plane nodes")
+	}
+	if len(l.Items) == 0 {
+		return nil, fmt.Errorf("no node is labelled %s: name the nodes with --node", ControlPlaneLabel)
+	}
+	sort.SliceStable(l.Items, func(i, j int) bool {
+		a, b := l.Items[i].CreationTimestamp, l.Items[j].CreationTimestamp
+		if !a.Equal(&b) {
+			return a.Before(&b)
+		}
+		return l.Items[i].Name < l.Items[j].Name
+	})
+	var names []string
+	for _, n := range l.Items {
+		names = append(names, n.Name)
+	}
+	return names, nil
+}

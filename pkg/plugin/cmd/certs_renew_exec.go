@@ -1,0 +1,280 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+)
+
+// execute runs the plan strictly one node at a time, each node's steps in
+// order, and stops at the first failure: every later step is Skipped and
+// the rollback from the backups made so far is spelled out.
+func (o *CertsRenewOptions) execute(ctx context.Context, ren *certs.Renewal, nodes []string) int {
+	if o.Exec.DryRun != cmdutil.DryRunNone {
+		for _, s := range ren.Status.Steps {
+			if s.Result == execute.Planned {
+				s.Outcome = execute.Outcome{Result: execute.DryRun, Message: "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"}
+			}
+		}
+		return 0
+	}
+	for _, node := range nodes {
+		if o.executeNode(ctx, ren, node) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// executeNode runs node's planned steps; true when one failed (the rest of
+// the plan is then skipped).
+func (o *CertsRenewOptions) executeNode(ctx context.Context, ren *certs.Renewal, node string) (failed bool) {
+	var n renewNode
+	defer func() {
+		if n != nil {
+			n.close()
+		}
+	}()
+	for _, s := range ren.Status.Steps {
+		if s.Node != node || s.Result != execute.Planned {
+			continue
+		}
+		if n == nil {
+			var err error
+			if n, err = o.open(ctx, node); err != nil {
+				s.Outcome = execute.Outcome{Result: execute.Failed, Message: err.Error()}
+				o.stop(ren, s)
+				return true
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			s.Outcome = execute.Outcome{Result: execute.Failed, Message: "interrupted: " + err.Error()}
+		} else {
+			o.runStep(ctx, ren, n, s)
+		}
+		if s.Result.Failure() {
+			o.stop(ren, s)
+			return true
+		}
+	}
+	return false
+}
+
+// stop skips every step after failed and writes the rollback.
+func (o *CertsRenewOptions) stop(ren *certs.Renewal, failed *certs.Step) {
+	after := false
+	for _, s := range ren.Status.Steps {
+		if s == failed {
+			after = true
+			continue
+		}
+		if after && s.Result == execute.Planned {
+			s.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not run: an earlier step failed"}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Step %s on node %s failed; nothing after it was run.", failed.Verb, failed.Node)
+	files := ren.Status.Backups[failed.Node]
+	if len(files) == 0 {
+		b.WriteString(" No backup had been written on that node yet, so its files are as they were before the renewal.")
+	} else {
+		b.WriteString(" To roll back on " + failed.Node + ":")
+		for _, f := range files {
+			switch {
+			case strings.HasSuffix(f, ".tar.gz"):
+				fmt.Fprintf(&b, "\n  restore the certificates and kubeconfigs: tar xzf %s -C / (it holds %s and %s), then restart the static pods by moving each manifest out of %s for more than 20s and back", f, o.Ops.Layout.KubernetesDir, path.Dir(o.Ops.Layout.EtcdSSLDir), o.Ops.StaticPodDir)
+			case strings.HasSuffix(f, ".db"):
+				fmt.Fprintf(&b, "\n  the etcd data as it was before: %s (etcdutl snapshot restore), only if etcd itself was damaged", f)
+			}
+		}
+	}
+	if failed.Verb == certs.StepRestart {
+		fmt.Fprintf(&b, "\n  check that %s.yaml is back in %s (it is also parked in %s/parked-manifests/)", failed.Component, o.Ops.StaticPodDir, o.Ops.BackupDir)
+	}
+	ren.Status.Rollback = b.String()
+}
+
+// runStep runs one step and records its outcome.
+func (o *CertsRenewOptions) runStep(ctx context.Context, ren *certs.Renewal, n renewNode, s *certs.Step) {
+	msg, err := o.doStep(ctx, ren, n, s)
+	if err != nil {
+		s.Outcome = execute.Outcome{Result: execute.Failed, Message: err.Error()}
+		return
+	}
+	s.Outcome = execute.Outcome{Result: execute.Succeeded, Message: msg}
+}
+
+func (o *CertsRenewOptions) doStep(ctx context.Context, ren *certs.Renewal, n renewNode, s *certs.Step) (string, error) {
+	switch s.Verb {
+	case certs.StepSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepEtcdSvc:
+		rep, err := n.step(ctx, string(s.Verb), certs.Restart{})
+		if rep.File != "" {
+			ren.Status.Backups[s.Node] = append(ren.Status.Backups[s.Node], rep.File)
+		}
+		if err == nil && rep.Error != "" {
+			err = errors.New(rep.Error)
+		}
+		if err != nil || s.Verb != certs.StepSnapshot || o.SnapshotDir == "" {
+			return rep.Message, err
+		}
+		local, err := o.copySnapshot(ctx, n, s.Node, rep.File)
+		return rep.Message + "; copied to " + local, err
+	case certs.StepRestart:
+		return o.restart(ctx, n, s)
+	case certs.StepRecheck:
+		return o.recheck(ctx, n)
+	case certs.StepKubeconfig:
+		return o.updateKubeconfig(ctx, n)
+	}
+	return "", fmt.Errorf("unknown step %q", s.Verb)
+}
+
+// copySnapshot copies the node's snapshot into --snapshot-dir and checks
+// that something arrived.
+func (o *CertsRenewOptions) copySnapshot(ctx context.Context, n renewNode, node, file string) (string, error) {
+	if err := os.MkdirAll(o.SnapshotDir, 0o700); err != nil {
+		return "", err
+	}
+	local := filepath.Join(o.SnapshotDir, node+"-"+path.Base(file))
+	f, err := os.OpenFile(local, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	err = n.read(ctx, file, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return local, fmt.Errorf("copying the snapshot to %s: %w", local, err)
+	}
+	if fi, err := os.Stat(local); err != nil || fi.Size() == 0 {
+		return local, fmt.Errorf("the copy %s of the snapshot is empty", local)
+	}
+	return local, nil
+}
+
+// recheck reads the node's certificates again: every kubeadm certificate
+// and kubeconfig must now be present and unexpired.
+func (o *CertsRenewOptions) recheck(ctx context.Context, n renewNode) (string, error) {
+	list, err := n.scan(ctx)
+	if err != nil {
+		return "", err
+	}
+	now := time.Now()
+	var bad []string
+	var first *certs.Certificate
+	for i := range list {
+		c := &list[i]
+		c.Assess(now, 0)
+		if c.Source != certs.SourceKubeadm && !(c.Source == certs.SourceKubeconfig && c.Name != "kubelet.conf") {
+			continue
+		}
+		switch c.Status {
+		case certs.Expired, certs.Missing, certs.Error:
+			bad = append(bad, c.Name+" "+string(c.Status))
+		}
+		if c.NotAfter != nil && !c.IsCA && (first == nil || c.NotAfter.Before(first.NotAfter)) {
+			first = c
+		}
+	}
+	if len(bad) > 0 {
+		return "", fmt.Errorf("after the renewal: %s", strings.Join(bad, ", "))
+	}
+	if first == nil {
+		return "", fmt.Errorf("no kubeadm certificate found after the renewal")
+	}
+	return fmt.Sprintf("%d certificates; the first to expire is %s, in %s", len(list), first.Name, first.Residual), nil
+}
+
+// mirrorState is what the API says about a static pod's mirror pod.
+type mirrorState struct {
+	uid        string
+	containers string
+	ready      bool
+}
+
+// mirror reads the mirror pod of a static pod (nil when the API cannot say).
+func (o *CertsRenewOptions) mirror(ctx context.Context, name string) (*mirrorState, error) {
+	if o.clients == nil {
+		return nil, fmt.Errorf("no API client")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	p, err := o.clients.Kube.CoreV1().Pods(o.StaticNamespace).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	st := &mirrorState{uid: p.Annotations["kubernetes.io/config.mirror"]}
+	var ids []string
+	for _, c := range p.Status.ContainerStatuses {
+		ids = append(ids, c.ContainerID)
+	}
+	st.containers = strings.Join(ids, ",")
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+			st.ready = true
+		}
+	}
+	return st, nil
+}
+
+// restart restarts one static pod on the node (see certs.RestartStaticPod)
+// and waits until its mirror pod is Ready with containers other than
+// before. While kube-apiserver itself restarts, the exec stream to the
+// debug pod may break; the agent still puts the manifest back, so the
+// broken stream is noted and readiness decides.
+func (o *CertsRenewOptions) restart(ctx context.Context, n renewNode, s *certs.Step) (string, error) {
+	before, berr := o.mirror(ctx, s.Target.Name)
+	r := certs.Restart{Name: s.Component, Out: o.OutPeriod, Timeout: o.StopTimeout}
+	if before != nil {
+		r.PodUID = before.uid
+	}
+	rep, err := n.step(ctx, certs.StepRestart, r)
+	note := rep.Message
+	switch {
+	case err == nil && rep.Error != "":
+		return "", errors.New(rep.Error)
+	case err != nil && s.Component != "kube-apiserver":
+		return "", err
+	case err != nil:
+		note = "the exec stream broke while the API server restarted (" + err.Error() + ")"
+	}
+	if before == nil {
+		return note + "; Ready not confirmed: the mirror pod could not be read before (" + berr.Error() + ")", nil
+	}
+	deadline := time.Now().Add(o.ReadyTimeout)
+	var last string
+	for {
+		now, err := o.mirror(ctx, s.Target.Name)
+		switch {
+		case err != nil:
+			last = err.Error()
+		case !now.ready:
+			last = "not Ready"
+		case now.containers == before.containers:
+			last = "still the same container " + now.containers
+		default:
+			return note + "; Ready with new container " + now.containers, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("%s: not Ready with a new container within %s (%s)", s.Target.Name, o.ReadyTimeout, last)
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}

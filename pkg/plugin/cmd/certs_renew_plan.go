@@ -1,0 +1,75 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+)
+
+// nodeTarget and fileTarget name what a step acts on in the plan.
+func nodeTarget(node string) execute.Target {
+	return execute.Target{Version: "v1", Resource: "nodes", Kind: "Node", Name: node}
+}
+
+func fileTarget(p string) execute.Target {
+	return execute.Target{Resource: "file", Name: p}
+}
+
+// planNode probes node (changing nothing) and plans its steps. A node that
+// lacks what the renewal needs (kubeadm; etcdctl where etcd runs) stops the
+// whole command before anything is changed anywhere.
+func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, node string, first bool) error {
+	n, err := o.open(ctx, node)
+	if err != nil {
+		return err
+	}
+	defer n.close()
+	rep, err := n.step(ctx, "probe", certs.Restart{})
+	if err == nil && rep.Error != "" {
+		err = fmt.Errorf("%s", rep.Error)
+	}
+	if err != nil {
+		return fmt.Errorf("probing node %s: %w", node, err)
+	}
+	p := rep.Probe
+	etcd := p.EtcdStaticPod || p.EtcdEnv
+	if etcd && p.Etcdctl == "" {
+		p.Problems = append(p.Problems, "etcd runs here but there is no etcdctl for the snapshot (pass --etcdctl)")
+	}
+	if len(p.Problems) > 0 {
+		return fmt.Errorf("node %s cannot be renewed safely, nothing was changed: %s", node, strings.Join(p.Problems, "; "))
+	}
+	snap := ren.Add(node, certs.StepSnapshot, "", fileTarget(o.Ops.BackupDir))
+	if !etcd {
+		snap.Outcome = execute.Outcome{Result: execute.Skipped, Message: fmt.Sprintf("no etcd on this node (no etcd.yaml in %s, no %s)", o.Ops.StaticPodDir, o.Ops.EtcdEnv)}
+	}
+	ren.Add(node, certs.StepBackup, "", fileTarget(o.Ops.BackupDir))
+	ren.Add(node, certs.StepKubeadm, "", fileTarget(o.Ops.CertDir))
+	pods := o.StaticPods
+	if p.EtcdStaticPod && !slices.Contains(pods, "etcd") {
+		pods = append([]string{"etcd"}, pods...)
+	}
+	for _, name := range pods {
+		s := ren.Add(node, certs.StepRestart, name, execute.Target{Version: "v1", Resource: "pods", Kind: "Pod",
+			Namespace: o.StaticNamespace, Name: name + "-" + node})
+		if !slices.Contains(p.StaticPods, name) {
+			s.Outcome = execute.Outcome{Result: execute.Skipped, Message: fmt.Sprintf("no %s.yaml in %s", name, o.Ops.StaticPodDir)}
+		}
+	}
+	if p.EtcdEnv && !p.EtcdStaticPod {
+		s := ren.Add(node, certs.StepEtcdSvc, "", execute.Target{Resource: "systemd-unit", Name: o.Ops.EtcdService})
+		if o.Ops.EtcdService == "" {
+			s.Outcome = execute.Outcome{Result: execute.Skipped, Message: "--etcd-service is empty: restart etcd yourself so it serves the renewed certificates"}
+		}
+	}
+	ren.Add(node, certs.StepRecheck, "", nodeTarget(node))
+	if first && o.UpdateKubeconfig {
+		ren.Add(node, certs.StepKubeconfig, "", fileTarget(path.Join(o.Ops.Layout.KubernetesDir, "admin.conf")))
+	}
+	return nil
+}
