@@ -11,7 +11,14 @@ go run ./hack/seed --kubeconfig "$KUBECONFIG"
 # Let the controller-manager, scheduler and kwok turn the workloads into pods.
 sleep 5
 
-run() { printf '\n$ kubectl akash'; printf ' %q' "$@"; printf '\n'; bin/kubectl-akash "$@"; }
+# quote prints an argument as a person would type it in a shell.
+quote() {
+  case $1 in
+    *[!A-Za-z0-9_./=:,@-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+run() { printf '\n$ kubectl akash'; for a in "$@"; do printf ' '; quote "$a"; done; printf '\n'; bin/kubectl-akash "$@"; }
 run leases list
 run leases list -o wide
 run leases list --image 'xmrig|miner'
