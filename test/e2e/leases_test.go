@@ -289,10 +289,16 @@ func TestLeasesListWithoutManifestCRD(t *testing.T) {
 		_, err := c.Dynamic().Resource(akash.ManifestGVR).Namespace("lease").List(ctx, metav1.ListOptions{})
 		return apierrors.IsNotFound(err), fmt.Sprint(err), nil
 	})
-	r := kubectlAkash(t, c, runOpts{}, "leases", "list")
 	want := "no manifests CRD (manifests.akash.network) in this cluster: is this an Akash provider?"
-	if r.code != 1 || !strings.Contains(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
-		t.Fatalf("got %d: %q", r.code, r.stderr)
+	for _, args := range [][]string{
+		{"leases", "list"},
+		{"manifests", "heal", "--dry-run=client"},
+		{"manifests", "backup", "--backup-dir", t.TempDir()},
+	} {
+		r := kubectlAkash(t, c, runOpts{}, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Fatalf("%v: got %d: %q", args, r.code, r.stderr)
+		}
 	}
 }
 
