@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X $(MODULE)/pkg/plugin/version.version=$(VERSION) -X $(MODULE)/pkg/plugin/version.commit=$(COMMIT)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test unit testbin demo cluster-up cluster-down cluster-env dist image vet fmt clean
+.PHONY: all build test unit testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
 
 all: build
 
@@ -38,6 +38,12 @@ vet:
 ## demo: a local cluster seeded like a real provider, and `kubectl akash leases list` on it
 demo: build
 	hack/demo.sh
+
+## bench: kubectl-akash against the shell runbooks on a local cluster of its own and on
+## synthetic /proc trees; writes BENCHMARKS.md and docs/benchmarks.png (tens of minutes;
+## BENCH_SIZES="200 1000" BENCH_PROCS="1000 10000" BENCH_RUNS=3 for a quicker run)
+bench: build testbin
+	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" go run ./hack/bench -plugin bin/kubectl-akash
 
 ## cluster-up / cluster-down / cluster-env: the same local cluster by hand
 cluster-up:

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+)
+
+// countingProxy is a reverse proxy on loopback in front of the API server that
+// counts every request by verb and resource (test/cluster's RequestKey), the
+// same way for the runbooks' kubectl processes and for kubectl-akash. It adds
+// the admin credentials itself, so the kubeconfig pointing at it holds none.
+type countingProxy struct {
+	mu         sync.Mutex
+	counts     map[string]int
+	listener   net.Listener
+	server     *http.Server
+	Kubeconfig string // a kubeconfig for http://127.0.0.1:<port>
+}
+
+func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", adminKubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	upstream, err := url.Parse(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	ca := cfg.CAData
+	if len(ca) == 0 && cfg.CAFile != "" {
+		if ca, err = os.ReadFile(cfg.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	if !pool.AppendCertsFromPEM(ca) {
+		return nil, fmt.Errorf("no CA certificate in %s", adminKubeconfig)
+	}
+	token := cfg.BearerToken
+	p := &countingProxy{counts: map[string]int{}}
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	rp.FlushInterval = -1 // watches stream
+	rp.Transport = &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: pool, ServerName: upstream.Hostname(), MinVersion: tls.VersionTLS12},
+		MaxIdleConnsPerHost: 64,
+		ForceAttemptHTTP2:   true,
+	}
+	inner := rp.Director
+	rp.Director = func(r *http.Request) {
+		inner(r)
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	p.listener, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := cluster.RequestKey(r.Method, r.URL)
+		p.mu.Lock()
+		p.counts[key]++
+		p.mu.Unlock()
+		rp.ServeHTTP(w, r)
+	})}
+	go p.server.Serve(p.listener) //nolint:errcheck // ends with Close
+	p.Kubeconfig = filepath.Join(dir, "proxy.kubeconfig")
+	kc := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: bench
+  cluster: {server: "http://%s"}
+users:
+- name: bench
+  user: {}
+contexts:
+- name: bench
+  context: {cluster: bench, user: bench, namespace: default}
+current-context: bench
+`, p.listener.Addr())
+	if err := os.WriteFile(p.Kubeconfig, []byte(kc), 0o600); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *countingProxy) Close() { p.server.Close() }
+
+// Take returns the counts since the last Take and starts again from zero.
+func (p *countingProxy) Take() Requests {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := Requests{ByKey: p.counts}
+	for k, v := range p.counts {
+		r.Total += v
+		if strings.HasPrefix(k, "LIST ") {
+			r.Lists += v
+		}
+	}
+	p.counts = map[string]int{}
+	return r
+}
+
+// Requests are the API requests one run made.
+type Requests struct {
+	Total, Lists int
+	ByKey        map[string]int
+}
