@@ -50,34 +50,24 @@ func registerCompletions(root *cobra.Command, g *Globals) {
 // completeLeaseNamespaces completes the lease namespaces (label
 // akash.network=true), which is what -n means to every lease command.
 func completeLeaseNamespaces(g *Globals) completeFunc {
-	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		return listNames(toComplete, nil, func(ctx context.Context) ([]string, error) {
-			c, err := g.Clients()
-			if err != nil {
-				return nil, err
-			}
-			l, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"})
-			if err != nil {
-				return nil, err
-			}
-			var out []string
-			for _, ns := range l.Items {
-				out = append(out, ns.Name)
-			}
-			return out, nil
-		})
-	}
+	return completeNamespacesMatching(g, akash.LabelManaged+"=true")
 }
 
 // completeNamespaces completes every namespace.
 func completeNamespaces(g *Globals) completeFunc {
+	return completeNamespacesMatching(g, "")
+}
+
+// completeNamespacesMatching completes the namespaces a label selector
+// matches, with one LIST.
+func completeNamespacesMatching(g *Globals, selector string) completeFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		return listNames(toComplete, nil, func(ctx context.Context) ([]string, error) {
 			c, err := g.Clients()
 			if err != nil {
 				return nil, err
 			}
-			l, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+			l, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: selector})
 			if err != nil {
 				return nil, err
 			}
