@@ -160,11 +160,17 @@ start_apiserver() {
   proc_wait 90 "kube-apiserver ready on 127.0.0.1:$PORT" kube-apiserver apiserver_ready
 }
 
+# The controller-manager's default client rate (20 requests/s) is what a provider-sized
+# seed waits on: every lease's rollout is a handful of writes by the Deployment and
+# ReplicaSet controllers. On loopback there is no one to protect, so both controllers
+# and the scheduler may go as fast as the machine does.
 start_controllers() {
+  local rate=(--kube-api-qps=1000 --kube-api-burst=2000)
   proc_start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$KUBECONFIG_ADMIN" \
     --secure-port=0 --service-account-private-key-file="$STATE/pki/sa.key" \
-    --root-ca-file="$STATE/pki/apiserver.crt" --profiling=false
-  proc_start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$KUBECONFIG_ADMIN" --secure-port=0 --profiling=false
+    --root-ca-file="$STATE/pki/apiserver.crt" --profiling=false "${rate[@]}" \
+    --concurrent-deployment-syncs=16 --concurrent-replicaset-syncs=16
+  proc_start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$KUBECONFIG_ADMIN" --secure-port=0 --profiling=false "${rate[@]}"
   proc_wait 60 "kube-controller-manager running" kube-controller-manager kcm_ready
   proc_wait 60 "kube-scheduler running" kube-scheduler scheduler_ready
 }

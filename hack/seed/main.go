@@ -39,18 +39,19 @@ func main() {
 	stuckShare := flag.Float64("stuck-share", 0, "with --leases: the share of leases (0..1) whose web service gets an update that cannot schedule (Insufficient cpu), for replicasets force-new")
 	lostShare := flag.Float64("lost-command-share", 0, "with --leases: the share of leases (0..1) whose api service lost its command in its last, unfinished revision, for manifests heal")
 	wait := flag.Duration("wait", 0, "with --leases: wait this long at most for the cluster to settle (healthy rollouts complete, the broken ones' pods unschedulable)")
+	timeout := flag.Duration("timeout", 30*time.Minute, "give up when seeding and settling together take longer than this")
 	flag.Parse()
 	scenarios := Demo()
 	if *scale > 0 {
 		scenarios = Scale(*scale, *stuckShare, *lostShare)
 	}
-	if err := run(*kubeconfig, scenarios, *wait); err != nil {
+	if err := run(*kubeconfig, scenarios, *wait, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kubeconfig string, scenarios []Scenario, settleFor time.Duration) error {
+func run(kubeconfig string, scenarios []Scenario, settleFor, timeout time.Duration) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		return err
@@ -64,30 +65,49 @@ func run(kubeconfig string, scenarios []Scenario, settleFor time.Duration) error
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	var created atomic.Int64
-	g, gctx := errgroup.WithContext(ctx)
+	var created, broken atomic.Int64
+	// Each broken lease is broken as soon as its first rollout has a
+	// ReplicaSet, while the other leases are still being created: waiting
+	// for all of them first would leave the controllers idle, then busy.
+	breaks, bctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(bctx)
 	g.SetLimit(16)
 	for _, s := range scenarios {
 		g.Go(func() error {
 			err := fixture.Apply(gctx, kube, dyn, s.Lease, s.Options)
-			if apierrors.IsAlreadyExists(err) {
-				return nil // seeded before
-			}
 			if err == nil {
 				created.Add(1)
 				err = s.createWorkloads(gctx, kube)
+			} else if apierrors.IsAlreadyExists(err) {
+				err = nil // seeded before
+			}
+			if err == nil && s.Break != 0 {
+				breaks.Go(func() error {
+					if err := breakRollout(bctx, kube, s); err != nil {
+						return fmt.Errorf("breaking %s: %w", s.Lease, err)
+					}
+					broken.Add(1)
+					return nil
+				})
 			}
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
+	err = g.Wait()
+	if err != nil {
+		cancel() // nothing more to break
 	}
 	fmt.Printf("seeded %d leases (%d already present)\n", created.Load(), int64(len(scenarios))-created.Load())
-	if err := breakRollouts(ctx, kube, scenarios); err != nil {
+	if berr := breaks.Wait(); err == nil {
+		err = berr
+	}
+	if err != nil {
 		return err
+	}
+	if n := broken.Load(); n > 0 {
+		fmt.Printf("broke %d rollouts\n", n)
 	}
 	if settleFor > 0 {
 		return settle(ctx, kube, scenarios, settleFor)
@@ -181,47 +201,29 @@ func (s Scenario) createWorkloads(ctx context.Context, kube kubernetes.Interface
 	return nil
 }
 
-// breakRollouts gives each broken lease's Deployment its second revision,
+// breakRollout gives the broken lease's Deployment its second revision,
 // once the Deployment controller has made the first one's ReplicaSet (an
 // update before that would only leave one revision). It is idempotent.
-func breakRollouts(ctx context.Context, kube kubernetes.Interface, scenarios []Scenario) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	n := 0
-	for _, s := range scenarios {
-		if s.Break == 0 {
-			continue
+func breakRollout(ctx context.Context, kube kubernetes.Interface, s Scenario) error {
+	deployments := kube.AppsV1().Deployments(s.Lease.Namespace())
+	name := s.Break.service()
+	return wait.PollUntilContextCancel(ctx, time.Second, true, func(ctx context.Context) (bool, error) {
+		d, err := deployments.Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, err
 		}
-		n++
-		g.Go(func() error {
-			deployments := kube.AppsV1().Deployments(s.Lease.Namespace())
-			name := s.Break.service()
-			return wait.PollUntilContextTimeout(ctx, time.Second, 25*time.Minute, true, func(ctx context.Context) (bool, error) {
-				d, err := deployments.Get(ctx, name, metav1.GetOptions{})
-				if err != nil {
-					return false, err
-				}
-				if d.Status.ObservedGeneration < 1 {
-					return false, nil // no ReplicaSet for revision 1 yet
-				}
-				if !s.Break.apply(d) {
-					return true, nil // done before
-				}
-				_, err = deployments.Update(ctx, d, metav1.UpdateOptions{})
-				if apierrors.IsConflict(err) {
-					return false, nil // the controller wrote in between: again
-				}
-				return err == nil, err
-			})
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return fmt.Errorf("breaking rollouts: %w", err)
-	}
-	if n > 0 {
-		fmt.Printf("broke %d rollouts\n", n)
-	}
-	return nil
+		if d.Status.ObservedGeneration < 1 {
+			return false, nil // no ReplicaSet for revision 1 yet
+		}
+		if !s.Break.apply(d) {
+			return true, nil // done before
+		}
+		_, err = deployments.Update(ctx, d, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) {
+			return false, nil // the controller wrote in between: again
+		}
+		return err == nil, err
+	})
 }
 
 // apply changes d into the broken revision; false when it already is.
