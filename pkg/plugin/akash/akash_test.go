@@ -3,7 +3,6 @@ package akash
 import (
 	"testing"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 )
 
@@ -99,12 +98,12 @@ spec:
       scheduler_params: {runtime_class: nvidia, tee_type: none}
 `
 
-func TestManifestFromUnstructured(t *testing.T) {
-	u := &unstructured.Unstructured{}
-	if err := yaml.Unmarshal([]byte(manifestYAML), &u.Object); err != nil {
+func TestDecodeManifest(t *testing.T) {
+	raw, err := yaml.YAMLToJSON([]byte(manifestYAML))
+	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := ManifestFromUnstructured(u)
+	m, err := DecodeManifest(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,11 +125,8 @@ func TestManifestFromUnstructured(t *testing.T) {
 }
 
 func TestManifestBadDSeq(t *testing.T) {
-	u := &unstructured.Unstructured{Object: map[string]any{
-		"metadata": map[string]any{"name": "x", "namespace": "lease"},
-		"spec":     map[string]any{"lease_id": map[string]any{"dseq": "twelve"}},
-	}}
-	if _, err := ManifestFromUnstructured(u); err == nil {
+	raw := `{"metadata": {"name": "x", "namespace": "lease"}, "spec": {"lease_id": {"dseq": "twelve"}}}`
+	if _, err := DecodeManifest([]byte(raw)); err == nil {
 		t.Fatal("want an error for a non-numeric dseq")
 	}
 }

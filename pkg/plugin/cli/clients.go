@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -66,7 +67,14 @@ func ClientsFor(cfg *rest.Config) (*Clients, error) {
 		cfg.QPS = 50
 		cfg.Burst = 100
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	// Built-in kinds travel as protobuf, as the controllers' own clients ask
+	// for them: decoding a provider's thousands of Pods and ReplicaSets from
+	// JSON would be most of a command's time. The dynamic client keeps JSON,
+	// which is all custom resources speak.
+	typed := rest.CopyConfig(cfg)
+	typed.ContentType = runtime.ContentTypeProtobuf
+	typed.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	kube, err := kubernetes.NewForConfig(typed)
 	if err != nil {
 		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
 	}

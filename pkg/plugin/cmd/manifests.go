@@ -36,21 +36,25 @@ type BackupResult struct {
 
 // leaseObjects reads what a backup holds: every Manifest, ProviderHost and
 // ProviderLeasedIP of the lease namespace, as stored.
-func leaseObjects(snap *snapshot.Snapshot) ([]unstructured.Unstructured, map[string]int) {
-	var objs []unstructured.Unstructured
-	objs = append(objs, snap.ManifestObjects...)
-	objs = append(objs, snap.ProviderHosts...)
-	objs = append(objs, snap.ProviderLeasedIPs...)
+func leaseObjects(snap *snapshot.Snapshot) ([]unstructured.Unstructured, map[string]int, error) {
+	manifests, err := snap.ManifestObjects()
+	if err != nil {
+		return nil, nil, err
+	}
+	objs := append(append(manifests, snap.ProviderHosts...), snap.ProviderLeasedIPs...)
 	return objs, map[string]int{
-		"manifests":         len(snap.ManifestObjects),
+		"manifests":         len(manifests),
 		"providerhosts":     len(snap.ProviderHosts),
 		"providerleasedips": len(snap.ProviderLeasedIPs),
-	}
+	}, nil
 }
 
 // writeBackup writes the lease objects of snap and tells the operator where.
 func writeBackup(g *Globals, dir string, snap *snapshot.Snapshot) (string, map[string]int, error) {
-	objs, counts := leaseObjects(snap)
+	objs, counts, err := leaseObjects(snap)
+	if err != nil {
+		return "", nil, err
+	}
 	ctxName := ""
 	if g.ConfigFlags.Context != nil {
 		ctxName = *g.ConfigFlags.Context

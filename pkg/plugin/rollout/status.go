@@ -2,6 +2,7 @@ package rollout
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
@@ -12,7 +13,20 @@ import (
 // generation, updated/available/old replicas, progress deadline) to d.
 // It returns whether the rollout is complete and kubectl's words for why not.
 func rolloutDone(d *appsv1.Deployment) (bool, string) {
-	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(d)
+	// The viewer wants an unstructured object; only what its rules read is
+	// converted (the pod template and the conditions' timestamps would be
+	// nearly all of the conversion's cost on a provider's thousands of
+	// Deployments).
+	view := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Generation: d.Generation, Annotations: d.Annotations},
+		Spec:       appsv1.DeploymentSpec{Replicas: d.Spec.Replicas},
+		Status:     d.Status,
+	}
+	view.Status.Conditions = make([]appsv1.DeploymentCondition, len(d.Status.Conditions))
+	for i, c := range d.Status.Conditions {
+		view.Status.Conditions[i] = appsv1.DeploymentCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message}
+	}
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(view)
 	if err != nil {
 		return false, err.Error()
 	}

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
@@ -45,8 +46,8 @@ type Spec struct {
 // Snapshot is what one read of the cluster returned.
 type Snapshot struct {
 	Manifests         []*akash.Manifest
-	ManifestObjects   []unstructured.Unstructured // the same Manifests as stored, for backups
-	ManifestErrors    []error                     // Manifests whose spec could not be decoded
+	ManifestJSON      []json.RawMessage // the same Manifests as stored, for backups (see ManifestObjects)
+	ManifestErrors    []error           // Manifests whose spec could not be decoded
 	ProviderHosts     []unstructured.Unstructured
 	ProviderLeasedIPs []unstructured.Unstructured
 	Namespaces        []corev1.Namespace
@@ -77,19 +78,12 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 
 	if spec.Manifests {
 		g.Go(func() error {
-			items, err := listDynamic(ctx, c, akash.ManifestGVR, spec.LeaseNamespace, spec.ChunkSize)
+			items, err := listManifestJSON(ctx, c, spec.LeaseNamespace, spec.ChunkSize)
 			if err != nil {
 				return cli.ExplainList(err, akash.ManifestGVR, "Manifests in namespace "+spec.LeaseNamespace)
 			}
-			s.ManifestObjects = items
-			for i := range items {
-				m, err := akash.ManifestFromUnstructured(&items[i])
-				if err != nil {
-					s.ManifestErrors = append(s.ManifestErrors, err)
-					continue
-				}
-				s.Manifests = append(s.Manifests, m)
-			}
+			s.ManifestJSON = items
+			s.decodeManifests()
 			return nil
 		})
 	}

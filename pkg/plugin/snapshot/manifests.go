@@ -1,0 +1,83 @@
+package snapshot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+)
+
+// rawList is a LIST response whose items are kept as the server sent them.
+type rawList struct {
+	Metadata struct {
+		Continue string `json:"continue"`
+	} `json:"metadata"`
+	Items []json.RawMessage `json:"items"`
+}
+
+// listManifestJSON lists the Manifests of namespace ns as raw JSON items. The
+// dynamic client would decode each into a map first; decoding the raw items
+// straight into the typed view takes a fraction of that time and memory on a
+// provider's thousands of Manifests.
+func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int64) ([]json.RawMessage, error) {
+	if ns == "" {
+		return nil, fmt.Errorf("listing manifests: no namespace given")
+	}
+	gvr := akash.ManifestGVR
+	var all []json.RawMessage
+	cont := ""
+	for {
+		req := c.Kube.CoreV1().RESTClient().Get().
+			AbsPath("/apis", gvr.Group, gvr.Version, "namespaces", ns, gvr.Resource).
+			SetHeader("Accept", "application/json")
+		if chunk > 0 {
+			req = req.Param("limit", strconv.FormatInt(chunk, 10))
+		}
+		if cont != "" {
+			req = req.Param("continue", cont)
+		}
+		body, err := req.DoRaw(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var page rawList
+		if err := json.Unmarshal(body, &page); err != nil {
+			return nil, fmt.Errorf("decoding the Manifest list: %w", err)
+		}
+		all = append(all, page.Items...)
+		if cont = page.Metadata.Continue; cont == "" {
+			return all, nil
+		}
+	}
+}
+
+// decodeManifests fills the typed Manifests from their JSON; one that does
+// not decode is an error of its own, not of the whole read.
+func (s *Snapshot) decodeManifests() {
+	s.Manifests = make([]*akash.Manifest, 0, len(s.ManifestJSON))
+	for _, raw := range s.ManifestJSON {
+		m, err := akash.DecodeManifest(raw)
+		if err != nil {
+			s.ManifestErrors = append(s.ManifestErrors, err)
+			continue
+		}
+		s.Manifests = append(s.Manifests, m)
+	}
+}
+
+// ManifestObjects returns the Manifests as stored, for backups: every field,
+// including those the typed view does not know.
+func (s *Snapshot) ManifestObjects() ([]unstructured.Unstructured, error) {
+	out := make([]unstructured.Unstructured, len(s.ManifestJSON))
+	for i, raw := range s.ManifestJSON {
+		if err := out[i].UnmarshalJSON(raw); err != nil {
+			return nil, fmt.Errorf("decoding a Manifest for the backup: %w", err)
+		}
+	}
+	return out, nil
+}
