@@ -16,8 +16,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := cmd.NewRootCmd(genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}).ExecuteContext(ctx)
+	g := &cmd.Globals{Streams: genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}}
+	err := cmd.NewRootCmdWithGlobals(g).ExecuteContext(ctx)
 	stop()
+	if perr := g.Finish(); err == nil {
+		err = perr
+	}
 	if msg := cli.Message(err); msg != "" {
 		fmt.Fprintln(os.Stderr, "error: "+msg)
 	}

@@ -32,6 +32,14 @@ type Globals struct {
 
 	pluginsFile string
 	plugins     *pluginSet
+	profile     profiler
+}
+
+// Finish ends what the root command began for the whole run: it writes the
+// --profile, whether the command succeeded or not. main calls it after
+// Execute.
+func (g *Globals) Finish() error {
+	return g.profile.stop()
 }
 
 // Clients builds the API clients from the kubeconfig flags.
@@ -77,6 +85,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			cobra.CommandDisplayNameAnnotation: "kubectl akash",
 		},
 		// No Run: without a subcommand, print help.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return g.profile.start() },
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
@@ -90,6 +99,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.LeaseNamespace, "lease-namespace", akash.DefaultLeaseNamespace, "Namespace of the provider's Manifest, ProviderHost and ProviderLeasedIP objects.")
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
+	g.profile.addFlags(pf)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
 	root.AddGroup(

@@ -31,7 +31,8 @@ func (s *scheduleOptions) Enabled(cmd *cobra.Command) bool {
 // notScheduled are the flags a scheduled run must not inherit: how this
 // invocation reaches the cluster (in the cluster the pod's ServiceAccount
 // is used), how it prints (they shape the manifests, not the job's log),
-// and the scheduling flags themselves. --yes is always added.
+// how it is diagnosed (-v, --profile) and the scheduling flags themselves.
+// --yes is always added.
 var notScheduled = map[string]bool{
 	"schedule": true, "schedule-image": true, "yes": true,
 	"kubeconfig": true, "context": true, "cluster": true, "user": true, "server": true, "token": true,
@@ -39,7 +40,7 @@ var notScheduled = map[string]bool{
 	"certificate-authority": true, "client-certificate": true, "client-key": true,
 	"insecure-skip-tls-verify": true, "tls-server-name": true, "cache-dir": true, "disable-compression": true,
 	"output": true, "jq": true, "no-headers": true, "template": true, "show-managed-fields": true, "allow-missing-template-keys": true,
-	"v": true, "vmodule": true,
+	"v": true, "vmodule": true, "profile": true, "profile-output": true,
 }
 
 // commandArgs rebuilds the command line of cmd for the CronJob: the
