@@ -20,7 +20,7 @@ func Markdown(r *Results) string {
 	p("| CPU | %s, %d cores |\n| Memory | %s |\n| OS | %s |\n| Go | %s |\n| Kubernetes | %s (kube-apiserver, etcd, kube-scheduler, kube-controller-manager; kwok nodes) |\n| kubectl (runbooks) | the same version, built by `hack/testbin.sh` |\n| kubectl-akash | %s |\n| Load average (1 min) at start / end | %s / %s (other work on the machine slows both tools) |\n\n",
 		m.CPUModel, m.CPUs, m.Memory, m.OS, m.GoVersion, orDash(m.Kubernetes), m.PluginVersion, orDash(m.LoadStart), orDash(m.LoadEnd))
 
-	p("## Results\n\nTimes are wall-clock medians of the runs shown in brackets; requests are the API requests of one run, counted by a proxy in front of the API server (LIST requests in brackets). *Speed-up* is runbook time / kubectl-akash time.\n\n")
+	p("## Results\n\nTimes are wall-clock medians of the runs shown in brackets; *client CPU* is the median user+system time of kubectl-akash's process, and *max RSS* its largest resident set (the API server shares the machine's cores, so wall time includes its work too); requests are the API requests of one run, counted by a proxy in front of the API server (LIST requests in brackets). *Speed-up* is runbook time / kubectl-akash time.\n\n")
 	if rows := rowsOf(r, TaskForceNew); len(rows) > 0 {
 		p("### Force new ReplicaSet: `force-new-replicaset.sh` vs `kubectl akash replicasets force-new --dry-run=client -o json --min-age 0`\n\n")
 		clusterTable(&b, rows, "stuck updates")
@@ -66,10 +66,10 @@ func Markdown(r *Results) string {
 }
 
 func clusterTable(b *strings.Builder, rows []Row, found string) {
-	fmt.Fprintf(b, "| leases | deployments | %s | runbook | kubectl akash | speed-up | requests: runbook | requests: kubectl akash | fewer requests | found: runbook / kubectl akash |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", found)
+	fmt.Fprintf(b, "| leases | deployments | %s | runbook | kubectl akash | kubectl akash: client CPU, max RSS | speed-up | requests: runbook | requests: kubectl akash | fewer requests | found: runbook / kubectl akash |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", found)
 	for _, row := range rows {
-		fmt.Fprintf(b, "| %d | %d | %d | %s | %s | %s | %s | %d (%d) | %s | %s / %d |\n", row.Size, 2*row.Size, row.Expected,
-			secs(row.Runbook), secs(row.Plugin), speedup(row), requests(row.Runbook), row.Plugin.Requests, row.Plugin.Lists,
+		fmt.Fprintf(b, "| %d | %d | %d | %s | %s | %s s, %.0f MB | %s | %s | %d (%d) | %s | %s / %d |\n", row.Size, 2*row.Size, row.Expected,
+			secs(row.Runbook), secs(row.Plugin), num(row.Plugin.CPUMedian), row.Plugin.MaxRSSMB, speedup(row), requests(row.Runbook), row.Plugin.Requests, row.Plugin.Lists,
 			ratio(float64(row.Runbook.Requests), float64(row.Plugin.Requests)), runbookFound(row.Runbook, "%d"), row.Plugin.Found)
 	}
 	b.WriteString("\n")
@@ -171,7 +171,7 @@ func targets(r *Results) []string {
 			last := rows[len(rows)-1]
 			out = append(out, fmt.Sprintf("`%s` client time for 5,000 leases under 2 s: **not measured** in this run (largest size %d leases: %s s).", task, last.Size, num(last.Plugin.Median)))
 		} else {
-			out = append(out, fmt.Sprintf("`%s` client time for 5,000 leases under 2 s: %s s — %s.", task, num(at.Plugin.Median), verdict(at.Plugin.Median < 2)))
+			out = append(out, fmt.Sprintf("`%s` client time for 5,000 leases under 2 s: %s s wall (%s s of it the client's CPU) — %s.", task, num(at.Plugin.Median), num(at.Plugin.CPUMedian), verdict(at.Plugin.Median < 2)))
 		}
 		constant := true
 		var lists []string

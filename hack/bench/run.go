@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs/proctree"
@@ -48,12 +49,19 @@ type Row struct {
 
 // Measurement is one tool at one size.
 type Measurement struct {
-	Seconds  []float64 // every timed run
-	Median   float64
-	Requests int // API requests of one run (the last)
-	Lists    int
-	ByKey    map[string]int
-	Found    int // what the tool reported finding
+	Seconds []float64 // every timed run
+	Median  float64
+	// CPU is the user+system time of every timed run, the tool's own
+	// process and the children it waited for (kubectl, jq); on a machine
+	// that also runs the API server, the part of the wall time that is the
+	// client's work.
+	CPU       []float64
+	CPUMedian float64
+	MaxRSSMB  float64 // the largest resident set of a timed run (the runbooks': their biggest process)
+	Requests  int     // API requests of one run (the last)
+	Lists     int
+	ByKey     map[string]int
+	Found     int // what the tool reported finding
 	// Extrapolated, when set, says how the numbers were derived instead of
 	// measured.
 	Extrapolated string
@@ -194,7 +202,7 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 	for _, n := range cfg.Sizes {
 		cfg.Log("seeding %d leases (%.1f%% stuck updates, %.1f%% lost commands)", n, 100*cfg.StuckShare, 100*cfg.LostShare)
 		s := exec.CommandContext(ctx, seed, "--kubeconfig", kubeconfig, "--leases", strconv.Itoa(n),
-			"--stuck-share", fmt.Sprint(cfg.StuckShare), "--lost-command-share", fmt.Sprint(cfg.LostShare), "--wait", "45m")
+			"--stuck-share", fmt.Sprint(cfg.StuckShare), "--lost-command-share", fmt.Sprint(cfg.LostShare), "--wait", "45m", "--timeout", "2h")
 		s.Stdout, s.Stderr = os.Stderr, os.Stderr
 		began := time.Now()
 		if err := s.Run(); err != nil {
@@ -308,12 +316,19 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 		if proxy != nil {
 			proxy.Take()
 		}
-		d, out, err := runOnce(cmd())
+		c := cmd()
+		d, out, err := runOnce(c)
 		if err != nil {
 			return m, err
 		}
 		m.Seconds = append(m.Seconds, d.Seconds())
 		m.out = out
+		if ps := c.ProcessState; ps != nil {
+			m.CPU = append(m.CPU, (ps.UserTime() + ps.SystemTime()).Seconds())
+			if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+				m.MaxRSSMB = max(m.MaxRSSMB, float64(ru.Maxrss)/1024) // KiB on Linux
+			}
+		}
 		if proxy != nil {
 			r := proxy.Take()
 			m.Requests, m.Lists, m.ByKey = r.Total, r.Lists, r.ByKey
@@ -322,7 +337,7 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 			break
 		}
 	}
-	m.Median = median(m.Seconds)
+	m.Median, m.CPUMedian = median(m.Seconds), median(m.CPU)
 	return m, nil
 }
 
