@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
 	"k8s.io/kubectl/pkg/util/templates"
@@ -155,7 +156,9 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	}
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Deployments: true, ReplicaSets: true, Pods: true,
+		LeaseNamespaces: true, Deployments: true, ReplicaSets: true,
+		// A stuck rollout's new pod is Pending; running pods are not read.
+		Pods: true, PodPhase: corev1.PodPending,
 	})
 	if err != nil {
 		return err
@@ -171,7 +174,7 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 		return err
 	}
 	items := rollout.FindStuck(snap, rollout.StuckOptions{Now: time.Now(), MinAge: o.MinAge})
-	klog.V(2).Infof("force-new: %d deployments, %d replicasets, %d pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))
+	klog.V(2).Infof("force-new: %d deployments, %d replicasets, %d pending pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))
 	if len(items) == 0 {
 		if o.Output.Human() && !o.Watch {
 			fmt.Fprintln(o.Streams.ErrOut, "No stuck rollouts found.")

@@ -93,11 +93,11 @@ func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand
 		if c := serviceContainer(&d.Spec.Template.Spec, svc); c == nil || len(c.Command) > 0 {
 			continue
 		}
-		if done, _ := rolloutDone(d); done {
-			continue
-		}
 		cmd, rev := lastCommand(d, rsByOwner[d.UID], svc)
 		if cmd == nil {
+			continue // cheap test first: most services never had a command
+		}
+		if done, _ := rolloutDone(d); done {
 			continue
 		}
 		out = append(out, plan(d.ObjectMeta, "Deployment", svc, cmd, rev, manifests[d.Namespace], leases, leaseNamespace))

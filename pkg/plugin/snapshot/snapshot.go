@@ -41,6 +41,11 @@ type Spec struct {
 	StatefulSets      bool // StatefulSets labelled akash.network/manifest-service
 	Events            bool // Events of kind Pod, reason FailedScheduling
 	ProviderPods      bool // pods labelled app=akash-provider in ProviderNamespace
+
+	// PodPhase, with Pods, reads only the pods in this phase: the server
+	// filters them, so a command that looks for Pending pods does not pay
+	// for reading every running one.
+	PodPhase corev1.PodPhase
 }
 
 // Snapshot is what one read of the cluster returned.
@@ -110,6 +115,9 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 			})
 			return cli.ExplainList(err, gvr("", "v1", "namespaces"), "lease namespaces")
 		})
+	}
+	if spec.PodPhase != "" {
+		managedPods.FieldSelector = "status.phase=" + string(spec.PodPhase)
 	}
 	if spec.Pods {
 		g.Go(func() (err error) {
