@@ -71,17 +71,25 @@ func (h Host) Exists(p string) bool {
 // Missing when the file is absent, Error when it cannot be read or parsed.
 func (h Host) certFile(name, source, p string) Certificate {
 	c := Certificate{Name: name, Source: source, Path: p}
+	if b, ok := h.read(&c, p); ok {
+		fill(&c, b)
+	}
+	return c
+}
+
+// read reads the file p of c; when it cannot, c is marked Missing (absent)
+// or Error (unreadable) and ok is false.
+func (h Host) read(c *Certificate, p string) (b []byte, ok bool) {
 	b, err := h.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		c.Status, c.Message = Missing, "no such file"
-		return c
+		return nil, false
 	case err != nil:
 		c.Status, c.Message = Error, err.Error()
-		return c
+		return nil, false
 	}
-	fill(&c, b)
-	return c
+	return b, true
 }
 
 // fill parses the first CERTIFICATE block of b into c (a bundle's first
@@ -127,13 +135,8 @@ func setCert(c *Certificate, x *x509.Certificate) {
 // rotating client certificate), read on the node.
 func (h Host) kubeconfigCert(name, p string) Certificate {
 	c := Certificate{Name: name, Source: SourceKubeconfig, Path: p}
-	b, err := h.ReadFile(p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		c.Status, c.Message = Missing, "no such file"
-		return c
-	case err != nil:
-		c.Status, c.Message = Error, err.Error()
+	b, ok := h.read(&c, p)
+	if !ok {
 		return c
 	}
 	cfg, err := clientcmd.Load(b)

@@ -96,13 +96,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 
 // Validate checks flags without I/O.
 func (o *DanglingOptions) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := o.Exec.Validate(); err != nil {
-		return err
-	}
-	if err := o.Chain.Validate(); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
 		return err
 	}
 	if o.Provider != "" {

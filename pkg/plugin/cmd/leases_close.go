@@ -171,13 +171,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 
 // Validate checks the flags without I/O.
 func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := o.Exec.Validate(); err != nil {
-		return err
-	}
-	if err := o.Chain.Validate(); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
 		return err
 	}
 	byID := o.Owner != "" || cmd.Flags().Changed("dseq") || cmd.Flags().Changed("gseq") || cmd.Flags().Changed("oseq") || o.Provider != ""

@@ -82,13 +82,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 // Validate checks the flags without I/O. An expression that matches the
 // empty string would match every image, so it is refused.
 func (o *KillImageOptions) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := o.Exec.Validate(); err != nil {
-		return err
-	}
-	if err := o.Chain.Validate(); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
 		return err
 	}
 	if len(o.Images) == 0 {

@@ -58,13 +58,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
-			if err := o.Output.Validate(); err != nil {
-				return err
-			}
-			if err := o.Exec.Validate(); err != nil {
-				return err
-			}
-			if err := validSelector(o.Selector); err != nil {
+			if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())

@@ -38,3 +38,20 @@ func validSelector(sel string) error {
 	}
 	return nil
 }
+
+// selectorCheck is validSelector as one of firstError's checks.
+func selectorCheck(sel string) func() error {
+	return func() error { return validSelector(sel) }
+}
+
+// firstError runs flag checks in order and returns the first failure: most
+// commands check the same flag groups (output, execution, chain) before any
+// API call.
+func firstError(checks ...func() error) error {
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -109,13 +109,7 @@ func (o *ForceNewOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks flags without I/O.
 func (o *ForceNewOptions) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := o.Exec.Validate(); err != nil {
-		return err
-	}
-	if err := validSelector(o.Selector); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
 		return err
 	}
 	if o.MinAge < 0 {
