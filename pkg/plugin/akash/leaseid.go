@@ -1,6 +1,7 @@
 package akash
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
@@ -25,6 +26,12 @@ type LeaseID struct {
 // owner/dseq/gseq/oseq/provider. It is also the input of the namespace hash.
 func (id LeaseID) String() string {
 	return fmt.Sprintf("%s/%d/%d/%d/%s", id.Owner, id.DSeq, id.GSeq, id.OSeq, id.Provider)
+}
+
+// Compare orders leases by owner, then by dseq, gseq and oseq as numbers:
+// -1, 0 or +1, as cmp.Compare. The provider is not compared.
+func (id LeaseID) Compare(o LeaseID) int {
+	return cmp.Or(strings.Compare(id.Owner, o.Owner), cmp.Compare(id.DSeq, o.DSeq), cmp.Compare(id.GSeq, o.GSeq), cmp.Compare(id.OSeq, o.OSeq))
 }
 
 // namespaceEncoding is base32 with the extended-hex alphabet and no padding,

@@ -99,7 +99,7 @@ func ByImage(manifests []*akash.Manifest, f ImageFilter, reason uint32) (items [
 		}
 		items = append(items, it)
 	}
-	sort.Slice(items, func(i, j int) bool { return less(items[i].Spec.LeaseID, items[j].Spec.LeaseID) })
+	sort.Slice(items, func(i, j int) bool { return items[i].Spec.LeaseID.Compare(items[j].Spec.LeaseID) < 0 })
 	return items, errs
 }
 
@@ -152,16 +152,4 @@ func services(m *akash.Manifest) []Service {
 		out = append(out, Service{Name: s.Name, Image: s.Image})
 	}
 	return out
-}
-
-func less(a, b akash.LeaseID) bool {
-	switch {
-	case a.Owner != b.Owner:
-		return a.Owner < b.Owner
-	case a.DSeq != b.DSeq:
-		return a.DSeq < b.DSeq
-	case a.GSeq != b.GSeq:
-		return a.GSeq < b.GSeq
-	}
-	return a.OSeq < b.OSeq
 }

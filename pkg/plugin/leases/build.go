@@ -1,8 +1,10 @@
 package leases
 
 import (
+	"cmp"
 	"regexp"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -83,7 +85,9 @@ func Build(s *snapshot.Snapshot, f Filter) []Lease {
 			out = append(out, *l)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return less(out[i].Spec.LeaseID, out[j].Spec.LeaseID, out[i].Name, out[j].Name) })
+	sort.Slice(out, func(i, j int) bool {
+		return cmp.Or(out[i].Spec.LeaseID.Compare(out[j].Spec.LeaseID), strings.Compare(out[i].Name, out[j].Name)) < 0
+	})
 	return out
 }
 
@@ -122,18 +126,4 @@ func podPhase(p *corev1.Pod) string {
 		return string(corev1.PodPending)
 	}
 	return string(p.Status.Phase)
-}
-
-func less(a, b akash.LeaseID, an, bn string) bool {
-	switch {
-	case a.Owner != b.Owner:
-		return a.Owner < b.Owner
-	case a.DSeq != b.DSeq:
-		return a.DSeq < b.DSeq
-	case a.GSeq != b.GSeq:
-		return a.GSeq < b.GSeq
-	case a.OSeq != b.OSeq:
-		return a.OSeq < b.OSeq
-	}
-	return an < bn
 }
