@@ -227,6 +227,9 @@ metadata:
 status:
   capacity: &capacity {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
   allocatable: *capacity
+  # The API server dials a node by its Hostname address (see start_apiserver):
+  # kwok would make that the node's name, which only a DNS server could resolve.
+  addresses: [{type: InternalIP, address: 127.0.0.1}, {type: Hostname, address: localhost}]
 EOF
   done | kc apply -f - >/dev/null
   if [ "$NODES" -gt 0 ]; then

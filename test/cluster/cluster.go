@@ -178,3 +178,12 @@ func namePrefix(s string) string {
 	}
 	return out
 }
+
+// KwokAddresses are the addresses a test's own kwok Node must carry, as
+// hack/cluster.sh gives its nodes: the API server dials a node by its
+// Hostname address, and without one kwok would use the node's name, which
+// only a DNS server could resolve. Both point at loopback.
+var KwokAddresses = []corev1.NodeAddress{
+	{Type: corev1.NodeInternalIP, Address: "127.0.0.1"},
+	{Type: corev1.NodeHostName, Address: "localhost"},
+}

@@ -35,7 +35,7 @@ func dedicatedNode(t *testing.T, c *cluster.Cluster, cpu string) string {
 			Labels:      map[string]string{"kubernetes.io/hostname": name, "type": "kwok-dedicated"},
 		},
 		Spec:   corev1.NodeSpec{Taints: []corev1.Taint{{Key: "e2e.kubectl-akash/dedicated", Value: name, Effect: corev1.TaintEffectNoSchedule}}},
-		Status: corev1.NodeStatus{Capacity: capacity, Allocatable: capacity},
+		Status: corev1.NodeStatus{Capacity: capacity, Allocatable: capacity, Addresses: cluster.KwokAddresses},
 	}
 	if _, err := c.Kube().CoreV1().Nodes().Create(t.Context(), node, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

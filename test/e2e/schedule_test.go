@@ -122,7 +122,7 @@ func TestKillImageSchedule(t *testing.T) {
 
 	// Run the CronJob's own command line as its ServiceAccount (dry run):
 	// its reads succeed with exactly these permissions, and it plans the close.
-	p := providerPod(t, c, provNS, "akash-provider-0", "")
+	p := providerPod(t, c, provNS, "akash-provider-0", "kwok-node-0") // bound: never pulled on the real node
 	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
 		got, err := c.Kube().CoreV1().Pods(provNS).Get(ctx, p.Name, metav1.GetOptions{})
 		if err != nil {
