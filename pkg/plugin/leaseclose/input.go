@@ -49,7 +49,11 @@ func ReadLeaseIDs(r io.Reader, name string) ([]akash.LeaseID, error) {
 	var c collector
 	var doc any
 	if err := yaml.Unmarshal(raw, &doc); err == nil && isStructured(doc) {
-		for _, d := range documents(raw) {
+		docs, err := documents(raw)
+		if err != nil {
+			return nil, fmt.Errorf("-f %s: %w", name, err)
+		}
+		for _, d := range docs {
 			if err := c.walk(d, "$"); err != nil {
 				return nil, fmt.Errorf("-f %s: %w", name, err)
 			}
@@ -74,17 +78,24 @@ func isStructured(doc any) bool {
 }
 
 // documents splits a YAML stream (`---` separated; JSON is one document).
-func documents(raw []byte) []any {
+// A document that does not parse refuses the whole input: closing the
+// leases of the others would act on part of what the operator meant.
+func documents(raw []byte) ([]any, error) {
 	var out []any
-	for _, part := range bytes.Split(raw, []byte("\n---")) {
+	for i, part := range bytes.Split(raw, []byte("\n---")) {
 		part = bytes.TrimPrefix(bytes.TrimSpace(part), []byte("---"))
-		var d any
-		if len(bytes.TrimSpace(part)) == 0 || yaml.Unmarshal(part, &d) != nil || d == nil {
+		if len(bytes.TrimSpace(part)) == 0 {
 			continue
 		}
-		out = append(out, d)
+		var d any
+		if err := yaml.Unmarshal(part, &d); err != nil {
+			return nil, fmt.Errorf("YAML document %d: %w", i+1, err)
+		}
+		if d != nil {
+			out = append(out, d)
+		}
 	}
-	return out
+	return out, nil
 }
 
 type collector struct {

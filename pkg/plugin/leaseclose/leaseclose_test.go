@@ -64,6 +64,7 @@ func TestReadLeaseIDsRefuses(t *testing.T) {
 		"one bad line":   {l1.String() + "\nakash1x/abc/1/1/" + provider + "\n", `line 2 is not a lease ID`},
 		"bad in a list":  {fmt.Sprintf(`[%q, "nope"]`, l1.String()), "$[1]"},
 		"partial object": {fmt.Sprintf(`{"items":[{"spec":{"leaseID":{"owner":%q,"dseq":"1"}}}]}`, alice), "no lease IDs found"},
+		"a bad document": {fmt.Sprintf("owner: %s\ndseq: 5\ngseq: 1\noseq: 1\nprovider: %s\n---\nbad: [unclosed\n", alice, provider), "YAML document 2"},
 	}
 	for name, c := range cases {
 		ids, err := read(t, c.in)
