@@ -120,11 +120,12 @@ func (o *CertsRenewOptions) doStep(ctx context.Context, ren *certs.Renewal, n re
 	switch s.Verb {
 	case certs.StepSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepEtcdSvc:
 		rep, err := n.step(ctx, string(s.Verb), certs.Restart{})
-		if rep.File != "" {
-			ren.Status.Backups[s.Node] = append(ren.Status.Backups[s.Node], rep.File)
-		}
 		if err == nil && rep.Error != "" {
 			err = errors.New(rep.Error)
+		}
+		if rep.File != "" && err == nil {
+			// Only a verified file: the rollback advice restores from it.
+			ren.Status.Backups[s.Node] = append(ren.Status.Backups[s.Node], rep.File)
 		}
 		if err != nil || s.Verb != certs.StepSnapshot || o.SnapshotDir == "" {
 			return rep.Message, err

@@ -52,6 +52,10 @@ func (l localNode) scan(context.Context) ([]certs.Certificate, error) {
 func (localNode) close() {}
 
 // podNode runs the steps through `kubectl-akash agent` in a debug pod.
+// renewWork bounds one node's renewal in its debug pod: snapshot, backup,
+// kubeadm, and up to four static pods restarted and awaited one by one.
+const renewWork = 2 * time.Hour
+
 type podNode struct {
 	o   *CertsRenewOptions
 	pod *nodedebug.Pod
@@ -65,7 +69,7 @@ func (o *CertsRenewOptions) open(ctx context.Context, node string) (renewNode, e
 		ops.Proc = o.Nodes.ProcRoot
 		return localNode{ops: &ops}, nil
 	}
-	p, err := nodedebug.Start(ctx, o.clients, o.Nodes.Options(), node)
+	p, err := nodedebug.Start(ctx, o.clients, o.Nodes.Options().WithWork(renewWork), node)
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", node, err)
 	}

@@ -386,7 +386,9 @@ func (o *ZombiesOptions) killRemote(ctx context.Context, l *zombies.List, k zomb
 		if err != nil {
 			res = nodedebug.NodeResult{Node: r.Status.Node, Err: err}
 		} else {
-			res = nodedebug.Run(ctx, clients, o.Nodes.Options(), []string{r.Status.Node}, argv)[0]
+			// Each parent may take up to three grace periods (TERM, HUP, KILL).
+			opts := o.Nodes.Options().WithWork(time.Duration(len(keys)) * 3 * k.Grace)
+			res = nodedebug.Run(ctx, clients, opts, []string{r.Status.Node}, argv)[0]
 		}
 		nr := reportOf(res)
 		if nr.Status.Error != "" {

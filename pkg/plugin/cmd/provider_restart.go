@@ -157,8 +157,10 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 					if err != nil {
 						fmt.Fprintf(g.Streams.ErrOut, "error: %v\n", err)
 						for i := range list.Items {
-							if !list.Items[i].Status.Ready {
-								failed++
+							st := &list.Items[i].Status
+							deletedHere := st.Action.Result == execute.Succeeded || st.Action.Result == execute.NotFound
+							if deletedHere && !st.Ready {
+								failed++ // a failed delete is counted by ApplyAll already
 							}
 						}
 					}

@@ -46,6 +46,16 @@ func (o Options) lifetime() time.Duration {
 	return o.podTimeout() + 15*time.Minute
 }
 
+// WithWork returns o with a lifetime long enough for work that may take up
+// to d on the node, beyond the default's margin: a pod that outlives its
+// lifetime is killed mid-work (a static pod's manifest left moved away, a
+// signal escalation cut short). The pod is deleted when the work is done,
+// so a generous bound costs nothing.
+func (o Options) WithWork(d time.Duration) Options {
+	o.Lifetime = o.podTimeout() + 15*time.Minute + d
+	return o
+}
+
 func (o Options) podTimeout() time.Duration {
 	if o.PodTimeout > 0 {
 		return o.PodTimeout
