@@ -293,23 +293,18 @@ func readChain(ctx context.Context, src chain.LeaseSource, provider string, inCl
 	return view, nil
 }
 
-// danglingRules are the calls dangling makes: reads of lease namespaces,
-// lease CRs, pods and the provider pod (exec for the chain), and with
-// --close the deletes of lease objects.
+// danglingRules are the calls a scheduled dangling makes: reads of lease
+// namespaces, lease CRs, pods and the provider pod (exec for the chain).
+// A schedule never closes (see scheduleOptions.Print).
 func danglingRules(g *Globals, o *DanglingOptions) []schedule.Rule {
 	rules := []schedule.Rule{
 		{APIGroups: []string{""}, Resources: []string{"namespaces", "pods"}, Verbs: []string{"list"}},
 		{Namespace: g.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests", "providerhosts", "providerleasedips"}, Verbs: []string{"list"}},
 	}
-	if o.API == "" || o.Close {
+	if o.API == "" {
 		rules = append(rules,
 			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list"}},
 			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}})
-	}
-	if o.Close {
-		rules = append(rules,
-			schedule.Rule{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"delete"}},
-			schedule.Rule{Namespace: g.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests", "providerhosts", "providerleasedips"}, Verbs: []string{"delete"}})
 	}
 	return rules
 }

@@ -41,6 +41,7 @@ var notScheduled = map[string]bool{
 	"insecure-skip-tls-verify": true, "tls-server-name": true, "cache-dir": true, "disable-compression": true,
 	"output": true, "jq": true, "no-headers": true, "template": true, "show-managed-fields": true, "allow-missing-template-keys": true,
 	"v": true, "vmodule": true, "profile": true, "profile-output": true,
+	"plugins": true, // a file on this machine
 }
 
 // commandArgs rebuilds the command line of cmd for the CronJob: the
@@ -78,6 +79,12 @@ func (s *scheduleOptions) Print(g *Globals, cmd *cobra.Command, out *output.Flag
 	}
 	if f := cmd.Flags().Lookup("watch"); f != nil && f.Changed {
 		return fmt.Errorf("--schedule runs the command once per tick; --watch would keep each run going forever: drop --watch")
+	}
+	if closing, _ := cmd.Flags().GetBool("close"); closing {
+		// The job's container has a read-only root and no volume: the backup
+		// written before deleting lease objects could not be written (and
+		// would be gone with the pod), so every run would fail.
+		return fmt.Errorf("--schedule cannot --close: its backup would have nowhere to live; schedule the report without --close and close by hand")
 	}
 	if out.JQExpr != "" {
 		return fmt.Errorf("--schedule prints Kubernetes manifests: --jq does not apply (use -o yaml or -o json)")

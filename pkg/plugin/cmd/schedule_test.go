@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,5 +56,35 @@ func TestScheduleArgs(t *testing.T) {
 		if strings.Contains(out.String(), leaked) {
 			t.Errorf("the manifests must not carry %q:\n%s", leaked, out.String())
 		}
+	}
+}
+
+// TestScheduleRefusesClose checks that dangling --close cannot be
+// scheduled: the job's container has a read-only root and no volume, so
+// the backup written before any delete could not be written and every run
+// would fail. The report alone schedules, and --plugins (a local file)
+// is not carried into the job.
+func TestScheduleRefusesClose(t *testing.T) {
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Args: args})
+		root.SetArgs(args)
+		err := root.Execute()
+		return out.String(), err
+	}
+	base := []string{"--kubeconfig", "/nonexistent", "dangling", "--schedule", "0 * * * *"}
+	if out, err := run(append(base, "--close")...); err == nil || !strings.Contains(err.Error(), "--schedule cannot --close") || out != "" {
+		t.Fatalf("--close scheduled: %v\n%s", err, out)
+	}
+	plugins := filepath.Join(t.TempDir(), "plugins.yaml")
+	if err := os.WriteFile(plugins, []byte("plugins: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(append([]string{"--plugins", plugins}, base...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "kind: CronJob") || strings.Contains(out, "--plugins") || strings.Contains(out, "--close") || strings.Contains(out, "verbs:\n  - delete") {
+		t.Fatalf("the report's CronJob:\n%s", out)
 	}
 }
