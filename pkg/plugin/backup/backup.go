@@ -47,16 +47,17 @@ func Write(dir string, now time.Time, header string, objs []unstructured.Unstruc
 	if err != nil {
 		return "", fmt.Errorf("cannot write the backup (%v): nothing was changed; choose a writable --backup-dir", err)
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
+	_, err = f.Write(buf.Bytes())
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		// A partial file must not be taken for a backup later.
+		_ = os.Remove(path)
 		return "", fmt.Errorf("cannot write the backup %s (%v): nothing was changed", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("cannot sync the backup %s (%v): nothing was changed", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("cannot close the backup %s (%v): nothing was changed", path, err)
 	}
 	return path, nil
 }
