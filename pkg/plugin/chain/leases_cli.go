@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func (c *CLISource) OpenLeases(ctx context.Context, provider string) ([]LeaseSta
 			}
 			var resp restListResponse
 			err := c.query(ctx, argv, &resp)
-			if err != nil && state == StateReclaiming && strings.Contains(err.Error(), "invalid") {
+			if state == StateReclaiming && answered(err, "invalid") {
 				break // chains before 2026 have no such state
 			}
 			if err != nil {
@@ -72,7 +73,7 @@ func (c *CLISource) Lease(ctx context.Context, id akash.LeaseID) (LeaseState, er
 		"--provider", id.Provider, "--output", "json"}
 	var resp restInfoResponse
 	err := c.query(ctx, argv, &resp)
-	if err != nil && strings.Contains(strings.ToLower(err.Error()), "not found") {
+	if answered(err, "not found") {
 		return LeaseState{ID: id, State: StateNotFound}, nil
 	}
 	if err != nil {
@@ -92,12 +93,26 @@ func (c *CLISource) query(ctx context.Context, argv []string, out any) error {
 		if msg == "" {
 			msg = strings.TrimSpace(res.Stdout)
 		}
-		return fmt.Errorf("%s failed (exit %d): %s", c.Describe(), res.ExitCode, lastLine(msg))
+		return &cliError{fmt.Sprintf("%s failed (exit %d): %s", c.Describe(), res.ExitCode, lastLine(msg))}
 	}
 	if err := json.Unmarshal([]byte(res.Stdout), out); err != nil {
 		return fmt.Errorf("%s printed something that is not its JSON answer: %w", c.Describe(), err)
 	}
 	return nil
+}
+
+// cliError is provider-services' own answer: it ran and exited non-zero.
+// Only such an answer says something about the chain; a pod that is gone,
+// a binary that is missing or output that is not JSON say nothing.
+type cliError struct{ msg string }
+
+func (e *cliError) Error() string { return e.msg }
+
+// answered reports whether err is provider-services' own answer and says
+// what (case-insensitive), e.g. "not found".
+func answered(err error, what string) bool {
+	var ce *cliError
+	return errors.As(err, &ce) && strings.Contains(strings.ToLower(ce.msg), what)
 }
 
 func (c *CLISource) pageSize() int {
