@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/remotecommand"
 	utilexec "k8s.io/client-go/util/exec"
+	"k8s.io/kubectl/pkg/util/podutils"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -114,15 +115,7 @@ func hasContainer(p *corev1.Pod, name string) bool {
 }
 
 func podReady(p *corev1.Pod) bool {
-	if p.Status.Phase != corev1.PodRunning {
-		return false
-	}
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
+	return p.Status.Phase == corev1.PodRunning && podutils.IsPodReady(p)
 }
 
 func orPending(p corev1.PodPhase) corev1.PodPhase {

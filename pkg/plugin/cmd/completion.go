@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -144,7 +145,7 @@ func listNames(toComplete string, exclude []string, list func(ctx context.Contex
 func filterNames(names []string, prefix string, exclude []string) []string {
 	out := []string{}
 	for _, n := range names {
-		if strings.HasPrefix(n, prefix) && !contains(exclude, n) {
+		if strings.HasPrefix(n, prefix) && !slices.Contains(exclude, n) {
 			out = append(out, n)
 		}
 	}

@@ -200,14 +200,8 @@ func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap 
 		Actions:  all,
 		Question: fmt.Sprintf("Delete %d object(s) of leases closed on chain (a backup is written first) and close %d bid(s).", len(deletes), len(closes)),
 		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			if len(deletes) > 0 && o.Exec.DryRun == cmdutil.DryRunNone {
-				if _, _, err := writeBackup(o.Globals, o.BackupDir, snap); err != nil {
-					for _, a := range all {
-						a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not done: " + err.Error()}
-					}
-					fmt.Fprintf(o.Streams.ErrOut, "error: %v\n", err)
-					return len(all)
-				}
+			if len(deletes) > 0 && o.Exec.DryRun == cmdutil.DryRunNone && !backupOrSkip(o.Globals, o.BackupDir, snap, all) {
+				return len(all)
 			}
 			failed := executor.ApplyAll(ctx, deletes)
 			for i := range items {

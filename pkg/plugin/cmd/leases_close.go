@@ -231,7 +231,7 @@ func (o *LeasesCloseOptions) Run(ctx context.Context) error {
 		}
 		ids = []akash.LeaseID{id}
 	}
-	items := leaseclose.ByID(ids, snap.Manifests, o.Chain.Reason)
+	items := leaseclose.ByID(ids, snap.ManifestByNamespace(), o.Chain.Reason)
 	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
 }
 

@@ -10,6 +10,7 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/backup"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
@@ -67,6 +68,20 @@ func writeBackup(g *Globals, dir string, snap *snapshot.Snapshot) (string, map[s
 	fmt.Fprintf(g.Streams.ErrOut, "Backup of %d manifests, %d providerhosts and %d providerleasedips written to %s\n",
 		counts["manifests"], counts["providerhosts"], counts["providerleasedips"], path)
 	return path, counts, nil
+}
+
+// backupOrSkip writes the backup that must come before a change. When it
+// cannot, every action is marked Skipped with the reason and false is
+// returned: nothing is changed without a backup.
+func backupOrSkip(g *Globals, dir string, snap *snapshot.Snapshot, actions []*execute.Action) bool {
+	if _, _, err := writeBackup(g, dir, snap); err != nil {
+		for _, a := range actions {
+			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not done: " + err.Error()}
+		}
+		fmt.Fprintf(g.Streams.ErrOut, "error: %v\n", err)
+		return false
+	}
+	return true
 }
 
 // NewManifestsBackupCmd builds `kubectl akash manifests backup`.

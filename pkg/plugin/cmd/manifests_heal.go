@@ -117,14 +117,8 @@ func (o *HealOptions) Run(ctx context.Context) error {
 		Actions:  all,
 		Question: fmt.Sprintf("Patch %d Manifest service(s); a backup is written first.", len(patches)),
 		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			if o.Exec.DryRun == cmdutil.DryRunNone {
-				if _, _, err := writeBackup(o.Globals, o.BackupDir, snap); err != nil {
-					for _, a := range all {
-						a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not done: " + err.Error()}
-					}
-					fmt.Fprintf(o.Streams.ErrOut, "error: %v\n", err)
-					return len(all)
-				}
+			if o.Exec.DryRun == cmdutil.DryRunNone && !backupOrSkip(o.Globals, o.BackupDir, snap, all) {
+				return len(all)
 			}
 			failed := executor.ApplyAll(ctx, patches)
 			if failed == len(patches) {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -349,19 +350,10 @@ func completePluginNames(g *Globals) func(*cobra.Command, []string, string) ([]s
 	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		var out []string
 		for _, e := range g.plugins.entries {
-			if strings.HasPrefix(e.Name, toComplete) && !contains(args, e.Name) {
+			if strings.HasPrefix(e.Name, toComplete) && !slices.Contains(args, e.Name) {
 				out = append(out, e.Name+"\t"+e.Short)
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

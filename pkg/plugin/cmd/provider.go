@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubectl/pkg/util/podutils"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -51,16 +52,6 @@ func listProviderPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.
 		return nil, fmt.Errorf("no akash-provider pod (label %s) in namespace %s: is the provider installed there? (--provider-namespace)", providerSelector, ns)
 	}
 	return pods, nil
-}
-
-// podReady reports the pod's Ready condition.
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 // providerContainer is the provider container's spec and status (the first
@@ -148,7 +139,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			for i := range pods {
 				p := &pods[i]
 				image, restarts := providerContainer(p)
-				pp := ProviderPod{Name: p.Name, Node: p.Spec.NodeName, Phase: string(p.Status.Phase), Ready: podReady(p),
+				pp := ProviderPod{Name: p.Name, Node: p.Spec.NodeName, Phase: string(p.Status.Phase), Ready: podutils.IsPodReady(p),
 					Restarts: restarts, Image: image, Version: provider.ImageVersion(image), StartTime: p.Status.StartTime}
 				findings = findings || !pp.Ready
 				st.Spec.Pods = append(st.Spec.Pods, pp)

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+	"k8s.io/kubectl/pkg/util/podutils"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -217,7 +218,7 @@ func waitProviderReady(ctx context.Context, pods podLister, old map[string]bool,
 	readyNew := func() map[string]*corev1.Pod {
 		out := map[string]*corev1.Pod{}
 		for _, p := range current {
-			if !old[string(p.UID)] && p.DeletionTimestamp == nil && podReady(p) {
+			if !old[string(p.UID)] && p.DeletionTimestamp == nil && podutils.IsPodReady(p) {
 				out[p.Name] = p
 			}
 		}

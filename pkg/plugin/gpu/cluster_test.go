@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/kubectl/pkg/util/podutils"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
@@ -80,7 +81,7 @@ func TestReadClusterListsOnce(t *testing.T) {
 		t.Fatalf("nodes %d plugins %+v", len(v.Nodes), v.Plugins)
 	}
 	p := v.Plugins[0]
-	if p.Version != "v0.14.5" || p.Namespace != "nvidia-device-plugin" || len(p.Pods) != 2 || !podReady(ptr(p.Pods["gpu-a"])) || podReady(ptr(p.Pods["gpu-b"])) {
+	if p.Version != "v0.14.5" || p.Namespace != "nvidia-device-plugin" || len(p.Pods) != 2 || !podutils.IsPodReady(ptr(p.Pods["gpu-a"])) || podutils.IsPodReady(ptr(p.Pods["gpu-b"])) {
 		t.Errorf("plugin %+v", p)
 	}
 }

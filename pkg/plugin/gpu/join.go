@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/kubectl/pkg/util/podutils"
 )
 
 // Join adds the cluster's side to a node's report: the node's nvidia.com/gpu
@@ -49,7 +50,7 @@ func devicePlugin(s *Status, v *ClusterView, node string) {
 		if !ok {
 			continue
 		}
-		dp := &DevicePlugin{DaemonSet: p.Namespace + "/" + p.Name, Version: p.Version, Pod: pod.Name, Ready: podReady(&pod)}
+		dp := &DevicePlugin{DaemonSet: p.Namespace + "/" + p.Name, Version: p.Version, Pod: pod.Name, Ready: podutils.IsPodReady(&pod)}
 		s.Cluster.DevicePlugin = dp
 		if !dp.Ready {
 			s.add(FindingDevicePluginNotReady, SeverityError, fmt.Sprintf("device plugin pod %s/%s (%s) is not Ready: %s", p.Namespace, pod.Name, p.Version, podWhy(&pod)),
@@ -146,15 +147,6 @@ func seenModels(gpus []GPU) string {
 		parts = append(parts, fmt.Sprintf("%d × %s", count[n], n))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 // podWhy is the first waiting container's reason, or the pod's phase.

@@ -119,7 +119,7 @@ func TestByImage(t *testing.T) {
 }
 
 func TestByIDAndProviders(t *testing.T) {
-	items := ByID([]akash.LeaseID{l2, l1}, []*akash.Manifest{manifest(l1, "nginx:1.25")}, 0)
+	items := ByID([]akash.LeaseID{l2, l1}, map[string]*akash.Manifest{l1.Namespace(): manifest(l1, "nginx:1.25")}, 0)
 	if len(items) != 2 || items[0].Status.Manifest || !items[1].Status.Manifest || items[1].Spec.Services[0].Image != "nginx:1.25" {
 		t.Fatalf("%+v", items)
 	}

@@ -34,9 +34,9 @@ func newItem(id akash.LeaseID, reason uint32) LeaseClose {
 }
 
 // ByID plans closing the given leases, in the order given, adding what the
-// cluster's Manifests say runs under each. IDs must be valid and distinct.
-func ByID(ids []akash.LeaseID, manifests []*akash.Manifest, reason uint32) []LeaseClose {
-	byNS := manifestsByNamespace(manifests)
+// cluster's Manifests (by lease namespace, snapshot.ManifestByNamespace) say
+// runs under each. IDs must be valid and distinct.
+func ByID(ids []akash.LeaseID, byNS map[string]*akash.Manifest, reason uint32) []LeaseClose {
 	out := make([]LeaseClose, 0, len(ids))
 	for _, id := range ids {
 		it := newItem(id, reason)
@@ -136,14 +136,6 @@ func List(items []LeaseClose) LeaseCloseList {
 		items = []LeaseClose{}
 	}
 	return LeaseCloseList{TypeMeta: output.ListMeta(Kind), Items: items}
-}
-
-func manifestsByNamespace(ms []*akash.Manifest) map[string]*akash.Manifest {
-	out := make(map[string]*akash.Manifest, len(ms))
-	for _, m := range ms {
-		out[m.Name] = m
-	}
-	return out
 }
 
 func services(m *akash.Manifest) []Service {

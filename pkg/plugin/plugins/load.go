@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -188,7 +189,7 @@ func parseEntry(file string, index int, item any, reserved map[string]bool) (*En
 	}
 	e.Name, _ = m["name"].(string)
 	for _, k := range sortedKeys(m) {
-		if !contains(entryKeys, k) {
+		if !slices.Contains(entryKeys, k) {
 			bad(k, "unknown key (known: %s)", strings.Join(entryKeys, ", "))
 		}
 	}
@@ -283,7 +284,7 @@ func parseResource(item any) (*Resource, []fieldErr) {
 		return nil, []fieldErr{{"", "want a mapping with resource:, got " + typeName(item)}}
 	}
 	for _, k := range sortedKeys(m) {
-		if !contains(resourceKeys, k) {
+		if !slices.Contains(resourceKeys, k) {
 			bad("."+k, "unknown key (known: %s)", strings.Join(resourceKeys, ", "))
 		}
 	}
@@ -307,7 +308,7 @@ func parseResource(item any) (*Resource, []fieldErr) {
 	switch {
 	case !varPattern.MatchString(r.Var):
 		bad(".var", "%q is not a jq variable name: use letters, digits and _", r.Var)
-	case contains(reservedVars, r.Var):
+	case slices.Contains(reservedVars, r.Var):
 		bad(".var", "$%s is reserved (reserved: $%s)", r.Var, strings.Join(reservedVars, ", $"))
 	}
 	if r.Namespace != "" && r.Scope == "" {
@@ -349,7 +350,7 @@ func parseColumn(item any) (*Column, []fieldErr) {
 		return nil, []fieldErr{{"", "want a mapping with name: and path:, got " + typeName(item)}}
 	}
 	for _, k := range sortedKeys(m) {
-		if !contains(columnKeys, k) {
+		if !slices.Contains(columnKeys, k) {
 			bad("."+k, "unknown key (known: %s)", strings.Join(columnKeys, ", "))
 		}
 	}
@@ -446,7 +447,7 @@ func str(m map[string]any, key string, bad func(field, format string, args ...an
 
 func unknownKey(m map[string]any, known []string) string {
 	for _, k := range sortedKeys(m) {
-		if !contains(known, k) {
+		if !slices.Contains(known, k) {
 			return k
 		}
 	}
@@ -460,15 +461,6 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func typeName(v any) string {
