@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -260,9 +262,13 @@ func (o *DanglingOptions) source(clients *cli.Clients, snap *snapshot.Snapshot) 
 	return &chain.CLISource{Runner: r, Where: where}, nil
 }
 
+// chainLookups is how many single-lease chain lookups run at once.
+const chainLookups = 8
+
 // readChain lists the open leases (any error stops everything: nothing is
 // judged against a partial view) and looks up each in-cluster lease that is
-// not open; a failed lookup makes that lease unknown.
+// not open, a few at a time (each is a provider-services run or a request);
+// a failed lookup makes that lease unknown.
 func readChain(ctx context.Context, src chain.LeaseSource, provider string, inCluster map[akash.LeaseID]string) (dangling.ChainView, error) {
 	open, err := src.OpenLeases(ctx, provider)
 	if err != nil {
@@ -273,17 +279,26 @@ func readChain(ctx context.Context, src chain.LeaseSource, provider string, inCl
 	for _, l := range open {
 		isOpen[l.ID] = true
 	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(chainLookups)
 	for id := range inCluster {
 		if isOpen[id] {
 			continue
 		}
-		st, err := src.Lease(ctx, id)
-		if err != nil {
-			view.Errors[id] = err
-			continue
-		}
-		view.Lookups[id] = st
+		g.Go(func() error {
+			st, err := src.Lease(gctx, id)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				view.Errors[id] = err
+			} else {
+				view.Lookups[id] = st
+			}
+			return nil
+		})
 	}
+	_ = g.Wait() // lookups fail one lease at a time, never the whole view
 	return view, nil
 }
 

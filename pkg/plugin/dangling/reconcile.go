@@ -133,7 +133,7 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 		if out[i].Spec.Direction != out[j].Spec.Direction {
 			return out[i].Spec.Direction < out[j].Spec.Direction
 		}
-		return out[i].Spec.LeaseID.String() < out[j].Spec.LeaseID.String()
+		return out[i].Spec.LeaseID.Compare(out[j].Spec.LeaseID) < 0
 	})
 	return out
 }
