@@ -77,7 +77,7 @@ func closeFlow(ctx context.Context, g *Globals, c *chainOptions, ex *execute.Opt
 		return err
 	}
 	actions := leaseclose.Actions(items)
-	planned := countPlanned(actions)
+	planned := execute.CountPlanned(actions)
 	var b *chain.Broadcaster
 	where := ""
 	if planned > 0 {

@@ -190,19 +190,8 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 		Result:   rollout.StuckList(items),
 		Table:    func() *output.Table { return rollout.StuckTable(items, metav1.Now) },
 		Actions:  actions,
-		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", countPlanned(actions), len(items)),
+		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", execute.CountPlanned(actions), len(items)),
 		Execute:  o.Exec.NewExecutor(clients.Dynamic).ApplyAll,
 	}
 	return flow.Run(ctx)
-}
-
-// countPlanned counts the actions still to do.
-func countPlanned(actions []*execute.Action) int {
-	n := 0
-	for _, a := range actions {
-		if a.Result == execute.Planned {
-			n++
-		}
-	}
-	return n
 }

@@ -44,14 +44,7 @@ func Table(items []DanglingLease) *output.Table {
 			msg = strings.TrimSpace(msg + " (" + d.Spec.ChainError + ")")
 		}
 		heights := fmt.Sprintf("%d/%d", d.Spec.CreatedAt, d.Spec.ClosedOn)
-		t.AddRow(direction, fmt.Sprintf("%s/%d/%d/%d", id.Owner, id.DSeq, id.GSeq, id.OSeq), d.Name, state, held, result, orDash(msg), orDash(d.Spec.Held.Services), heights)
+		t.AddRow(direction, fmt.Sprintf("%s/%d/%d/%d", id.Owner, id.DSeq, id.GSeq, id.OSeq), d.Name, state, held, result, output.Or(msg, output.None), output.Or(d.Spec.Held.Services, output.None), heights)
 	}
 	return t
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "<none>"
-	}
-	return s
 }

@@ -31,16 +31,22 @@ type Flow struct {
 	Execute func(ctx context.Context, actions []*Action) (failed int)
 }
 
+// CountPlanned counts the actions still to do.
+func CountPlanned(actions []*Action) int {
+	n := 0
+	for _, a := range actions {
+		if a.Result == Planned {
+			n++
+		}
+	}
+	return n
+}
+
 // Run prints the plan, asks when it must, applies the actions and prints
 // every object's outcome. It returns an error with exit code 1 when any
 // action failed; the table says which and why.
 func (f *Flow) Run(ctx context.Context) error {
-	planned := 0
-	for _, a := range f.Actions {
-		if a.Result == Planned {
-			planned++
-		}
-	}
+	planned := CountPlanned(f.Actions)
 	if planned == 0 {
 		return f.Output.Print(f.Streams.Out, f.Result, f.Table)
 	}

@@ -25,8 +25,8 @@ func Table(l *GPUNodeList) *output.Table {
 	)
 	for _, n := range l.Items {
 		s := n.Status
-		t.AddRow(n.Name, gpusCell(s), dash(s.DriverVersion), dash(s.CUDAVersion), pluginCell(s), fabricCell(s),
-			xidsCell(s), s.Verdict, capacityCell(s), akashCell(s), dash(s.KernelModuleVersion), problem(s))
+		t.AddRow(n.Name, gpusCell(s), output.Or(s.DriverVersion, "-"), output.Or(s.CUDAVersion, "-"), pluginCell(s), fabricCell(s),
+			xidsCell(s), s.Verdict, capacityCell(s), akashCell(s), output.Or(s.KernelModuleVersion, "-"), problem(s))
 	}
 	return t
 }
@@ -80,9 +80,9 @@ func pluginCell(s Status) string {
 		}
 		return "-"
 	case s.Cluster.DevicePlugin.Ready:
-		return dash(s.Cluster.DevicePlugin.Version) + " Ready"
+		return output.Or(s.Cluster.DevicePlugin.Version, "-") + " Ready"
 	}
-	return dash(s.Cluster.DevicePlugin.Version) + " NotReady"
+	return output.Or(s.Cluster.DevicePlugin.Version, "-") + " NotReady"
 }
 
 func fabricCell(s Status) string {
@@ -109,7 +109,7 @@ func xidsCell(s Status) string {
 	for _, x := range s.SXids {
 		parts = append(parts, fmt.Sprintf("S%d×%d", x.Code, x.Count))
 	}
-	return dash(strings.Join(parts, ","))
+	return output.Or(strings.Join(parts, ","), "-")
 }
 
 func capacityCell(s Status) string {
@@ -127,12 +127,5 @@ func akashCell(s Status) string {
 	if s.Cluster == nil {
 		return "-"
 	}
-	return dash(strings.Join(s.Cluster.AkashModels, ","))
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return output.Or(strings.Join(s.Cluster.AkashModels, ","), "-")
 }

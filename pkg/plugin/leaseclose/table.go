@@ -39,7 +39,7 @@ func Table(items []LeaseClose) *output.Table {
 			hash = it.Status.Transaction.TxHash
 		}
 		t.AddRow(id.Owner, strconv.FormatUint(id.DSeq, 10), strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
-			it.Name, serviceCell(it), result, orNone(message), hash, id.Provider)
+			it.Name, serviceCell(it), result, output.Or(message, output.None), hash, id.Provider)
 	}
 	return t
 }
@@ -58,12 +58,5 @@ func serviceCell(it LeaseClose) string {
 	for _, s := range it.Spec.Services {
 		parts = append(parts, s.Name+"="+s.Image)
 	}
-	return orNone(strings.Join(parts, ","))
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "<none>"
-	}
-	return s
+	return output.Or(strings.Join(parts, ","), output.None)
 }

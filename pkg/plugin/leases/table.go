@@ -32,9 +32,9 @@ func Table(items []Lease, now func() metav1.Time) *output.Table {
 		if id.DSeq != 0 {
 			dseq = strconv.FormatUint(id.DSeq, 10)
 		}
-		t.AddRow(orUnknown(id.Owner), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
+		t.AddRow(output.Or(id.Owner, "<unknown>"), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
 			l.Name, services(l.Spec.Services), output.Age(l.CreationTimestamp, now),
-			phases(l.Status.Pods), orUnknown(id.Provider), presence(l.Status))
+			phases(l.Status.Pods), output.Or(id.Provider, "<unknown>"), presence(l.Status))
 	}
 	return t
 }
@@ -76,11 +76,4 @@ func presence(s LeaseStatus) string {
 		return "namespace only"
 	}
 	return "<none>"
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "<unknown>"
-	}
-	return s
 }

@@ -158,18 +158,11 @@ func Table(l *NodeInfoList) *output.Table {
 			t.AddRow(n.Name, "", "", "", "", "", "", "", "", s.Error)
 			continue
 		}
-		t.AddRow(n.Name, dash(s.KernelRelease), dash(s.CgroupVersion), s.Processes, s.PIDMax,
-			dash(strings.Join(s.Daemons, ",")), dash(s.Hostname), uptime(s.UptimeSeconds),
-			dash(strings.Join(s.RuntimeSockets, ",")), s.Error)
+		t.AddRow(n.Name, output.Or(s.KernelRelease, "-"), output.Or(s.CgroupVersion, "-"), s.Processes, s.PIDMax,
+			output.Or(strings.Join(s.Daemons, ","), "-"), output.Or(s.Hostname, "-"), uptime(s.UptimeSeconds),
+			output.Or(strings.Join(s.RuntimeSockets, ","), "-"), s.Error)
 	}
 	return t
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func uptime(sec int64) string {

@@ -41,3 +41,15 @@ func (t *Table) Len() int { return len(t.t.Rows) }
 
 // Table returns the finished metav1.Table.
 func (t *Table) Table() *metav1.Table { return t.t }
+
+// None is kubectl's placeholder for an empty cell.
+const None = "<none>"
+
+// Or returns s, or placeholder when s is empty: a table cell is never blank,
+// so columns stay aligned for people and for awk.
+func Or(s, placeholder string) string {
+	if s == "" {
+		return placeholder
+	}
+	return s
+}

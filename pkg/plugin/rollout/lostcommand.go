@@ -190,9 +190,10 @@ func lastCommand(d *appsv1.Deployment, owned []*appsv1.ReplicaSet, svc string) (
 	}
 	var best []string
 	var bestRev int64
+	currentRev := revision(current)
 	for _, rs := range owned {
 		rev := revision(rs)
-		if rs.UID == current.UID || rev >= revision(current) {
+		if rs.UID == current.UID || rev >= currentRev {
 			continue
 		}
 		c := serviceContainer(&rs.Spec.Template.Spec, svc)

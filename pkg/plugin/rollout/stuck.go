@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -226,8 +225,9 @@ func holdingOld(owned []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet) []*appsv1.
 	return out
 }
 
+// revision is rs's revision as kubectl reads it; 0 when unreadable.
 func revision(rs *appsv1.ReplicaSet) int64 {
-	r, _ := strconv.ParseInt(rs.Annotations[deploymentutil.RevisionAnnotation], 10, 64)
+	r, _ := deploymentutil.Revision(rs)
 	return r
 }
 

@@ -35,7 +35,7 @@ func StuckTable(items []StuckRollout, now func() metav1.Time) *output.Table {
 			result, msg = "NothingToDo", r.Status.Note
 		}
 		t.AddRow(r.Namespace, leaseShort(r.Spec.LeaseID), r.Name, r.Spec.Reason, r.Spec.NewReplicaSet,
-			orNone(strings.Join(del, ",")), result, orNone(msg), output.Age(r.Spec.Since, now), r.Spec.RolloutStatus)
+			output.Or(strings.Join(del, ","), output.None), result, output.Or(msg, output.None), output.Age(r.Spec.Since, now), r.Spec.RolloutStatus)
 	}
 	return t
 }
@@ -75,7 +75,7 @@ func LostCommandTable(items []LostCommand) *output.Table {
 			restart = "needed"
 		}
 		t.AddRow(r.Namespace, leaseShort(r.Spec.LeaseID), strings.ToLower(r.Spec.WorkloadKind)+"/"+r.Name, r.Spec.Service,
-			strings.Join(r.Spec.Command, " "), where, result, orNone(msg), rev, restart)
+			strings.Join(r.Spec.Command, " "), where, result, output.Or(msg, output.None), rev, restart)
 	}
 	return t
 }
@@ -85,11 +85,4 @@ func leaseShort(id *akash.LeaseID) string {
 		return "<unknown>"
 	}
 	return fmt.Sprintf("%s/%d", id.Owner, id.DSeq)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "<none>"
-	}
-	return s
 }
