@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -153,14 +152,10 @@ func certsExit(n certs.Counts) error {
 // certsFromResult decodes one node's agent report, or records why there is none.
 func certsFromResult(r nodedebug.NodeResult) certs.NodeCertificates {
 	n := certs.NewNode(r.Node)
-	if r.Err == nil {
-		if err := json.Unmarshal(r.Stdout, &n); err != nil {
-			r.Err = fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
-		}
-	}
+	err := agentReport(r, &n)
 	n.Name = r.Node
-	if r.Err != nil {
-		n.Status.Error = r.Err.Error()
+	if err != nil {
+		n.Status.Error = err.Error()
 	}
 	return n
 }

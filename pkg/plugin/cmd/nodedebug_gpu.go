@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -178,15 +177,11 @@ func (o *GPUOptions) runFleet(ctx context.Context) ([]gpu.GPUNode, error) {
 // gpuFromResult decodes one node's agent report, or records why there is none.
 func gpuFromResult(r nodedebug.NodeResult) gpu.GPUNode {
 	var n gpu.GPUNode
-	if r.Err == nil {
-		if err := json.Unmarshal(r.Stdout, &n); err != nil {
-			r.Err = fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
-		}
-	}
+	err := agentReport(r, &n)
 	n.TypeMeta = output.TypeMeta(gpu.Kind)
 	n.ObjectMeta = metav1.ObjectMeta{Name: r.Node}
-	if r.Err != nil {
-		n.Status = gpu.Status{Error: r.Err.Error()}
+	if err != nil {
+		n.Status = gpu.Status{Error: err.Error()}
 	}
 	return n
 }

@@ -1,31 +1,15 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
-	"k8s.io/cli-runtime/pkg/genericiooptions"
-
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu/fakehost"
 )
-
-// runGPUCmd runs the root command in-process like main does.
-func runGPUCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}})
-	root.SetArgs(args)
-	err := root.ExecuteContext(t.Context())
-	if msg := cli.Message(err); msg != "" {
-		errOut.WriteString("error: " + msg + "\n")
-	}
-	return out.String(), errOut.String(), cli.CodeOf(err)
-}
 
 func TestGPUBadInputIsOneSentence(t *testing.T) {
 	for _, c := range []struct {
@@ -37,7 +21,7 @@ func TestGPUBadInputIsOneSentence(t *testing.T) {
 		{[]string{"node-debug", "gpu", "--local", "--tool-timeout=0s"}, "--tool-timeout must be positive"},
 		{[]string{"node-debug", "gpu", "--local", "-o", "yamll"}, "unknown output format"},
 	} {
-		_, stderr, code := runGPUCmd(t, c.args...)
+		_, stderr, code := runPlugin(t, c.args...)
 		if code != cli.ExitFailure || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q, want one line with %q", c.args, code, stderr, c.want)
 		}
@@ -65,7 +49,7 @@ func t4Host(t *testing.T) *fakehost.Host {
 func TestGPULocalExitCodes(t *testing.T) {
 	h := t4Host(t)
 	local := []string{"node-debug", "gpu", "--local", "--host-root", h.Root, "--proc-root", h.Proc, "--kernel-log", "/kern.log"}
-	stdout, stderr, code := runGPUCmd(t, local...)
+	stdout, stderr, code := runPlugin(t, local...)
 	if code != 0 || !strings.Contains(stdout, "1 × Tesla T4") || !strings.Contains(stdout, "Healthy") || !strings.Contains(stdout, "12.2") {
 		t.Fatalf("healthy: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -73,7 +57,7 @@ func TestGPULocalExitCodes(t *testing.T) {
 	if err := os.WriteFile(h.Root+"/kern.log", []byte("[ 7000.000000] NVRM: Xid (PCI:0000:00:04): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, code = runGPUCmd(t, append(local, "-o", "json")...)
+	stdout, stderr, code = runPlugin(t, append(local, "-o", "json")...)
 	if code != cli.ExitFindings {
 		t.Fatalf("Xid 79: exit %d, want 3\n%s%s", code, stdout, stderr)
 	}
@@ -91,7 +75,7 @@ func TestGPULocalExitCodes(t *testing.T) {
 // `agent gpu` is what debug pods run: JSON on stdout, exit 0 whatever it found.
 func TestAgentGPUPrintsJSON(t *testing.T) {
 	h := fakehost.New(t)
-	stdout, stderr, code := runGPUCmd(t, "agent", "gpu", "--host-root", h.Root, "--proc-root", h.Proc, "--node-name", "n1", "--kernel-log", "/missing")
+	stdout, stderr, code := runPlugin(t, "agent", "gpu", "--host-root", h.Root, "--proc-root", h.Proc, "--node-name", "n1", "--kernel-log", "/missing")
 	var n gpu.GPUNode
 	if code != 0 || json.Unmarshal([]byte(stdout), &n) != nil || n.Name != "n1" || !n.Status.Has(gpu.FindingNvidiaSmiMissing) {
 		t.Errorf("exit %d node %+v\n%s%s", code, n, stdout, stderr)

@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -90,16 +88,12 @@ func (o *NodeDebugInfoOptions) Run(cmd *cobra.Command) error {
 
 // fromResult decodes one node's agent report, or records why there is none.
 func fromResult(r nodedebug.NodeResult) nodeinfo.NodeInfo {
-	info := nodeinfo.NodeInfo{TypeMeta: output.TypeMeta(nodeinfo.Kind)}
-	if r.Err == nil {
-		if err := json.Unmarshal(r.Stdout, &info); err != nil {
-			r.Err = fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
-		}
-	}
+	var info nodeinfo.NodeInfo
+	err := agentReport(r, &info)
 	info.TypeMeta = output.TypeMeta(nodeinfo.Kind)
 	info.ObjectMeta = metav1.ObjectMeta{Name: r.Node}
-	if r.Err != nil {
-		info.Status.Error = r.Err.Error()
+	if err != nil {
+		info.Status.Error = err.Error()
 	}
 	return info
 }

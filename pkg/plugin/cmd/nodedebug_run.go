@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"sort"
 
@@ -41,4 +43,17 @@ func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, errOut 
 	results := append(problems, nodedebug.Run(ctx, c, f.RunOptions(errOut), ready, argv)...)
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
 	return results, nil
+}
+
+// agentReport decodes a node's agent report into v. The error says why the
+// node has no report: its run failed, or the agent answered something that
+// is not its JSON (an --image of another version).
+func agentReport(r nodedebug.NodeResult, v any) error {
+	if r.Err != nil {
+		return r.Err
+	}
+	if err := json.Unmarshal(r.Stdout, v); err != nil {
+		return fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
+	}
+	return nil
 }

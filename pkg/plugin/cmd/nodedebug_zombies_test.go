@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -12,26 +11,11 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
 )
-
-// runPlugin runs the root command in-process like main does.
-func runPlugin(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}}
-	root := NewRootCmdWithGlobals(g)
-	root.SetArgs(args)
-	err := root.ExecuteContext(t.Context())
-	if msg := cli.Message(err); msg != "" {
-		errOut.WriteString("error: " + msg + "\n")
-	}
-	return out.String(), errOut.String(), cli.CodeOf(err)
-}
 
 func TestZombiesBadInputIsOneSentence(t *testing.T) {
 	cases := []struct {

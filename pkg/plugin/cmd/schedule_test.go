@@ -1,13 +1,11 @@
 package cmd
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -19,15 +17,13 @@ import (
 // nothing from the cluster, so no cluster is needed.
 func TestScheduleArgs(t *testing.T) {
 	friend := akash.EncodeAddress([]byte("friend-friend-friend"))
-	var out, errOut bytes.Buffer
-	root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}})
-	root.SetArgs([]string{"--kubeconfig", "/nonexistent", "--context", "prod", "--lease-namespace", "lease2", "-v", "6",
+	out, stderr, code := runPlugin(t, "--kubeconfig", "/nonexistent", "--context", "prod", "--lease-namespace", "lease2", "-v", "6",
 		"leases", "kill-image", "--image", "xmrig|miner", "--image", `^docker\.io/nanopool/`, "--exclude-owner", friend,
-		"--reason", "10004", "--dry-run=server", "-o", "yaml", "--schedule", "*/10 * * * *"})
-	if err := root.Execute(); err != nil {
-		t.Fatalf("%v\n%s", err, errOut.String())
+		"--reason", "10004", "--dry-run=server", "-o", "yaml", "--schedule", "*/10 * * * *")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	docs := strings.Split(out.String(), "\n---\n")
+	docs := strings.Split(out, "\n---\n")
 	var cj struct {
 		Kind string `json:"kind"`
 		Spec struct {
@@ -45,7 +41,7 @@ func TestScheduleArgs(t *testing.T) {
 		} `json:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(docs[len(docs)-1]), &cj); err != nil || cj.Kind != "CronJob" {
-		t.Fatalf("last document is not a CronJob: %v\n%s", err, out.String())
+		t.Fatalf("last document is not a CronJob: %v\n%s", err, out)
 	}
 	got := strings.Join(cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args, " ")
 	want := `leases kill-image --dry-run=server --exclude-owner=` + friend + ` --image=xmrig|miner --image=^docker\.io/nanopool/ --reason=10004 --lease-namespace=lease2 --provider-namespace=akash-services --yes`
@@ -53,8 +49,8 @@ func TestScheduleArgs(t *testing.T) {
 		t.Fatalf("args\n got %s\nwant %s", got, want)
 	}
 	for _, leaked := range []string{"kubeconfig", "context", "nonexistent", "--v=", "--output"} {
-		if strings.Contains(out.String(), leaked) {
-			t.Errorf("the manifests must not carry %q:\n%s", leaked, out.String())
+		if strings.Contains(out, leaked) {
+			t.Errorf("the manifests must not carry %q:\n%s", leaked, out)
 		}
 	}
 }
@@ -65,24 +61,17 @@ func TestScheduleArgs(t *testing.T) {
 // would fail. The report alone schedules, and --plugins (a local file)
 // is not carried into the job.
 func TestScheduleRefusesClose(t *testing.T) {
-	run := func(args ...string) (string, error) {
-		var out, errOut bytes.Buffer
-		root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Args: args})
-		root.SetArgs(args)
-		err := root.Execute()
-		return out.String(), err
-	}
 	base := []string{"--kubeconfig", "/nonexistent", "dangling", "--schedule", "0 * * * *"}
-	if out, err := run(append(base, "--close")...); err == nil || !strings.Contains(err.Error(), "--schedule cannot --close") || out != "" {
-		t.Fatalf("--close scheduled: %v\n%s", err, out)
+	if out, stderr, code := runPlugin(t, append(base, "--close")...); code == 0 || !strings.Contains(stderr, "--schedule cannot --close") || out != "" {
+		t.Fatalf("--close scheduled: exit %d %s\n%s", code, stderr, out)
 	}
 	plugins := filepath.Join(t.TempDir(), "plugins.yaml")
 	if err := os.WriteFile(plugins, []byte("plugins: []\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := run(append([]string{"--plugins", plugins}, base...)...)
-	if err != nil {
-		t.Fatal(err)
+	out, stderr, code := runPlugin(t, append([]string{"--plugins", plugins}, base...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if !strings.Contains(out, "kind: CronJob") || strings.Contains(out, "--plugins") || strings.Contains(out, "--close") || strings.Contains(out, "verbs:\n  - delete") {
 		t.Fatalf("the report's CronJob:\n%s", out)
