@@ -73,12 +73,7 @@ func (f *CertsNodeFlags) AddFlags(cmd *cobra.Command) {
 // Validate checks that nodes were chosen at most one way; none means the
 // control plane.
 func (f *CertsNodeFlags) Validate(args []string) error {
-	ways := 0
-	for _, b := range []bool{len(args) > 0, f.All, f.Selector != "", f.Local} {
-		if b {
-			ways++
-		}
-	}
+	ways := countTrue(len(args) > 0, f.All, f.Selector != "", f.Local)
 	if ways > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the %s nodes)", ControlPlaneLabel)
 	}
@@ -90,13 +85,7 @@ func (f *CertsNodeFlags) Validate(args []string) error {
 			return fmt.Errorf("node paths must be absolute, got %q", p)
 		}
 	}
-	if f.Parallel < 1 {
-		return fmt.Errorf("--parallel must be at least 1, got %d", f.Parallel)
-	}
-	if f.PodTimeout <= 0 {
-		return fmt.Errorf("--pod-timeout must be positive, got %s", f.PodTimeout)
-	}
-	return validSelector(f.Selector)
+	return f.validatePods()
 }
 
 // Layout is where the certificates are on the node.

@@ -121,13 +121,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 
 // Validate checks the flags without I/O.
 func (o *CertsRenewOptions) Validate() error {
-	ways := 0
-	for _, b := range []bool{len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local} {
-		if b {
-			ways++
-		}
-	}
-	if ways != 1 {
+	if countTrue(len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local) != 1 {
 		return fmt.Errorf("choose the nodes one way: --node NODE, --all-control-plane, or --local")
 	}
 	if o.OutPeriod <= 0 || o.StopTimeout <= 0 || o.ReadyTimeout <= 0 {

@@ -65,15 +65,14 @@ func (f *NodeDebugFlags) AddFlags(cmd *cobra.Command) {
 
 // Validate checks that exactly one way of choosing nodes was used.
 func (f *NodeDebugFlags) Validate(args []string) error {
-	ways := 0
-	for _, b := range []bool{len(args) > 0, f.All, f.Selector != "", f.Local} {
-		if b {
-			ways++
-		}
-	}
-	if ways != 1 {
+	if countTrue(len(args) > 0, f.All, f.Selector != "", f.Local) != 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all, -l SELECTOR, or --local")
 	}
+	return f.validatePods()
+}
+
+// validatePods checks the debug pods' flags and the node selector.
+func (f *NodeDebugFlags) validatePods() error {
 	if f.Parallel < 1 {
 		return fmt.Errorf("--parallel must be at least 1, got %d", f.Parallel)
 	}
@@ -81,6 +80,17 @@ func (f *NodeDebugFlags) Validate(args []string) error {
 		return fmt.Errorf("--pod-timeout must be positive, got %s", f.PodTimeout)
 	}
 	return validSelector(f.Selector)
+}
+
+// countTrue counts how many of bs hold: the ways of choosing nodes used.
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // Options are the debug-pod options for nodedebug.Run.

@@ -273,18 +273,17 @@ func (o *ZombiesOptions) scanNodes(ctx context.Context) ([]*zombies.Report, erro
 	if err != nil {
 		return nil, err
 	}
-	ready, problems, err := nodedebug.SelectNodes(ctx, clients, o.args, o.Nodes.All, o.Nodes.Selector)
+	results, err := o.Nodes.runOnNodes(ctx, clients, o.Streams.ErrOut, o.args, agentArgv())
 	if err != nil {
 		return nil, err
 	}
-	results := append(problems, nodedebug.Run(ctx, clients, o.Nodes.Options(), ready, agentArgv())...)
 	reports := make([]*zombies.Report, 0, len(results))
 	for _, res := range results {
 		reports = append(reports, reportOf(res))
 	}
-	node := ""
-	if len(ready) == 1 {
-		node = ready[0]
+	node := "" // one node: its pods only
+	if len(results) == 1 {
+		node = results[0].Node
 	}
 	if len(zombies.PodUIDs(reports)) > 0 {
 		if err := attribute(ctx, clients, reports, node); err != nil {

@@ -321,9 +321,6 @@ func (e *escalation) left() []procfs.Stat {
 // settled reports the zombies' state when the parent went without us.
 func (e *escalation) settled(what string) execute.Outcome {
 	e.log = append(e.log, what)
-	if len(e.left()) == 0 {
-		return e.outcome(execute.Succeeded, "its zombies are gone")
-	}
 	return e.remaining()
 }
 

@@ -183,9 +183,6 @@ func podOf(fs procfs.FS, lines []procfs.CgroupLine, cache map[string]*Pids) (*Po
 		return pod, nil
 	}
 	podPath := pc.PodPath
-	if pp, ok := procfs.ParsePodCgroup(path); ok {
-		podPath = pp.PodPath
-	}
 	key := fmt.Sprintf("%t:%s", v2, podPath)
 	if c, ok := cache[key]; ok {
 		return pod, c
