@@ -6,13 +6,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
 
 // newAgentInfoCmd is `agent info`: the node's facts as one JSON object.
@@ -124,14 +125,11 @@ func nsTarget(proc string) (pid, why string) {
 	} else {
 		why = "PID 1's namespaces cannot be entered (" + err.Error() + ")"
 	}
-	entries, _ := os.ReadDir(proc)
-	for _, e := range entries {
-		comm, err := os.ReadFile(filepath.Join(proc, e.Name(), "comm"))
-		if err != nil || strings.TrimSpace(string(comm)) != "kubelet" {
-			continue
-		}
-		if nsOpenable(proc, e.Name()) == nil {
-			return e.Name(), why
+	fs := procfs.FS{Proc: proc}
+	pids, _ := fs.PIDs()
+	for _, pid := range pids {
+		if fs.Comm(pid) == "kubelet" && nsOpenable(proc, strconv.Itoa(pid)) == nil {
+			return strconv.Itoa(pid), why
 		}
 	}
 	return "", why

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
 
 // reloadFix is the runbook's fix for a kernel module older than the libraries.
@@ -221,13 +222,10 @@ func processRunning(proc, comm string) bool {
 	if len(comm) > 15 {
 		comm = comm[:15]
 	}
-	entries, _ := os.ReadDir(proc)
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(proc, e.Name(), "comm"))
-		if err == nil && strings.TrimSpace(string(b)) == comm {
+	fs := procfs.FS{Proc: proc}
+	pids, _ := fs.PIDs()
+	for _, pid := range pids {
+		if fs.Comm(pid) == comm {
 			return true
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
 
 // Kind names of the result objects.
@@ -93,18 +94,16 @@ func Collect(env agent.Env) NodeInfo {
 			s.RuntimeSockets = append(s.RuntimeSockets, "/"+p)
 		}
 	}
-	entries, err := os.ReadDir(env.ProcRoot)
+	proc := procfs.FS{Proc: env.ProcRoot}
+	pids, err := proc.PIDs()
 	if err != nil {
-		s.Error = fmt.Sprintf("reading %s: %v", env.ProcRoot, err)
+		s.Error = err.Error()
 		return info
 	}
+	s.Processes = len(pids)
 	seen := map[string]bool{}
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		s.Processes++
-		comm := readTrim(filepath.Join(env.ProcRoot, e.Name(), "comm"))
+	for _, pid := range pids {
+		comm := proc.Comm(pid)
 		if daemons[comm] && !seen[comm] {
 			seen[comm] = true
 			s.Daemons = append(s.Daemons, comm)

@@ -60,6 +60,16 @@ func (f FS) PIDs() ([]int, error) {
 	return pids, nil
 }
 
+// Comm is the process's command name (/proc/<pid>/comm, which the kernel
+// cuts to 15 bytes), or "" when it cannot be read (the process is gone).
+func (f FS) Comm(pid int) string {
+	b, err := os.ReadFile(filepath.Join(f.Proc, strconv.Itoa(pid), "comm"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
 // ReadStats reads and parses /proc/<pid>/stat of every pid, spread over a
 // few goroutines (reading /proc is syscall-bound, and a busy node has 100,000
 // processes). Processes that exit meanwhile are left out; any other read or
