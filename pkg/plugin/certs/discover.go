@@ -186,10 +186,15 @@ func scanDir(h Host, dir, prefix, source string, suffixes ...string) []Certifica
 			continue
 		}
 		p := path.Join(dir, n)
-		if b, err := h.ReadFile(p); err == nil && !bytes.Contains(b, []byte("CERTIFICATE-----")) && bytes.Contains(b, []byte("PRIVATE KEY-----")) {
+		c := Certificate{Name: prefix + n, Source: source, Path: p}
+		b, ok := h.read(&c, p)
+		if ok && !bytes.Contains(b, []byte("CERTIFICATE-----")) && bytes.Contains(b, []byte("PRIVATE KEY-----")) {
 			continue // a key stored under a certificate-looking name
 		}
-		out = append(out, h.certFile(prefix+n, source, p))
+		if ok {
+			fill(&c, b)
+		}
+		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
