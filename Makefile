@@ -28,7 +28,7 @@ test: vet testbin
 
 ## unit: the tests that need no cluster (e2e tests skip themselves)
 unit:
-	go test -count=1 ./...
+	KUBECTL_AKASH_E2E=off go test -count=1 ./...
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -176,7 +176,10 @@ func TestDangling(t *testing.T) {
 			t.Fatalf("%s namespace must be untouched: %v", l, err)
 		}
 	}
-	hosts, _ := c.Dynamic().Resource(akash.ProviderHostGVR).Namespace(leaseNS).List(t.Context(), metav1.ListOptions{})
+	hosts, err := c.Dynamic().Resource(akash.ProviderHostGVR).Namespace(leaseNS).List(t.Context(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(hosts.Items) != 3 {
 		t.Fatalf("only the closed lease's ProviderHost goes: %d left", len(hosts.Items))
 	}

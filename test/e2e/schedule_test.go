@@ -166,9 +166,9 @@ func TestForceNewSchedule(t *testing.T) {
 	if strings.Join(kinds, ",") != "ServiceAccount,ClusterRole,ClusterRoleBinding,CronJob" {
 		t.Fatalf("kinds %v", kinds)
 	}
-	args := r.stdout[strings.Index(r.stdout, `"args"`):]
-	if !strings.Contains(args, `"replicasets"`) || !strings.Contains(args, `"force-new"`) || !strings.Contains(args, `"--min-age=3m0s"`) || !strings.Contains(args, `"--yes"`) {
-		t.Fatalf("args %s", args[:200])
+	_, args, found := strings.Cut(r.stdout, `"args"`)
+	if !found || !strings.Contains(args, `"replicasets"`) || !strings.Contains(args, `"force-new"`) || !strings.Contains(args, `"--min-age=3m0s"`) || !strings.Contains(args, `"--yes"`) {
+		t.Fatalf("no such args in:\n%s", r.stdout)
 	}
 	r = kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "--schedule", "*/5 * * * *", "--watch", "--yes")
 	if r.code != 1 || !strings.Contains(r.stderr, "drop --watch") {
