@@ -152,7 +152,9 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 		maxSize := cfg.Sizes[len(cfg.Sizes)-1]
 		nodes := (2*maxSize+99)/100 + 2 // kwok nodes hold 110 pods; leave headroom
 		env := append(os.Environ(), "KUBECTL_AKASH_CLUSTER_DIR="+state, "KUBECTL_AKASH_APISERVER_PORT="+strconv.Itoa(cfg.Port),
-			"KUBECTL_AKASH_NODES="+strconv.Itoa(nodes), "KUBECTL_AKASH_TESTBIN="+cfg.Testbin)
+			"KUBECTL_AKASH_NODES="+strconv.Itoa(nodes), "KUBECTL_AKASH_TESTBIN="+cfg.Testbin,
+			// Ctrl-C skips the deferred down: the cluster goes with this process anyway.
+			"KUBECTL_AKASH_OWNER_PID="+strconv.Itoa(os.Getpid()))
 		script := filepath.Join(cfg.Root, "hack", "cluster.sh")
 		cfg.Log("cluster up: %d kwok nodes, API server on 127.0.0.1:%d", nodes, cfg.Port)
 		up := exec.CommandContext(ctx, "bash", script, "up")

@@ -34,8 +34,9 @@ RN_PACKAGES=(containerd runc containernetworking-plugins busybox-static jq iprou
 # Present only while this state dir has a real node; down reads it.
 RN_MARKER=$STATE/.real-node
 # Machine-wide: held (flock) by the real node's containerd and kubelet for as long as
-# they run, or by a test harness that set KUBECTL_AKASH_REAL_NODE_LOCK_HELD=1 after
-# taking it itself. A second real node waits for it or fails with a clear message.
+# they run. A test harness that took it itself sets KUBECTL_AKASH_REAL_NODE_LOCK_HELD=1
+# and passes the locked file as an open descriptor, which they inherit the same way.
+# A second real node waits for it or fails with a clear message.
 RN_LOCK=/tmp/kubectl-akash-real-node.lock
 
 rn_ctr() { ctr --address "$RN_SOCK" -n k8s.io "$@"; }

@@ -121,6 +121,10 @@ func (c *Cluster) startRealNode() error {
 	defer cancel()
 	up := c.script(ctx, "up", "--real-node")
 	up.Env = append(up.Env, "KUBECTL_AKASH_REAL_NODE_LOCK_HELD=1")
+	// containerd and the kubelet inherit the locked file (as fd 3) and hold
+	// the lock for as long as they run: if this process dies, the next run
+	// still waits until the node is really gone.
+	up.ExtraFiles = []*os.File{lock}
 	up.Stdout, up.Stderr = os.Stderr, os.Stderr
 	if err := up.Run(); err != nil {
 		return fmt.Errorf("the real node did not start (hack/cluster.sh up --real-node: %v; its output is above)", err)
