@@ -122,7 +122,11 @@ func (p *podNode) scan(ctx context.Context) ([]certs.Certificate, error) {
 	return n.Status.Certificates, nil
 }
 
-func (p *podNode) close() { _ = p.pod.Close() }
+func (p *podNode) close() {
+	if err := p.pod.Close(); err != nil {
+		fmt.Fprintf(p.o.g.Streams.ErrOut, "warning: %v\n", err) // it says how to delete the pod by hand
+	}
+}
 
 // stamp names local files of this run.
 func stamp() string { return time.Now().UTC().Format("20060102T150405Z") }

@@ -58,12 +58,10 @@ func Start(ctx context.Context, c *cli.Clients, o Options, node string) (*Pod, e
 	p := &Pod{Node: node, Namespace: created.Namespace, Name: created.Name, uid: string(created.UID),
 		clients: c, cleanup: cleanup}
 	if err := ctx.Err(); err != nil {
-		p.Close()
-		return nil, err
+		return nil, errors.Join(err, p.Close()) // a pod left behind is said
 	}
 	if err := p.waitRunning(ctx, created, o.podTimeout()); err != nil {
-		p.Close()
-		return nil, err
+		return nil, errors.Join(err, p.Close())
 	}
 	return p, nil
 }
