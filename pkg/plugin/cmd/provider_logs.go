@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -112,7 +113,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 				}
 				return err
 			}
-			return printBidEvents(g, out, stream, follow)
+			return printBidEvents(ctx, g, out, stream, follow)
 		},
 	}
 	out.AddFlags(cmd)
@@ -141,7 +142,7 @@ func bidRow(ev provider.BidEvent) []any {
 // printBidEvents parses the stream. Without -f it prints one list at the
 // end (every output format); with -f each event as it comes: a table row
 // (header first) for people, one object per event otherwise.
-func printBidEvents(g *Globals, out *output.Flags, r io.Reader, follow bool) error {
+func printBidEvents(ctx context.Context, g *Globals, out *output.Flags, r io.Reader, follow bool) error {
 	parser := provider.NewBidParser()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
@@ -169,7 +170,7 @@ func printBidEvents(g *Globals, out *output.Flags, r io.Reader, follow bool) err
 		}
 		fmt.Fprintln(g.Streams.Out, followLine(bidRow(ev), wide))
 	}
-	if err := sc.Err(); err != nil && !strings.Contains(err.Error(), "context canceled") {
+	if err := sc.Err(); err != nil && ctx.Err() == nil { // an interrupt ends a follow quietly
 		return fmt.Errorf("reading the provider's logs: %w", err)
 	}
 	if follow {

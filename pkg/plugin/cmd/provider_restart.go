@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -127,7 +126,7 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 					if out.Human() {
 						fmt.Fprintf(g.Streams.ErrOut, "Waiting up to %s for %d new akash-provider pod(s) to be Ready...\n", timeout, deleted)
 					}
-					ready, err := waitProviderReady(ctx, c.Kube.CoreV1().Pods(g.ProviderNamespace), old, deleted, timeout)
+					ready, err := waitProviderReady(ctx, c.Kube.CoreV1().Pods(g.ProviderNamespace), g.ProviderNamespace, old, deleted, timeout)
 					waited := time.Since(started).Round(time.Second).String()
 					for i := range list.Items {
 						st := &list.Items[i].Status
@@ -201,8 +200,8 @@ type podLister interface {
 
 // waitProviderReady watches the provider pods (one LIST, then a WATCH) until
 // want pods that are not in old are Ready, and returns them by name.
-func waitProviderReady(ctx context.Context, pods podLister, old map[string]bool, want int, timeout time.Duration) (map[string]*corev1.Pod, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func waitProviderReady(ctx context.Context, pods podLister, ns string, old map[string]bool, want int, timeout time.Duration) (map[string]*corev1.Pod, error) {
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
@@ -224,7 +223,7 @@ func waitProviderReady(ctx context.Context, pods podLister, old map[string]bool,
 		}
 		return out
 	}
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+	_, err := watchtools.UntilWithSync(wctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		p, ok := ev.Object.(*corev1.Pod)
 		if !ok {
 			return false, nil
@@ -237,18 +236,14 @@ func waitProviderReady(ctx context.Context, pods podLister, old map[string]bool,
 		return len(readyNew()) >= want, nil
 	})
 	ready := readyNew()
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, watchtools.ErrWatchClosed) || strings.Contains(err.Error(), "timed out") {
-			return ready, fmt.Errorf("only %d of %d new akash-provider pod(s) became Ready within %s: check kubectl -n %s describe pod -l %s", len(ready), want, timeout, namespaceOf(current), providerSelector)
-		}
+	switch {
+	case err == nil:
+		return ready, nil
+	case ctx.Err() != nil:
+		return ready, fmt.Errorf("interrupted while waiting for the new akash-provider pod(s): %d of %d Ready: %w", len(ready), want, ctx.Err())
+	case wctx.Err() != nil || errors.Is(err, watchtools.ErrWatchClosed):
+		return ready, fmt.Errorf("only %d of %d new akash-provider pod(s) became Ready within %s: check kubectl -n %s describe pod -l %s", len(ready), want, timeout, ns, providerSelector)
+	default:
 		return ready, cli.Explain(err, "watching the akash-provider pods")
 	}
-	return ready, nil
-}
-
-func namespaceOf(pods map[string]*corev1.Pod) string {
-	for _, p := range pods {
-		return p.Namespace
-	}
-	return "<provider namespace>"
 }

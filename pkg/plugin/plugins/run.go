@@ -69,7 +69,7 @@ func (e *Entry) Run(ctx context.Context, env Env) (*RowList, error) {
 		values = append(values, lists[i])
 	}
 	values = append(values, env.LeaseNamespace, env.ProviderNamespace, env.Now.UTC().Format(time.RFC3339))
-	rows, err := e.rows(input, values)
+	rows, err := e.rows(ctx, input, values)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +166,8 @@ func list(ctx context.Context, env Env, t target) ([]any, error) {
 
 // rows runs the program; every output must be an object (a row) or a list of
 // objects.
-func (e *Entry) rows(input any, values []any) ([]map[string]any, error) {
-	iter := e.code.Run(input, values...)
+func (e *Entry) rows(ctx context.Context, input any, values []any) ([]map[string]any, error) {
+	iter := e.code.RunWithContext(ctx, input, values...) // Ctrl-C stops a long program
 	var rows []map[string]any
 	for {
 		v, ok := iter.Next()
