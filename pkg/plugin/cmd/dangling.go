@@ -128,10 +128,13 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	needPod := o.API == "" || (o.Close && o.Chain.wantsProviderPods())
+	// The provider pod reads the chain (no --api) and signs the bid closes,
+	// unless --via-cli does both here.
+	needPod := (o.API == "" || o.Close) && o.Chain.wantsProviderPods()
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
 		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Pods: true, ProviderPods: needPod,
+		Backup: o.Close,
 	})
 	if err != nil {
 		return err

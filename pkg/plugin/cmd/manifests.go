@@ -107,7 +107,7 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			snap, err := snapshot.Load(cmd.Context(), clients, snapshot.Spec{
-				LeaseNamespace: g.LeaseNamespace, Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true,
+				LeaseNamespace: g.LeaseNamespace, Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, Backup: true,
 			})
 			if err != nil {
 				return err

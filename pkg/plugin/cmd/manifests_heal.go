@@ -81,7 +81,7 @@ func (o *HealOptions) Run(ctx context.Context) error {
 	}
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true,
+		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Backup: true,
 		Deployments: true, ReplicaSets: true, StatefulSets: true, ProviderPods: o.RestartProvider,
 	})
 	if err != nil {

@@ -157,15 +157,15 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+		return err
+	}
 	if rollout.NeedsEvents(snap) {
 		ev, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Events: true})
 		if err != nil {
 			return err
 		}
 		snap.Events = ev.Events
-	}
-	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
-		return err
 	}
 	items := rollout.FindStuck(snap, rollout.StuckOptions{Now: time.Now(), MinAge: o.MinAge})
 	klog.V(2).Infof("force-new: %d deployments, %d replicasets, %d pending pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))

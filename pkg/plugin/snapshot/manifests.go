@@ -58,9 +58,9 @@ func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int6
 
 // decodeManifests fills the typed Manifests from their JSON; one that does
 // not decode is an error of its own, not of the whole read.
-func (s *Snapshot) decodeManifests() {
-	s.Manifests = make([]*akash.Manifest, 0, len(s.ManifestJSON))
-	for _, raw := range s.ManifestJSON {
+func (s *Snapshot) decodeManifests(items []json.RawMessage) {
+	s.Manifests = make([]*akash.Manifest, 0, len(items))
+	for _, raw := range items {
 		m, err := akash.DecodeManifest(raw)
 		if err != nil {
 			s.ManifestErrors = append(s.ManifestErrors, err)
@@ -71,8 +71,12 @@ func (s *Snapshot) decodeManifests() {
 }
 
 // ManifestObjects returns the Manifests as stored, for backups: every field,
-// including those the typed view does not know.
+// including those the typed view does not know. The snapshot must have been
+// read with Spec.Backup.
 func (s *Snapshot) ManifestObjects() ([]unstructured.Unstructured, error) {
+	if len(s.Manifests) > 0 && s.ManifestJSON == nil {
+		return nil, fmt.Errorf("the Manifests were read without their stored form: nothing to back up")
+	}
 	out := make([]unstructured.Unstructured, len(s.ManifestJSON))
 	for i, raw := range s.ManifestJSON {
 		if err := out[i].UnmarshalJSON(raw); err != nil {

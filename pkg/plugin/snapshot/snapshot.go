@@ -42,6 +42,10 @@ type Spec struct {
 	Events            bool // Events of kind Pod, reason FailedScheduling
 	ProviderPods      bool // pods labelled app=akash-provider in ProviderNamespace
 
+	// Backup keeps the Manifests as stored (Snapshot.ManifestObjects), for
+	// commands that write a backup; the others need only the typed view.
+	Backup bool
+
 	// PodPhase, with Pods, reads only the pods in this phase: the server
 	// filters them, so a command that looks for Pending pods does not pay
 	// for reading every running one.
@@ -87,8 +91,10 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 			if err != nil {
 				return cli.ExplainList(err, akash.ManifestGVR, "Manifests in namespace "+spec.LeaseNamespace)
 			}
-			s.ManifestJSON = items
-			s.decodeManifests()
+			s.decodeManifests(items)
+			if spec.Backup {
+				s.ManifestJSON = items
+			}
 			return nil
 		})
 	}
