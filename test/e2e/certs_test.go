@@ -28,12 +28,8 @@ import (
 
 func decodeCerts(t *testing.T, r result) map[string]map[string]certs.Certificate {
 	t.Helper()
-	var l certs.List
-	if err := json.Unmarshal([]byte(r.stdout), &l); err != nil || l.Kind != "NodeCertificatesList" {
-		t.Fatalf("not a NodeCertificatesList (%v)\nstdout:\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
-	}
 	out := map[string]map[string]certs.Certificate{}
-	for _, n := range l.Items {
+	for _, n := range listItems[certs.NodeCertificates](t, "NodeCertificatesList", r.stdout, r.stderr) {
 		if n.Status.Error != "" {
 			t.Fatalf("node %s: %s", n.Name, n.Status.Error)
 		}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,12 +26,8 @@ import (
 
 func danglingList(t *testing.T, out string) map[uint64]dangling.DanglingLease {
 	t.Helper()
-	var l dangling.List
-	if err := json.Unmarshal([]byte(out), &l); err != nil || l.Kind != "DanglingLeaseList" {
-		t.Fatalf("not a DanglingLeaseList (%v):\n%s", err, out)
-	}
 	m := map[uint64]dangling.DanglingLease{}
-	for _, it := range l.Items {
+	for _, it := range listItems[dangling.DanglingLease](t, "DanglingLeaseList", out, "") {
 		m[it.Spec.LeaseID.DSeq] = it
 	}
 	return m

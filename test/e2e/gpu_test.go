@@ -21,12 +21,8 @@ import (
 
 func decodeGPU(t *testing.T, r result) map[string]gpu.GPUNode {
 	t.Helper()
-	var l gpu.GPUNodeList
-	if err := json.Unmarshal([]byte(r.stdout), &l); err != nil || l.Kind != gpu.ListKind {
-		t.Fatalf("output is not a GPUNodeList (%v)\nstdout:\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
-	}
 	out := map[string]gpu.GPUNode{}
-	for _, n := range l.Items {
+	for _, n := range listItems[gpu.GPUNode](t, gpu.ListKind, r.stdout, r.stderr) {
 		out[n.Name] = n
 	}
 	return out

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -84,15 +82,8 @@ func standIn(t *testing.T) (string, func() []string) {
 // closeList decodes a LeaseCloseList and indexes it by dseq.
 func closeList(t *testing.T, out string) map[uint64]leaseclose.LeaseClose {
 	t.Helper()
-	var l leaseclose.LeaseCloseList
-	if err := json.Unmarshal([]byte(out), &l); err != nil {
-		t.Fatalf("not a LeaseCloseList: %v\n%s", err, out)
-	}
-	if l.Kind != "LeaseCloseList" || l.APIVersion != "kubectl-akash.akash.network/v1alpha1" {
-		t.Fatalf("kind %q apiVersion %q", l.Kind, l.APIVersion)
-	}
 	m := map[uint64]leaseclose.LeaseClose{}
-	for _, it := range l.Items {
+	for _, it := range listItems[leaseclose.LeaseClose](t, "LeaseCloseList", out, "") {
 		m[it.Spec.LeaseID.DSeq] = it
 	}
 	return m
@@ -230,12 +221,9 @@ func TestLeasesKillImage(t *testing.T) {
 
 // closeListOrder returns the owners of the items in output order.
 func closeListOrder(t *testing.T, out string) []string {
-	var l leaseclose.LeaseCloseList
-	if err := json.Unmarshal([]byte(out), &l); err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
 	var owners []string
-	for _, it := range l.Items {
+	for _, it := range listItems[leaseclose.LeaseClose](t, "LeaseCloseList", out, "") {
 		owners = append(owners, it.Spec.LeaseID.Owner)
 	}
 	return owners
@@ -395,32 +383,16 @@ func TestLeasesCloseProviderPodChecks(t *testing.T) {
 	}
 }
 
-// realNode reports whether the cluster has the real kubelet node (named
-// "localhost") that exec needs; kwok nodes have no kubelet to exec through.
-func realNode(t *testing.T, c *cluster.Cluster) bool {
-	t.Helper()
-	_, err := c.Kube().CoreV1().Nodes().Get(t.Context(), "localhost", metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return false
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return true
-}
-
 // TestLeasesCloseRealExec runs the default path end to end: the stand-in
 // provider-services in a pod labelled app=akash-provider on the real node,
 // reached through the exec API (WebSocket, SPDY fallback).
 func TestLeasesCloseRealExec(t *testing.T) {
 	c := cluster.Get(t)
-	if !realNode(t, c) {
-		t.Skip("no real node (node \"localhost\"): exec needs a kubelet; start the cluster with hack/cluster.sh up --real-node")
-	}
+	node := c.NeedRealNode(t) // exec needs a kubelet
 	leaseNS := c.Namespace(t, "lease")
 	provNS := c.Namespace(t, "akash-services")
 	l := seedActionLeases(t, c, leaseNS)
-	standInProviderPod(t, c, provNS, "localhost", standInScript("/tmp"), corev1.EnvVar{Name: "AKASH_FROM", Value: "provider"})
+	standInProviderPod(t, c, provNS, node, standInScript("/tmp"), corev1.EnvVar{Name: "AKASH_FROM", Value: "provider"})
 	args := []string{"leases", "close", "--lease-namespace", leaseNS, "--provider-namespace", provNS, "--block-time", "100ms",
 		"--owner", l.minerB.ID.Owner, "--dseq", fmt.Sprint(dseqMismatch)}
 

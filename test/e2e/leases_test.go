@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,15 +48,8 @@ func seedLeases(t *testing.T, c *cluster.Cluster, leaseNS string, ls []fixture.L
 // byNamespace decodes a LeaseList and indexes it by lease namespace.
 func byNamespace(t *testing.T, out string) map[string]leases.Lease {
 	t.Helper()
-	var l leases.LeaseList
-	if err := json.Unmarshal([]byte(out), &l); err != nil {
-		t.Fatalf("not a LeaseList: %v\n%s", err, out)
-	}
-	if l.Kind != "LeaseList" || l.APIVersion != "kubectl-akash.akash.network/v1alpha1" {
-		t.Fatalf("kind %q apiVersion %q", l.Kind, l.APIVersion)
-	}
 	m := map[string]leases.Lease{}
-	for _, it := range l.Items {
+	for _, it := range listItems[leases.Lease](t, "LeaseList", out, "") {
 		if it.Kind != "Lease" {
 			t.Fatalf("item kind %q", it.Kind)
 		}

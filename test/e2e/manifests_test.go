@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,12 +41,8 @@ func manifestCommands(t *testing.T, c *cluster.Cluster, leaseNS, name string) []
 
 func lostList(t *testing.T, out string) map[string]rollout.LostCommand {
 	t.Helper()
-	var l rollout.LostCommandList
-	if err := json.Unmarshal([]byte(out), &l); err != nil || l.Kind != "LostCommandList" {
-		t.Fatalf("not a LostCommandList (%v):\n%s", err, out)
-	}
 	m := map[string]rollout.LostCommand{}
-	for _, it := range l.Items {
+	for _, it := range listItems[rollout.LostCommand](t, "LostCommandList", out, "") {
 		m[it.Namespace+"/"+it.Name] = it
 	}
 	return m
@@ -73,7 +68,7 @@ func TestManifestsHeal(t *testing.T) {
 	seedLeases(t, c, leaseNS, []fixture.Lease{l1}, []fixture.Options{{NoWorkloads: true}})
 	for _, svc := range []fixture.Service{db, withCommand(web, "/bin/web", "--v1")} {
 		d := l1.Deployment(svc, false) // maxSurge 0: revisions 1 and 2 roll out on the full node
-		pinTo(&d.Spec.Template.Spec, node)
+		fixture.Pin(&d.Spec.Template.Spec, node)
 		if _, err := c.Kube().AppsV1().Deployments(l1.Namespace()).Create(ctx, d, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -194,11 +189,6 @@ func TestManifestsHeal(t *testing.T) {
 func withCommand(s fixture.Service, cmd ...string) fixture.Service {
 	s.Command = cmd
 	return s
-}
-
-func pinTo(spec *corev1.PodSpec, node string) {
-	spec.NodeSelector = map[string]string{"kubernetes.io/hostname": node}
-	spec.Tolerations = append(spec.Tolerations, corev1.Toleration{Operator: corev1.TolerationOpExists})
 }
 
 // waitRevision waits until a Deployment reports the given revision.

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,15 +49,8 @@ func noDebugPods(t *testing.T, c *cluster.Cluster, ns string) {
 
 func decodeInfo(t *testing.T, r result) map[string]nodeinfo.NodeInfo {
 	t.Helper()
-	var l nodeinfo.NodeInfoList
-	if err := json.Unmarshal([]byte(r.stdout), &l); err != nil {
-		t.Fatalf("output is not a NodeInfoList: %v\nstdout:\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
-	}
-	if l.Kind != "NodeInfoList" {
-		t.Fatalf("kind %q, want NodeInfoList", l.Kind)
-	}
 	out := map[string]nodeinfo.NodeInfo{}
-	for _, n := range l.Items {
+	for _, n := range listItems[nodeinfo.NodeInfo](t, "NodeInfoList", r.stdout, r.stderr) {
 		out[n.Name] = n
 	}
 	return out

@@ -46,12 +46,7 @@ func dedicatedNode(t *testing.T, c *cluster.Cluster, cpu string) string {
 		if err != nil {
 			return false, "", err
 		}
-		for _, cond := range n.Status.Conditions {
-			if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
-				return true, "", nil
-			}
-		}
-		return false, fmt.Sprintf("conditions %v", n.Status.Conditions), nil
+		return nodeReady(n), fmt.Sprintf("conditions %v", n.Status.Conditions), nil
 	})
 	return name
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -62,12 +61,8 @@ func updateDeployment(t *testing.T, c *cluster.Cluster, ns, name string, change 
 
 func stuckList(t *testing.T, out string) map[string]rollout.StuckRollout {
 	t.Helper()
-	var l rollout.StuckRolloutList
-	if err := json.Unmarshal([]byte(out), &l); err != nil || l.Kind != "StuckRolloutList" {
-		t.Fatalf("not a StuckRolloutList (%v):\n%s", err, out)
-	}
 	m := map[string]rollout.StuckRollout{}
-	for _, it := range l.Items {
+	for _, it := range listItems[rollout.StuckRollout](t, "StuckRolloutList", out, "") {
 		m[it.Namespace+"/"+it.Name] = it
 	}
 	return m

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cmd"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/test/cluster"
 )
 
@@ -72,4 +74,20 @@ func (r result) ok(t *testing.T) result {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	return r
+}
+
+// listItems decodes the -o json list a command printed: the list kind and
+// the plugin's apiVersion are checked, and the items returned in order.
+// stderr, when given, is shown if the output is not that list.
+func listItems[T any](t *testing.T, kind, stdout, stderr string) []T {
+	t.Helper()
+	var l struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Items      []T    `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &l); err != nil || l.Kind != kind || l.APIVersion != output.APIVersion {
+		t.Fatalf("not a %s of %s (%v; kind %q, apiVersion %q)\nstdout:\n%s\nstderr:\n%s", kind, output.APIVersion, err, l.Kind, l.APIVersion, stdout, stderr)
+	}
+	return l.Items
 }
