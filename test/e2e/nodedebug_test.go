@@ -16,10 +16,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/rand"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cmd"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
 	"github.com/kubectl-akash/kubectl-akash/test/cluster"
@@ -195,16 +193,6 @@ func TestNodeDebugPodSecurityRejection(t *testing.T) {
 	noDebugPods(t, c, ns)
 }
 
-// runCancellable runs the plugin in-process with a context the test cancels.
-func runCancellable(ctx context.Context, c *cluster.Cluster, stdin string, args ...string) (result, time.Time) {
-	var stdout, stderr bytes.Buffer
-	g := &cmd.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: &stdout, ErrOut: &stderr}}
-	root := cmd.NewRootCmdWithGlobals(g)
-	root.SetArgs(append([]string{"--kubeconfig", c.Kubeconfig}, args...))
-	err := root.ExecuteContext(ctx)
-	return result{stdout: stdout.String(), stderr: stderr.String() + cli.Message(err), code: cli.CodeOf(err)}, time.Now()
-}
-
 // whenDebugPod calls f once a debug pod in ns reaches phase (or any phase
 // when phase is ""), polling the API; it gives up after a minute.
 func whenDebugPod(t *testing.T, c *cluster.Cluster, ns string, phase corev1.PodPhase, f func()) {
@@ -238,7 +226,8 @@ func TestNodeDebugCancelDeletesPod(t *testing.T) {
 		defer cancel()
 		var at atomic.Int64
 		whenDebugPod(t, c, ns, "", func() { at.Store(time.Now().UnixNano()); cancel() })
-		r, ended := runCancellable(ctx, c, "", "node-debug", "info", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json")
+		r := kubectlAkash(t, c, runOpts{ctx: ctx}, "node-debug", "info", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json")
+		ended := time.Now()
 		cancelled := time.Unix(0, at.Load())
 		if at.Load() == 0 {
 			if r.code != 0 {
@@ -264,7 +253,8 @@ func TestNodeDebugCancelDeletesPod(t *testing.T) {
 			at.Store(time.Now().UnixNano())
 			cancel()
 		})
-		r, ended := runCancellable(ctx, c, "", "node-debug", "shell", node, "--image", c.AgentImage, "--debug-namespace", ns, "--", "sleep", "60")
+		r := kubectlAkash(t, c, runOpts{ctx: ctx}, "node-debug", "shell", node, "--image", c.AgentImage, "--debug-namespace", ns, "--", "sleep", "60")
+		ended := time.Now()
 		cancelled := time.Unix(0, at.Load())
 		if at.Load() == 0 {
 			t.Fatalf("the pod never ran: exit %d\n%s", r.code, r.stderr)

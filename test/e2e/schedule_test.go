@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -122,19 +120,8 @@ func TestKillImageSchedule(t *testing.T) {
 
 	// Run the CronJob's own command line as its ServiceAccount (dry run):
 	// its reads succeed with exactly these permissions, and it plans the close.
-	p := providerPod(t, c, provNS, "akash-provider-0", "kwok-node-0") // bound: never pulled on the real node
-	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
-		got, err := c.Kube().CoreV1().Pods(provNS).Get(ctx, p.Name, metav1.GetOptions{})
-		if err != nil {
-			return false, "", err
-		}
-		for _, cond := range got.Status.Conditions {
-			if cond.Type == corev1.PodReady && cond.Status == corev1.ConditionTrue {
-				return true, "", nil
-			}
-		}
-		return false, string(got.Status.Phase), nil
-	})
+	providerPod(t, c, provNS, "akash-provider-0", "kwok-node-0") // bound: never pulled on the real node
+	waitProviderPodReady(t, c, provNS, "")
 	asSA := c.RESTConfig()
 	asSA.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + provNS + ":" + sa, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + provNS, "system:authenticated"}}
 	r = kubectlAkash(t, c, runOpts{config: asSA}, append(append([]string{}, pod.Containers[0].Args...), "--dry-run=client")...).ok(t)
