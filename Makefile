@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X $(MODULE)/pkg/plugin/version.version=$(VERSION) -X $(MODULE)/pkg/plugin/version.commit=$(COMMIT)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test unit testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
+.PHONY: all build test unit deps testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
 
 all: build
 
@@ -16,13 +16,17 @@ all: build
 build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-akash ./cmd/kubectl-akash
 
+## deps: the Debian tools the tests and the bench use besides Go (openssl, jq)
+deps:
+	hack/deps.sh
+
 ## testbin: build (once, cached outside the repo) the Kubernetes components the tests run
 testbin:
 	hack/testbin.sh >/dev/null
 
 ## test: everything — vet, unit tests and the e2e tests against a real local cluster
 ## (with a real kubelet + containerd node for the node-debug tests)
-test: vet testbin
+test: vet deps testbin
 	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" KUBECTL_AKASH_E2E=required KUBECTL_AKASH_REAL_NODE=1 \
 	  go test -count=1 -timeout 60m ./...
 
@@ -36,13 +40,13 @@ vet:
 	go vet ./...
 
 ## demo: a local cluster seeded like a real provider, and `kubectl akash leases list` on it
-demo: build
+demo: build deps
 	hack/demo.sh
 
 ## bench: kubectl-akash against the shell runbooks on a local cluster of its own and on
 ## synthetic /proc trees; writes BENCHMARKS.md and docs/benchmarks.png (tens of minutes;
 ## BENCH_SIZES="200 1000" BENCH_PROCS="1000 10000" BENCH_RUNS=3 for a quicker run)
-bench: build testbin
+bench: build deps testbin
 	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" go run ./hack/bench -plugin bin/kubectl-akash
 
 ## cluster-up / cluster-down / cluster-env: the same local cluster by hand
