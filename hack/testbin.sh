@@ -34,13 +34,13 @@ build_kubernetes() {
     printf ')\n'
   } >go.mod
   printf 'package main\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kubelet/app"\n)\n\nfunc main() {}\n' >main.go
-  GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1
+  GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
   local c
   for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
     [ -x "$BIN/$c" ] && continue
     echo "testbin: building $c v$K8S_VERSION (first run only)" >&2
-    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp" "k8s.io/kubernetes/cmd/$c"
-    mv "$BIN/$c.tmp" "$BIN/$c"
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp.$$" "k8s.io/kubernetes/cmd/$c"
+    mv "$BIN/$c.tmp.$$" "$BIN/$c"
   done
 }
 
@@ -50,10 +50,10 @@ build_etcd() {
   cd "$work"
   printf 'module etcdbin\n\ngo 1.24\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$ETCD_VERSION" >go.mod
   printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' >main.go
-  GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1
+  GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
   echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
-  GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp" .
-  mv "$BIN/etcd.tmp" "$BIN/etcd"
+  GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp.$$" .
+  mv "$BIN/etcd.tmp.$$" "$BIN/etcd"
 }
 
 build_kwok() {
