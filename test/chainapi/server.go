@@ -67,7 +67,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.Requests[r.URL.Path]++
 	version, broken, fail, delay := s.Version, s.Broken, s.Fail, s.Delay
 	s.Unlock()
-	time.Sleep(delay)
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return // the client gave up: do not keep the test waiting
+	}
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case fail:

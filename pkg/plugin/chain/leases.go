@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
@@ -39,4 +40,36 @@ type LeaseSource interface {
 	Lease(ctx context.Context, id akash.LeaseID) (LeaseState, error)
 	// Describe names the source in messages ("https://api.example/ (v1beta5)").
 	Describe() string
+}
+
+// maxPages bounds a paginated lease listing, against a server that keeps
+// handing out next keys.
+const maxPages = 100000
+
+// collectPages reads every page of a lease listing (REST or CLI, the same
+// JSON): fetch gets the page after key ("" for the first). what names the
+// source in errors.
+func collectPages(what string, fetch func(key string) (restListResponse, error)) ([]LeaseState, error) {
+	var out []LeaseState
+	key := ""
+	for page := 0; ; page++ {
+		if page > maxPages {
+			return nil, fmt.Errorf("%s: more than %d pages of leases", what, maxPages)
+		}
+		resp, err := fetch(key)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range resp.Leases {
+			s, err := l.Lease.state()
+			if err != nil {
+				return nil, fmt.Errorf("%s sent a malformed lease: %w", what, err)
+			}
+			out = append(out, s)
+		}
+		if resp.Pagination.NextKey == nil || *resp.Pagination.NextKey == "" {
+			return out, nil
+		}
+		key = *resp.Pagination.NextKey
+	}
 }

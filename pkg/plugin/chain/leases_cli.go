@@ -31,36 +31,22 @@ func (c *CLISource) Describe() string { return Program + " query market " + c.Wh
 func (c *CLISource) OpenLeases(ctx context.Context, provider string) ([]LeaseState, error) {
 	var all []LeaseState
 	for _, state := range OpenStates {
-		key := ""
-		for page := 0; ; page++ {
-			if page > 100000 {
-				return nil, fmt.Errorf("%s: more than 100000 pages of leases", c.Describe())
-			}
+		got, err := collectPages(c.Describe(), func(key string) (resp restListResponse, err error) {
 			argv := []string{Program, "query", "market", "lease", "list", "--provider", provider, "--state", state,
 				"--gseq", "0", "--oseq", "0", "--limit", strconv.Itoa(c.pageSize()), "--output", "json"}
 			if key != "" {
 				argv = append(argv, "--page-key", key)
 			}
-			var resp restListResponse
-			err := c.query(ctx, argv, &resp)
-			if state == StateReclaiming && answered(err, "invalid") {
-				break // chains before 2026 have no such state
-			}
-			if err != nil {
-				return nil, err
-			}
-			for _, l := range resp.Leases {
-				s, err := l.Lease.state()
-				if err != nil {
-					return nil, fmt.Errorf("%s printed a malformed lease: %w", c.Describe(), err)
-				}
-				all = append(all, s)
-			}
-			if resp.Pagination.NextKey == nil || *resp.Pagination.NextKey == "" {
-				break
-			}
-			key = *resp.Pagination.NextKey
+			err = c.query(ctx, argv, &resp)
+			return resp, err
+		})
+		if state == StateReclaiming && answered(err, "invalid") {
+			continue // chains before 2026 have no such state
 		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, got...)
 	}
 	return all, nil
 }

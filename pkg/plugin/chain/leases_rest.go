@@ -186,12 +186,8 @@ func (r *REST) OpenLeases(ctx context.Context, provider string) ([]LeaseState, e
 func (r *REST) list(ctx context.Context, provider, state string) ([]LeaseState, error) {
 	var out []LeaseState
 	err := r.withVersion(func(version string) error {
-		out = out[:0]
-		key := ""
-		for page := 0; ; page++ {
-			if page > 100000 {
-				return fmt.Errorf("chain API %s: more than 100000 pages of leases", r.Base)
-			}
+		var err error
+		out, err = collectPages("chain API "+r.Base, func(key string) (resp restListResponse, err error) {
 			q := url.Values{}
 			q.Set("filters.provider", provider)
 			q.Set("filters.state", state)
@@ -199,22 +195,10 @@ func (r *REST) list(ctx context.Context, provider, state string) ([]LeaseState, 
 			if key != "" {
 				q.Set("pagination.key", key)
 			}
-			var resp restListResponse
-			if err := r.get(ctx, "/akash/market/"+version+"/leases/list", q, &resp); err != nil {
-				return err
-			}
-			for _, l := range resp.Leases {
-				s, err := l.Lease.state()
-				if err != nil {
-					return fmt.Errorf("chain API %s sent a malformed lease: %w", r.Base, err)
-				}
-				out = append(out, s)
-			}
-			if resp.Pagination.NextKey == nil || *resp.Pagination.NextKey == "" {
-				return nil
-			}
-			key = *resp.Pagination.NextKey
-		}
+			err = r.get(ctx, "/akash/market/"+version+"/leases/list", q, &resp)
+			return resp, err
+		})
+		return err
 	})
 	return out, err
 }
