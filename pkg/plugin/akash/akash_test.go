@@ -145,3 +145,16 @@ func TestUintDecoding(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestLeaseIDRange checks that a gseq beyond 32 bits is refused,
+// not cut down to another lease's number.
+func TestManifestLeaseIDRange(t *testing.T) {
+	id := ManifestLeaseID{Owner: "a", DSeq: 5, GSeq: 1 << 32, OSeq: 1, Provider: "p"}
+	if got, err := id.LeaseID(); err == nil {
+		t.Fatalf("gseq 2^32 became %v", got)
+	}
+	id.GSeq = 1<<32 - 1
+	if got, err := id.LeaseID(); err != nil || got.GSeq != 1<<32-1 {
+		t.Fatalf("gseq 2^32-1: %v, %v", got, err)
+	}
+}

@@ -3,6 +3,7 @@ package akash
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -27,7 +28,8 @@ type ManifestSpec struct {
 	Group   ManifestGroup   `json:"group"`
 }
 
-// ManifestLeaseID is spec.lease_id, with dseq stored as a decimal string.
+// ManifestLeaseID is spec.lease_id, with dseq stored as a decimal string;
+// the chain's API and CLI print lease IDs the same way.
 type ManifestLeaseID struct {
 	Owner    string `json:"owner"`
 	DSeq     Uint   `json:"dseq"`
@@ -36,9 +38,13 @@ type ManifestLeaseID struct {
 	Provider string `json:"provider"`
 }
 
-// LeaseID converts to the model's LeaseID.
-func (m ManifestLeaseID) LeaseID() LeaseID {
-	return LeaseID{Owner: m.Owner, DSeq: uint64(m.DSeq), GSeq: uint32(m.GSeq), OSeq: uint32(m.OSeq), Provider: m.Provider}
+// LeaseID converts to the model's LeaseID. gseq and oseq are 32-bit on
+// chain: a larger number is an error, never cut down to another lease.
+func (m ManifestLeaseID) LeaseID() (LeaseID, error) {
+	if m.GSeq > math.MaxUint32 || m.OSeq > math.MaxUint32 {
+		return LeaseID{}, fmt.Errorf("gseq/oseq out of range")
+	}
+	return LeaseID{Owner: m.Owner, DSeq: uint64(m.DSeq), GSeq: uint32(m.GSeq), OSeq: uint32(m.OSeq), Provider: m.Provider}, nil
 }
 
 // ManifestGroup is the deployment group: its name and services.
@@ -120,7 +126,7 @@ func DecodeManifest(raw []byte) (*Manifest, error) {
 // LeaseID returns the lease of this Manifest: from spec.lease_id, or, when the
 // spec lacks it, from the lease labels.
 func (m *Manifest) LeaseID() (LeaseID, bool) {
-	if id := m.Spec.LeaseID.LeaseID(); id.Validate() == nil {
+	if id, err := m.Spec.LeaseID.LeaseID(); err == nil && id.Validate() == nil {
 		return id, true
 	}
 	return LeaseIDFromLabels(m.Labels)

@@ -46,19 +46,11 @@ func (r *REST) Describe() string {
 // restLease is a lease in either API version: the ID is `id` (with bseq) in
 // v1beta5 and `lease_id` in v1beta4.
 type restLease struct {
-	ID        *restID `json:"id"`
-	LeaseID   *restID `json:"lease_id"`
-	State     string  `json:"state"`
-	CreatedAt string  `json:"created_at"`
-	ClosedOn  string  `json:"closed_on"`
-}
-
-type restID struct {
-	Owner    string     `json:"owner"`
-	DSeq     akash.Uint `json:"dseq"`
-	GSeq     akash.Uint `json:"gseq"`
-	OSeq     akash.Uint `json:"oseq"`
-	Provider string     `json:"provider"`
+	ID        *akash.ManifestLeaseID `json:"id"`
+	LeaseID   *akash.ManifestLeaseID `json:"lease_id"`
+	State     string                 `json:"state"`
+	CreatedAt string                 `json:"created_at"`
+	ClosedOn  string                 `json:"closed_on"`
 }
 
 type restListResponse struct {
@@ -88,10 +80,11 @@ func (l restLease) state() (LeaseState, error) {
 	if id == nil {
 		return LeaseState{}, errors.New("a lease without id or lease_id")
 	}
-	s := LeaseState{
-		ID:    akash.LeaseID{Owner: id.Owner, DSeq: uint64(id.DSeq), GSeq: uint32(id.GSeq), OSeq: uint32(id.OSeq), Provider: id.Provider},
-		State: l.State,
+	lid, err := id.LeaseID()
+	if err != nil {
+		return LeaseState{}, err
 	}
+	s := LeaseState{ID: lid, State: l.State}
 	s.CreatedAt, _ = strconv.ParseInt(l.CreatedAt, 10, 64)
 	s.ClosedOn, _ = strconv.ParseInt(l.ClosedOn, 10, 64)
 	if err := s.ID.Validate(); err != nil {

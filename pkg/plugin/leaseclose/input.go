@@ -3,7 +3,6 @@ package leaseclose
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -209,13 +208,7 @@ func looksLikeLeaseID(m map[string]any) bool {
 // rules, accepting dseq/gseq/oseq as numbers or decimal strings (the chain
 // API quotes dseq; YAML may quote anything).
 func leaseIDFrom(m map[string]any) (akash.LeaseID, error) {
-	var raw struct {
-		Owner    string     `json:"owner"`
-		DSeq     akash.Uint `json:"dseq"`
-		GSeq     akash.Uint `json:"gseq"`
-		OSeq     akash.Uint `json:"oseq"`
-		Provider string     `json:"provider"`
-	}
+	var raw akash.ManifestLeaseID
 	b, err := yaml.Marshal(m)
 	if err == nil {
 		err = yaml.Unmarshal(b, &raw)
@@ -223,8 +216,5 @@ func leaseIDFrom(m map[string]any) (akash.LeaseID, error) {
 	if err != nil {
 		return akash.LeaseID{}, fmt.Errorf("malformed lease ID %v: %w", m, err)
 	}
-	if raw.GSeq > 1<<32-1 || raw.OSeq > 1<<32-1 {
-		return akash.LeaseID{}, errors.New("gseq/oseq out of range")
-	}
-	return akash.LeaseID{Owner: raw.Owner, DSeq: uint64(raw.DSeq), GSeq: uint32(raw.GSeq), OSeq: uint32(raw.OSeq), Provider: raw.Provider}, nil
+	return raw.LeaseID()
 }
