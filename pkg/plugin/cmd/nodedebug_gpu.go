@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -161,10 +162,16 @@ func (o *GPUOptions) runFleet(ctx context.Context) ([]gpu.GPUNode, error) {
 		}
 		nodes.All = false // the GPU nodes are named instead
 	}
-	results, err := nodes.RunOnNodes(ctx, o.g, args, o.agentArgv())
+	// The nodes were read with the cluster's side: chosen from that read.
+	listed := make([]corev1.Node, 0, len(view.Nodes))
+	for _, n := range view.Nodes {
+		listed = append(listed, *n)
+	}
+	ready, problems, err := nodedebug.ChooseNodes(listed, args, nodes.Selector)
 	if err != nil {
 		return nil, err
 	}
+	results := nodes.runOn(ctx, clients, o.g.Streams.ErrOut, ready, problems, o.agentArgv())
 	items := make([]gpu.GPUNode, 0, len(results))
 	for _, r := range results {
 		n := gpuFromResult(r)

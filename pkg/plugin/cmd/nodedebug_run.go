@@ -40,9 +40,15 @@ func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, errOut 
 	if err != nil {
 		return nil, err
 	}
+	return f.runOn(ctx, c, errOut, ready, problems, argv), nil
+}
+
+// runOn runs argv on nodes already chosen and adds the problems (nodes not
+// Ready or not found), sorted by node name.
+func (f *NodeDebugFlags) runOn(ctx context.Context, c *cli.Clients, errOut io.Writer, ready []string, problems []nodedebug.NodeResult, argv []string) []nodedebug.NodeResult {
 	results := append(problems, nodedebug.Run(ctx, c, f.RunOptions(errOut), ready, argv)...)
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
-	return results, nil
+	return results
 }
 
 // agentReport decodes a node's agent report into v. The error says why the

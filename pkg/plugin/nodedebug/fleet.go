@@ -153,9 +153,23 @@ func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, 
 	if err != nil {
 		return nil, nil, cli.Explain(err, "listing nodes")
 	}
-	byName := make(map[string]*corev1.Node, len(list.Items))
-	for i := range list.Items {
-		byName[list.Items[i].Name] = &list.Items[i]
+	return ChooseNodes(list.Items, names, selector)
+}
+
+// ChooseNodes is SelectNodes on nodes a command has already listed: the
+// names given, or else every node matching selector ("" matches all).
+func ChooseNodes(nodes []corev1.Node, names []string, selector string) (ready []string, problems []NodeResult, err error) {
+	sel, err := labels.Parse(selector)
+	if err != nil {
+		return nil, nil, fmt.Errorf("invalid label selector %q: %w", selector, err)
+	}
+	byName := make(map[string]*corev1.Node, len(nodes))
+	var matching []*corev1.Node
+	for i := range nodes {
+		byName[nodes[i].Name] = &nodes[i]
+		if sel.Matches(labels.Set(nodes[i].Labels)) {
+			matching = append(matching, &nodes[i])
+		}
 	}
 	consider := func(n *corev1.Node) {
 		if why := notReady(n); why != "" {
@@ -165,10 +179,10 @@ func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, 
 		ready = append(ready, n.Name)
 	}
 	if len(names) == 0 {
-		for i := range list.Items {
-			consider(&list.Items[i])
+		for _, n := range matching {
+			consider(n)
 		}
-		if len(list.Items) == 0 && selector != "" {
+		if len(matching) == 0 && selector != "" {
 			return nil, nil, fmt.Errorf("no node matches the selector %q", selector)
 		}
 		return ready, problems, nil
