@@ -218,6 +218,17 @@ func TestLeasesListCostsThreeLists(t *testing.T) {
 			t.Fatalf("requests %v, want exactly %v", got, want)
 		}
 	}
+
+	// --chunk-size pages every LIST, kubectl's way: 40 Manifests 16 at a time
+	// are three requests, and every lease is still there.
+	counter.Reset()
+	r := kubectlAkash(t, c, runOpts{config: cfg}, "leases", "list", "--lease-namespace", leaseNS, "--chunk-size", "16", "-o", "json").ok(t)
+	if got := counter.Counts()["LIST manifests"]; got != 3 {
+		t.Errorf("%d Manifest LISTs at --chunk-size 16 for 40 Manifests, want 3", got)
+	}
+	if got := len(byNamespace(t, r.stdout)); got != 40 {
+		t.Errorf("%d leases with --chunk-size 16, want 40", got)
+	}
 }
 
 func TestLeasesListErrors(t *testing.T) {

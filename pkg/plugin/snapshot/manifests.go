@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -29,31 +30,26 @@ func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int6
 		return nil, fmt.Errorf("listing manifests: no namespace given")
 	}
 	gvr := akash.ManifestGVR
-	var all []json.RawMessage
-	cont := ""
-	for {
+	return listAll(ctx, chunk, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]json.RawMessage, string, error) {
 		req := c.Kube.CoreV1().RESTClient().Get().
 			AbsPath("/apis", gvr.Group, gvr.Version, "namespaces", ns, gvr.Resource).
 			SetHeader("Accept", "application/json")
-		if chunk > 0 {
-			req = req.Param("limit", strconv.FormatInt(chunk, 10))
+		if o.Limit > 0 {
+			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
 		}
-		if cont != "" {
-			req = req.Param("continue", cont)
+		if o.Continue != "" {
+			req = req.Param("continue", o.Continue)
 		}
 		body, err := req.DoRaw(ctx)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		var page rawList
 		if err := json.Unmarshal(body, &page); err != nil {
-			return nil, fmt.Errorf("decoding the Manifest list: %w", err)
+			return nil, "", fmt.Errorf("decoding the Manifest list: %w", err)
 		}
-		all = append(all, page.Items...)
-		if cont = page.Metadata.Continue; cont == "" {
-			return all, nil
-		}
-	}
+		return page.Items, page.Metadata.Continue, nil
+	})
 }
 
 // decodeManifests fills the typed Manifests from their JSON; one that does
