@@ -5,17 +5,18 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cmd"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C/SIGTERM stops new work, the second exits at once
+	// (package interrupt).
+	ctx, stop := interrupt.Install(context.Background(), os.Stderr)
 	g := &cmd.Globals{Streams: genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}}
 	err := cmd.NewRootCmdWithGlobals(g).ExecuteContext(ctx)
 	stop()

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,13 +48,21 @@ type Server struct {
 	FailInfo map[uint64]bool
 	// Requests counts requests by path.
 	Requests map[string]int
+	// IgnoreQuery makes the lease queries answer as a broken or lying
+	// endpoint would: list returns every lease whatever the filters, info
+	// returns the first lease whatever was asked.
+	IgnoreQuery bool
+	// Height is the latest block's height (default 10,000); block h was
+	// made at Genesis + h × BlockTime, and the latest one at about now.
+	Height    int64
+	BlockTime time.Duration
 
 	srv *httptest.Server
 }
 
 // Start serves on loopback until the test ends.
 func Start(t testing.TB, leases ...Lease) *Server {
-	s := &Server{Version: "v1beta5", Leases: leases, Requests: map[string]int{}}
+	s := &Server{Version: "v1beta5", Leases: leases, Requests: map[string]int{}, Height: 10000, BlockTime: 6 * time.Second}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -87,7 +96,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.list(w, r, version)
 	case "/akash/market/" + version + "/leases/info":
 		s.info(w, r, version)
+	case "/cosmos/base/tendermint/v1beta1/blocks/latest":
+		s.block(w, -1)
 	default:
+		if h, ok := strings.CutPrefix(r.URL.Path, "/cosmos/base/tendermint/v1beta1/blocks/"); ok {
+			n, err := strconv.ParseInt(h, 10, 64)
+			if err == nil {
+				s.block(w, n)
+				return
+			}
+		}
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"code":5,"message":"Not Found","details":[]}`)
 	}
@@ -121,7 +139,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, version string) {
 	s.Lock()
 	var match []Lease
 	for _, l := range s.Leases {
-		if (state == "" || l.State == state) && (provider == "" || l.ID.Provider == provider) {
+		if s.IgnoreQuery || (state == "" || l.State == state) && (provider == "" || l.ID.Provider == provider) {
 			match = append(match, l)
 		}
 	}
@@ -149,7 +167,7 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request, version string) {
 	}
 	for _, l := range s.Leases {
 		id := l.ID
-		if q.Get("id.owner") == id.Owner && q.Get("id.dseq") == strconv.FormatUint(id.DSeq, 10) &&
+		if s.IgnoreQuery || q.Get("id.owner") == id.Owner && q.Get("id.dseq") == strconv.FormatUint(id.DSeq, 10) &&
 			q.Get("id.gseq") == strconv.FormatUint(uint64(id.GSeq), 10) && q.Get("id.oseq") == strconv.FormatUint(uint64(id.OSeq), 10) &&
 			q.Get("id.provider") == id.Provider {
 			_ = json.NewEncoder(w).Encode(map[string]any{"lease": s.render(l, version), "escrow_payment": map[string]any{}})
@@ -158,6 +176,25 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request, version string) {
 	}
 	w.WriteHeader(http.StatusNotFound)
 	fmt.Fprint(w, `{"code":5,"message":"rpc error: code = NotFound desc = lease not found: unknown request","details":[]}`)
+}
+
+// block answers the Cosmos SDK's block query for height h (-1: the
+// latest) with the header's height and time.
+func (s *Server) block(w http.ResponseWriter, h int64) {
+	s.Lock()
+	latest, bt := s.Height, s.BlockTime
+	s.Unlock()
+	if h < 0 {
+		h = latest
+	}
+	if h < 1 || h > latest {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code":3,"message":"requested block height %d is greater than the latest height %d","details":[]}`, h, latest)
+		return
+	}
+	at := time.Now().Add(-time.Duration(latest-h) * bt).UTC()
+	_ = json.NewEncoder(w).Encode(map[string]any{"block": map[string]any{"header": map[string]any{
+		"height": strconv.FormatInt(h, 10), "time": at.Format(time.RFC3339Nano), "chain_id": "akashnet-stand-in"}}})
 }
 
 // render writes a lease in the version's shape.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -36,8 +37,27 @@ func cmTarget(cm *corev1.ConfigMap) execute.Target {
 	return execute.Target{Version: "v1", Resource: "configmaps", Kind: "ConfigMap", Namespace: cm.Namespace, Name: cm.Name, UID: string(cm.UID), ResourceVersion: cm.ResourceVersion}
 }
 
-func executor(c dynamic.Interface, dry cmdutil.DryRunStrategy) *execute.Executor {
-	return &execute.Executor{Client: c, DryRun: dry, FieldManager: execute.DefaultFieldManager}
+// engineUnderTest runs actions through the one executor, each action its
+// own subject, as commands do.
+type engineUnderTest struct{ e *execute.Engine }
+
+func executor(c dynamic.Interface, dry cmdutil.DryRunStrategy) engineUnderTest {
+	o := &execute.Options{DryRun: dry, FieldManager: execute.DefaultFieldManager}
+	return engineUnderTest{o.NewEngine().Register(o.NewKube(c), execute.Delete, execute.Patch)}
+}
+
+// ApplyAll applies every action and returns how many failed.
+func (x engineUnderTest) ApplyAll(ctx context.Context, actions []*execute.Action) int {
+	p := &execute.Plan{}
+	for _, a := range actions {
+		p.Add(a.Target.String(), a)
+	}
+	return x.e.Run(ctx, p).Failed
+}
+
+// Apply applies one action.
+func (x engineUnderTest) Apply(ctx context.Context, a *execute.Action) {
+	x.ApplyAll(ctx, []*execute.Action{a})
 }
 
 func cmExists(t *testing.T, c *cluster.Cluster, ns, name string) *corev1.ConfigMap {

@@ -93,6 +93,12 @@ func (b *Broadcaster) CloseBid(ctx context.Context, req CloseBid) TxResult {
 		}
 		res.Attempts++
 		out, err := b.Runner.Run(ctx, argv)
+		if err != nil && ctx.Err() != nil {
+			// Cut off while the CLI ran: it may have broadcast already.
+			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("cut off while the transaction was being sent (%v): it may be on chain; check with `%s` before closing again",
+				err, strings.Join(QueryLeaseArgv(req.ID), " "))}
+			return res
+		}
 		if err != nil {
 			res.Outcome = execute.Outcome{Result: execute.Failed, Message: err.Error()}
 			return res
@@ -134,12 +140,12 @@ func (b *Broadcaster) awaitCommit(ctx context.Context, res *TxResult, resp TxRes
 	deadline := time.Now().Add(b.commitTimeout())
 	for resp.Height == 0 {
 		if time.Now().After(deadline) {
-			res.Outcome = execute.Outcome{Result: execute.Failed, Message: fmt.Sprintf("broadcast as %s but not seen in a block within %s: check `%s` before closing again",
+			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("broadcast as %s but not seen in a block within %s: check `%s` before closing again",
 				resp.TxHash, b.commitTimeout(), strings.Join(QueryTxArgv(resp.TxHash), " "))}
 			return
 		}
 		if err := b.sleep(ctx, b.blockTime()); err != nil {
-			res.Outcome = execute.Outcome{Result: execute.Failed, Message: fmt.Sprintf("broadcast as %s, interrupted while waiting for its block: %v", resp.TxHash, err)}
+			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("broadcast as %s, interrupted while waiting for its block (%v): check `%s` before closing again", resp.TxHash, err, strings.Join(QueryTxArgv(resp.TxHash), " "))}
 			return
 		}
 		out, err := b.Runner.Run(ctx, QueryTxArgv(resp.TxHash))

@@ -158,13 +158,36 @@ func TestCLIErrors(t *testing.T) {
 	}
 }
 
+// TestInterruptedBroadcastIsUnknown: a CLI run cut off by the context may
+// already have broadcast, so the close is Unknown with the query to check,
+// never a plain Failed that invites closing again.
+func TestInterruptedBroadcastIsUnknown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b, _ := broadcaster(&ctxRecorder{cancel: cancel})
+	res := b.CloseBid(ctx, CloseBid{ID: lease})
+	if res.Result != execute.Unknown || !strings.Contains(res.Message, "provider-services query market lease get --owner "+lease.Owner) {
+		t.Fatalf("res %+v", res)
+	}
+}
+
+// ctxRecorder is a runner whose run is cut off: it cancels the context and
+// fails as an exec stream does.
+type ctxRecorder struct{ cancel func() }
+
+func (c *ctxRecorder) Run(ctx context.Context, _ []string) (Output, error) {
+	c.cancel()
+	return Output{}, fmt.Errorf("stream closed: %w", context.Canceled)
+}
+
+func (c *ctxRecorder) CommandLine(argv []string) string { return strings.Join(argv, " ") }
+
 func TestCommitTimeout(t *testing.T) {
 	r := &recorder{answers: []Output{{Stdout: txJSON(0, "SLOW", 0, "")}, {Stderr: "Error: tx (SLOW) not found", ExitCode: 1}}}
 	b, _ := broadcaster(r)
 	b.CommitTimeout = time.Nanosecond
 	b.Sleep = func(context.Context, time.Duration) error { time.Sleep(time.Millisecond); return nil }
 	res := b.CloseBid(context.Background(), CloseBid{ID: lease})
-	if res.Result != execute.Failed || !strings.Contains(res.Message, "broadcast as SLOW but not seen in a block") || !strings.Contains(res.Message, "provider-services query tx SLOW") {
+	if res.Result != execute.Unknown || !strings.Contains(res.Message, "broadcast as SLOW but not seen in a block") || !strings.Contains(res.Message, "provider-services query tx SLOW") {
 		t.Fatalf("res %+v", res)
 	}
 }

@@ -162,12 +162,25 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	// Each node is a gate: the first failure anywhere stops the whole run.
+	plan := &execute.Plan{}
+	for _, node := range nodes {
+		var steps []*execute.Action
+		for _, s := range ren.Status.Steps {
+			if s.Node == node {
+				steps = append(steps, s.Action)
+			}
+		}
+		plan.Add("node "+node, steps...).Gate = true
+	}
+	applier := &renewApplier{o: o, ren: ren, open: map[string]renewNode{}}
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.g.Streams, Output: o.Output, Result: ren,
 		Table:    func() *output.Table { return certs.RenewalTable(ren) },
-		Actions:  ren.Actions(),
+		Plan:     plan,
+		Engine:   o.Exec.NewEngine().Register(applier, renewVerbs...),
 		Question: fmt.Sprintf("Renew the certificates of %d node(s), one at a time: %s.", len(nodes), strings.Join(nodes, ", ")),
-		Execute:  func(ctx context.Context, _ []*execute.Action) int { return o.execute(ctx, ren, nodes) },
+		After:    func() { o.rollbackAdvice(ren) },
 	}
 	err = flow.Run(ctx)
 	if ren.Status.Rollback != "" {

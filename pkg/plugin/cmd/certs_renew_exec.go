@@ -18,58 +18,80 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 )
 
-// execute runs the plan strictly one node at a time, each node's steps in
-// order, and stops at the first failure: every later step is Skipped and
-// the rollback from the backups made so far is spelled out.
-func (o *CertsRenewOptions) execute(ctx context.Context, ren *certs.Renewal, nodes []string) int {
-	if o.Exec.DryRun != cmdutil.DryRunNone {
-		for _, s := range ren.Status.Steps {
-			if s.Result == execute.Planned {
-				s.Outcome = execute.Outcome{Result: execute.DryRun, Message: "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"}
-			}
-		}
-		return 0
-	}
-	for _, node := range nodes {
-		if o.executeNode(ctx, ren, node) {
-			return 1
-		}
-	}
-	return 0
+// renewVerbs are the step verbs of a renewal, all applied by renewApplier.
+var renewVerbs = []execute.Verb{certs.StepSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepRestart,
+	certs.StepEtcdSvc, certs.StepRecheck, certs.StepKubeconfig}
+
+// renewApplier runs renewal steps on their node: it opens the node (a
+// debug pod, or this machine) at the node's first step and keeps it for
+// the node's whole group.
+type renewApplier struct {
+	o    *CertsRenewOptions
+	ren  *certs.Renewal
+	open map[string]renewNode
 }
 
-// executeNode runs node's planned steps; true when one failed (the rest of
-// the plan is then skipped).
-func (o *CertsRenewOptions) executeNode(ctx context.Context, ren *certs.Renewal, node string) (failed bool) {
-	var n renewNode
-	defer func() {
-		if n != nil {
-			n.close()
-		}
-	}()
-	for _, s := range ren.Status.Steps {
-		if s.Node != node || s.Result != execute.Planned {
-			continue
-		}
-		if n == nil {
-			var err error
-			if n, err = o.open(ctx, node); err != nil {
-				s.Outcome = execute.Outcome{Result: execute.Failed, Message: err.Error()}
-				o.stop(ren, s)
-				return true
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			s.Outcome = execute.Outcome{Result: execute.Failed, Message: "interrupted: " + err.Error()}
-		} else {
-			o.runStep(ctx, ren, n, s)
-		}
-		if s.Result.Failure() {
-			o.stop(ren, s)
-			return true
+// step finds the renewal step behind an action.
+func (r *renewApplier) step(a *execute.Action) *certs.Step {
+	for _, s := range r.ren.Status.Steps {
+		if s.Action == a {
+			return s
 		}
 	}
-	return false
+	return nil
+}
+
+// Apply runs one step. A server dry run changes nothing on a node: there
+// is no API server to rehearse a node step on.
+func (r *renewApplier) Apply(ctx context.Context, a *execute.Action, dryRun cmdutil.DryRunStrategy) execute.Outcome {
+	s := r.step(a)
+	if s == nil {
+		return execute.Outcome{Result: execute.Failed, Message: "a renewal step outside the renewal: this is a bug"}
+	}
+	if dryRun != cmdutil.DryRunNone {
+		return execute.Outcome{Result: execute.DryRun, Message: "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"}
+	}
+	n := r.open[s.Node]
+	if n == nil {
+		var err error
+		if n, err = r.o.open(ctx, s.Node); err != nil {
+			return execute.Outcome{Result: execute.Failed, Message: err.Error()}
+		}
+		r.open[s.Node] = n
+	}
+	msg, err := r.o.doStep(ctx, r.ren, n, s)
+	if err != nil {
+		return execute.Outcome{Result: execute.Failed, Message: err.Error()}
+	}
+	return execute.Outcome{Result: execute.Succeeded, Message: msg}
+}
+
+// Rehearse is the client dry run of a step.
+func (r *renewApplier) Rehearse(a *execute.Action) execute.Outcome {
+	if s := r.step(a); s != nil {
+		return execute.Outcome{Result: execute.DryRun, Message: "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"}
+	}
+	return execute.Outcome{Result: execute.DryRun, Message: "would " + a.Describe()}
+}
+
+// EndGroup releases the node once its steps are over.
+func (r *renewApplier) EndGroup(g *execute.Group) {
+	for node, n := range r.open {
+		if "node "+node == g.Subject {
+			n.close()
+			delete(r.open, node)
+		}
+	}
+}
+
+// rollbackAdvice writes how to roll back after the first failed step.
+func (o *CertsRenewOptions) rollbackAdvice(ren *certs.Renewal) {
+	for _, s := range ren.Status.Steps {
+		if s.Result.Failure() {
+			o.stop(ren, s)
+			return
+		}
+	}
 }
 
 // stop skips every step after failed and writes the rollback.

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -19,7 +22,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -37,11 +39,16 @@ type DanglingOptions struct {
 	Provider   string
 	Close      bool
 	BackupDir  string
+	// MinAge is how old an open lease with nothing in the cluster must be
+	// (on the chain's clock) before its bid is closed.
+	MinAge time.Duration
+	// InsecureAPI allows --api over plain HTTP to a host other than loopback.
+	InsecureAPI bool
 }
 
 // NewDanglingCmd builds `kubectl akash dangling`.
 func NewDanglingCmd(g *Globals) *cobra.Command {
-	o := &DanglingOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions(), APITimeout: 30 * time.Second, BackupDir: "."}
+	o := &DanglingOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions(), APITimeout: 30 * time.Second, BackupDir: ".", MinAge: 15 * time.Minute}
 	cmd := &cobra.Command{
 		Use:     "dangling",
 		Short:   "Find leases the chain and the cluster disagree on, both ways, and clean them up",
@@ -62,7 +69,13 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 
 			With --close: a lease closed on chain loses what the provider's own teardown
 			removes (namespace, Manifest, ProviderHosts, ProviderLeasedIPs, after a
-			backup); an open lease with nothing in the cluster gets its bid closed.
+			backup); an open lease with nothing in the cluster gets its bid closed once it
+			is older than --min-age on the chain's clock (a lease just won has nothing in
+			the cluster until its tenant sends the manifest), and only if the cluster
+			still has nothing of it right before the close. A namespace is deleted only
+			when it is the lease's own (its name is the lease ID's hash and it carries that
+			lease's labels). --close is refused while any Manifest cannot be decoded, and
+			acts on at most --max-leases leases.
 
 			Exit codes: 0 nothing dangles; 3 something dangles (report mode); 1 error or
 			a failed clean-up.`),
@@ -75,6 +88,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
+			o.Chain.Complete(cmd)
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -93,6 +107,8 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.Provider, "provider", "", "The provider's address; default: the one on the cluster's leases.")
 	cmd.Flags().BoolVar(&o.Close, "close", false, "Clean up what dangles (plan printed first; --yes or an interactive y).")
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before deleting lease objects.")
+	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Close the bid of an open lease with nothing in the cluster only when it is older than this on the chain's clock.")
+	cmd.Flags().BoolVar(&o.InsecureAPI, "insecure-api", false, "Allow --api over plain HTTP to a host other than loopback (answers can then be forged on the way).")
 	return cmd
 }
 
@@ -111,6 +127,12 @@ func (o *DanglingOptions) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("--api %q: want the chain's REST address, like https://api.example:443", o.API)
 		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) && !o.InsecureAPI {
+			return fmt.Errorf("--api %q is plain HTTP to another host, where anyone on the way can forge the chain's answers: use https, or pass --insecure-api if you accept that", o.API)
+		}
+	}
+	if o.MinAge < 0 {
+		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)
 	}
 	if o.APITimeout <= 0 {
 		return fmt.Errorf("--api-timeout must be positive, got %s", o.APITimeout)
@@ -139,6 +161,14 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(snap.ManifestErrors) > 0 {
+		for _, err := range snap.ManifestErrors {
+			fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+		}
+		if o.Close {
+			return fmt.Errorf("--close is refused while %d Manifest(s) cannot be decoded (named above): their leases would look like they have nothing in the cluster, and their bids would be closed; fix or remove them first", len(snap.ManifestErrors))
+		}
+	}
 	provider, err := o.provider(snap)
 	if err != nil {
 		return err
@@ -147,14 +177,18 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	view, err := readChain(ctx, source, provider, dangling.InCluster(snap, provider))
+	inCluster := dangling.InCluster(snap, provider)
+	view, err := readChain(ctx, source, provider, inCluster)
 	if err != nil {
 		return err
 	}
-	opts := dangling.Options{Provider: provider, LeaseNamespace: o.LeaseNamespace}
+	readAges(ctx, source, &view, inCluster)
+	opts := dangling.Options{Provider: provider, LeaseNamespace: o.LeaseNamespace, MinAge: o.MinAge}
 	if o.Close {
 		opts.CloseBid = func(id akash.LeaseID) *execute.Action {
-			return &execute.Action{Verb: chain.VerbCloseBid, Target: leaseclose.Target(id), Outcome: execute.Outcome{Result: execute.Planned}}
+			a := chain.NewCloseBidAction(id, o.Chain.Reason)
+			a.Precheck = stillNothingInCluster(clients, o.LeaseNamespace, id)
+			return a
 		}
 	}
 	items := dangling.Reconcile(snap, view, opts)
@@ -174,57 +208,104 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	return o.clean(ctx, clients, snap, items)
 }
 
-// clean runs the plan → confirm → execute flow: the backup, then the
-// Kubernetes deletes, then the bid closes one transaction at a time.
+// clean runs the plan → confirm → execute flow: the backup (a gate: no
+// delete without it), then each lease's teardown in the provider's order,
+// then the bid closes one transaction at a time. A lease's teardown stops
+// at its first failure, so a Manifest that conflicts keeps its namespace.
 func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap *snapshot.Snapshot, items []dangling.DanglingLease) error {
-	var deletes, closes, all []*execute.Action
+	plan := &execute.Plan{}
+	deletes, closes := 0, 0
+	var backup *execute.Group
 	for i := range items {
 		for _, a := range items[i].Status.Actions {
-			all = append(all, a)
 			if a.Verb == chain.VerbCloseBid {
-				closes = append(closes, a)
+				closes++
 			} else {
-				deletes = append(deletes, a)
+				deletes++
 			}
 		}
 	}
-	var b *chain.Broadcaster
-	if len(closes) > 0 {
+	if deletes > 0 {
+		backup = plan.Add("backup", execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
+			path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
+			return "wrote " + path, err
+		}))
+		backup.Gate = true
+	}
+	for i := range items {
+		var dels, txs []*execute.Action
+		for _, a := range items[i].Status.Actions {
+			if a.Verb == chain.VerbCloseBid {
+				if tx, ok := a.Payload.(*chain.CloseBidTx); ok {
+					tx.Into = &items[i].Status.Transaction
+				}
+				txs = append(txs, a)
+			} else {
+				dels = append(dels, a)
+			}
+		}
+		if len(dels) > 0 {
+			plan.Add("lease "+items[i].Spec.LeaseID.String(), dels...)
+		}
+		if len(txs) > 0 {
+			plan.Add("lease "+items[i].Spec.LeaseID.String(), txs...)
+		}
+	}
+	engine := o.Exec.NewEngine().
+		Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete).
+		Register(execute.Local{}, execute.Backup)
+	if closes > 0 {
 		r, _, err := o.Chain.runner(o.Globals, clients, snap)
 		if err != nil {
 			return err
 		}
-		b = chain.NewBroadcaster(r, o.Exec.DryRun)
+		b := chain.NewBroadcaster(r, o.Exec.DryRun)
 		b.BlockTime = o.Chain.BlockTime
+		engine.Register(chain.TxApplier{B: b}, chain.VerbCloseBid)
 	}
-	executor := o.Exec.NewExecutor(clients.Dynamic)
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.Streams, Output: o.Output,
 		Result:   dangling.NewList(items),
 		Table:    func() *output.Table { return dangling.Table(items) },
-		Actions:  all,
-		Question: fmt.Sprintf("Delete %d object(s) of leases closed on chain (a backup is written first) and close %d bid(s).", len(deletes), len(closes)),
-		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			if len(deletes) > 0 && o.Exec.DryRun == cmdutil.DryRunNone && !backupOrSkip(o.Globals, o.BackupDir, snap, all) {
-				return len(all)
-			}
-			failed := executor.ApplyAll(ctx, deletes)
-			for i := range items {
-				for _, a := range items[i].Status.Actions {
-					if a.Verb != chain.VerbCloseBid || a.Result != execute.Planned {
-						continue
-					}
-					res := b.CloseBid(ctx, chain.CloseBid{ID: items[i].Spec.LeaseID, Reason: o.Chain.Reason})
-					a.Outcome = res.Outcome
-					if a.Result.Failure() {
-						failed++
-					}
-				}
-			}
-			return failed
-		},
+		Plan:     plan,
+		Engine:   engine,
+		Question: fmt.Sprintf("Delete %d object(s) of leases closed on chain (a backup is written first) and close %d bid(s).", deletes, closes),
+		Cap:      o.Chain.capOf(),
 	}
 	return flow.Run(ctx)
+}
+
+// stillNothingInCluster re-checks, right before a bid is closed, that the
+// cluster still holds nothing of the lease: its tenant may have sent the
+// manifest since the plan was made.
+func stillNothingInCluster(c *cli.Clients, leaseNS string, id akash.LeaseID) func(ctx context.Context) *execute.Outcome {
+	return func(ctx context.Context) *execute.Outcome {
+		ns := id.Namespace()
+		_, err := c.Kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if err == nil {
+			return &execute.Outcome{Result: execute.Skipped, Message: "namespace " + ns + " exists now (the tenant sent the manifest): the bid is not closed"}
+		}
+		if !apierrors.IsNotFound(err) {
+			return &execute.Outcome{Result: execute.Failed, Message: "cannot re-check the cluster before closing: " + cli.Explain(err, "getting namespace "+ns).Error()}
+		}
+		_, err = c.Dynamic.Resource(akash.ManifestGVR).Namespace(leaseNS).Get(ctx, ns, metav1.GetOptions{})
+		if err == nil {
+			return &execute.Outcome{Result: execute.Skipped, Message: "Manifest " + leaseNS + "/" + ns + " exists now (the tenant sent the manifest): the bid is not closed"}
+		}
+		if !apierrors.IsNotFound(err) {
+			return &execute.Outcome{Result: execute.Failed, Message: "cannot re-check the cluster before closing: " + cli.Explain(err, "getting Manifest "+leaseNS+"/"+ns).Error()}
+		}
+		return nil
+	}
+}
+
+// isLoopback reports whether host is this machine (a name or an address).
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // provider is --provider, or the single provider of the cluster's leases.
@@ -256,13 +337,13 @@ func (o *DanglingOptions) provider(snap *snapshot.Snapshot) (string, error) {
 // provider's key and node settings are.
 func (o *DanglingOptions) source(clients *cli.Clients, snap *snapshot.Snapshot) (chain.LeaseSource, error) {
 	if o.API != "" {
-		return &chain.REST{Base: o.API, Client: &http.Client{Timeout: o.APITimeout}}, nil
+		return chain.Verified{LeaseSource: &chain.REST{Base: o.API, Client: &http.Client{Timeout: o.APITimeout}}}, nil
 	}
 	r, where, err := o.Chain.runner(o.Globals, clients, snap)
 	if err != nil {
 		return nil, fmt.Errorf("reading the chain needs --api URL or the akash-provider pod: %w", err)
 	}
-	return &chain.CLISource{Runner: r, Where: where}, nil
+	return chain.Verified{LeaseSource: &chain.CLISource{Runner: r, Where: where}}, nil
 }
 
 // chainLookups is how many single-lease chain lookups run at once.
@@ -303,6 +384,55 @@ func readChain(ctx context.Context, src chain.LeaseSource, provider string, inCl
 	}
 	_ = g.Wait() // lookups fail one lease at a time, never the whole view
 	return view, nil
+}
+
+// readAges reads, on the chain's clock, how old each open lease with
+// nothing in the cluster is: the latest block once, then the block each
+// such lease was created in. A source without a clock (the CLI) leaves
+// the ages unknown, and those bids are not closed.
+func readAges(ctx context.Context, src chain.LeaseSource, view *dangling.ChainView, inCluster map[akash.LeaseID]string) {
+	view.Ages, view.AgeErrors = map[akash.LeaseID]time.Duration{}, map[akash.LeaseID]error{}
+	var orphans []chain.LeaseState
+	for _, l := range view.Open {
+		if _, ok := inCluster[l.ID]; !ok {
+			orphans = append(orphans, l)
+		}
+	}
+	if len(orphans) == 0 {
+		return
+	}
+	var clock chain.Clock
+	if v, ok := src.(chain.Verified); ok {
+		clock, _ = v.LeaseSource.(chain.Clock)
+	}
+	if clock == nil {
+		for _, l := range orphans {
+			view.AgeErrors[l.ID] = fmt.Errorf("%s cannot tell block times: pass --api to read the chain's REST API", src.Describe())
+		}
+		return
+	}
+	latest, err := clock.Block(ctx, 0)
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(chainLookups)
+	for _, l := range orphans {
+		if err != nil {
+			view.AgeErrors[l.ID] = err
+			continue
+		}
+		g.Go(func() error {
+			age, aerr := chain.LeaseAge(gctx, clock, latest, l.CreatedAt)
+			mu.Lock()
+			defer mu.Unlock()
+			if aerr != nil {
+				view.AgeErrors[l.ID] = aerr
+			} else {
+				view.Ages[l.ID] = age
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
 }
 
 // danglingRules are the calls a scheduled dangling makes: reads of lease

@@ -29,10 +29,24 @@ type chainOptions struct {
 	// BlockTime is the chain's time between blocks: the wait before a retry
 	// after a sequence mismatch, and between checks for a commit.
 	BlockTime time.Duration
+	// MaxLeases caps how many leases one run may act on (the blast radius
+	// of a wrong regex or a wrong input file).
+	MaxLeases int
+	// maxLeasesSet records that --max-leases was given explicitly.
+	maxLeasesSet bool
 }
 
+// DefaultMaxLeases is how many leases one run acts on at most unless
+// --max-leases says otherwise.
+const DefaultMaxLeases = 20
+
 func newChainOptions() chainOptions {
-	return chainOptions{Reason: chain.DefaultReason, BlockTime: chain.DefaultBlockTime}
+	return chainOptions{Reason: chain.DefaultReason, BlockTime: chain.DefaultBlockTime, MaxLeases: DefaultMaxLeases}
+}
+
+// capOf is the blast-radius cap of the leases one run may act on.
+func (c *chainOptions) capOf() *execute.Cap {
+	return &execute.Cap{Max: c.MaxLeases, Noun: "leases", Flag: "--max-leases"}
 }
 
 // AddFlags binds --reason and --via-cli.
@@ -40,12 +54,21 @@ func (c *chainOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().Uint32Var(&c.Reason, "reason", c.Reason, "On-chain close reason (10000-19999, providers' range); 0 leaves --reason out for provider-services releases without it.")
 	cmd.Flags().DurationVar(&c.BlockTime, "block-time", c.BlockTime, "The chain's time between blocks: how long to wait before retrying after an account sequence mismatch, and between checks that a transaction was committed.")
 	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign with a local provider-services binary (this path) and its AKASH_* environment instead of exec in the akash-provider pod.")
+	cmd.Flags().IntVar(&c.MaxLeases, "max-leases", c.MaxLeases, "Refuse to act on more than this many leases in one run.")
+}
+
+// Complete records which flags were given explicitly.
+func (c *chainOptions) Complete(cmd *cobra.Command) {
+	c.maxLeasesSet = cmd.Flags().Changed("max-leases")
 }
 
 // Validate checks the flags without I/O.
 func (c *chainOptions) Validate() error {
 	if c.Reason != 0 && (c.Reason < 10000 || c.Reason > 19999) {
 		return fmt.Errorf("--reason %d: providers close with a reason in 10000-19999 (default %d), or 0 to leave it out", c.Reason, chain.DefaultReason)
+	}
+	if c.MaxLeases < 1 {
+		return fmt.Errorf("--max-leases %d: want at least 1 (the most leases one run may act on)", c.MaxLeases)
 	}
 	if c.BlockTime < 10*time.Millisecond || c.BlockTime > 10*time.Minute {
 		return fmt.Errorf("--block-time %s: want the chain's block time, between 10ms and 10m (Akash: about 6s)", c.BlockTime)
@@ -76,27 +99,27 @@ func closeFlow(ctx context.Context, g *Globals, c *chainOptions, ex *execute.Opt
 	if err := leaseclose.CheckOneProvider(items); err != nil {
 		return err
 	}
-	actions := leaseclose.Actions(items)
-	planned := execute.CountPlanned(actions)
-	var b *chain.Broadcaster
+	plan := leaseclose.Plan(items)
+	planned := execute.CountPlanned(plan.Actions())
+	var engine *execute.Engine
 	where := ""
 	if planned > 0 {
 		r, w, err := c.runner(g, clients, snap)
 		if err != nil {
 			return err
 		}
-		b, where = chain.NewBroadcaster(r, ex.DryRun), w
+		b := chain.NewBroadcaster(r, ex.DryRun)
 		b.BlockTime = c.BlockTime
+		engine, where = ex.NewEngine().Register(chain.TxApplier{B: b}, chain.VerbCloseBid), w
 	}
 	flow := &execute.Flow{
 		Options: ex, Streams: g.Streams, Output: out,
 		Result:   leaseclose.List(items),
 		Table:    func() *output.Table { return leaseclose.Table(items) },
-		Actions:  actions,
+		Plan:     plan,
+		Engine:   engine,
 		Question: fmt.Sprintf("Close %d lease(s) on chain (%s tx market bid close %s, one transaction per block).", planned, chain.Program, where),
-		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			return leaseclose.Execute(ctx, items, b)
-		},
+		Cap:      c.capOf(),
 	}
 	return flow.Run(ctx)
 }
@@ -151,6 +174,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
+			o.Chain.Complete(cmd)
 			if err := o.Validate(cmd); err != nil {
 				return err
 			}

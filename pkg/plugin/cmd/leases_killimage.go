@@ -60,6 +60,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
+			o.Chain.Complete(cmd)
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -134,6 +135,9 @@ func (o *KillImageOptions) Run(ctx context.Context) error {
 	if len(items) == 0 && o.Output.Human() {
 		fmt.Fprintln(o.Streams.ErrOut, "No lease runs a matching image.")
 		return nil
+	}
+	if n := len(snap.Manifests); n > 1 && len(items) == n && !o.Chain.maxLeasesSet {
+		return fmt.Errorf("--image matches every one of the %d leases in the cluster: refusing; write a narrower expression, or pass --max-leases %d if you mean to close them all", n, n)
 	}
 	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
 }

@@ -108,29 +108,44 @@ func (o *HealOptions) Run(ctx context.Context) error {
 		}
 	}
 	restarts := o.planRestart(snap.ProviderPods, items, len(patches) > 0)
-	all := append(append([]*execute.Action{}, patches...), restarts...)
-	executor := o.Exec.NewExecutor(clients.Dynamic)
+	plan := &execute.Plan{}
+	if len(patches) > 0 {
+		plan.Add("backup", execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
+			path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
+			return "wrote " + path, err
+		})).Gate = true
+	}
+	for i := range items {
+		var own []*execute.Action
+		for _, a := range items[i].Status.Actions {
+			if a.Verb == execute.Patch {
+				own = append(own, a)
+			}
+		}
+		if len(own) > 0 {
+			plan.Add("service "+items[i].Namespace+"/"+items[i].Name, own...)
+		}
+	}
+	if len(restarts) > 0 {
+		plan.Add("akash-provider", restarts...).When = func() (bool, string) {
+			for _, a := range patches {
+				if a.Result == execute.Succeeded || a.Result == execute.DryRun {
+					return true, ""
+				}
+			}
+			return false, "no Manifest was patched, so the provider need not restart"
+		}
+	}
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.Streams, Output: o.Output,
-		Result:   rollout.LostCommandsList(items),
-		Table:    func() *output.Table { return rollout.LostCommandTable(items) },
-		Actions:  all,
+		Result: rollout.LostCommandsList(items),
+		Table:  func() *output.Table { return rollout.LostCommandTable(items) },
+		Plan:   plan,
+		Engine: o.Exec.NewEngine().
+			Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete, execute.Patch).
+			Register(execute.Local{}, execute.Backup),
 		Question: fmt.Sprintf("Patch %d Manifest service(s); a backup is written first.", len(patches)),
-		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			if o.Exec.DryRun == cmdutil.DryRunNone && !backupOrSkip(o.Globals, o.BackupDir, snap, all) {
-				return len(all)
-			}
-			failed := executor.ApplyAll(ctx, patches)
-			if failed == len(patches) {
-				for _, a := range restarts {
-					a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "no Manifest was patched, so the provider need not restart"}
-				}
-			} else {
-				failed += executor.ApplyAll(ctx, restarts)
-			}
-			o.markRestarted(items, restarts)
-			return failed
-		},
+		After:    func() { o.markRestarted(items, restarts) },
 	}
 	err = flow.Run(ctx)
 	if err == nil && errors > 0 {

@@ -192,15 +192,27 @@ func (o *ZombiesOptions) Run(ctx context.Context) error {
 			}
 		}
 	}
-	flow := &execute.Flow{
-		Options: o.Exec, Streams: o.Streams, Output: o.Output, Result: list, Table: table, Actions: actions,
-		Question: fmt.Sprintf("Signal the parents of %d zombie(s) on %d node(s).", zombieCount, len(nodes)),
-		Execute: func(ctx context.Context, _ []*execute.Action) int {
-			if o.Nodes.Local {
-				return o.killLocal(ctx, list, kopts)
+	// One action per node: the agent signals a node's confirmed parents in
+	// one run, and its report (with each parent's outcome) replaces the
+	// node's.
+	plan := &execute.Plan{}
+	for i, r := range list.Items {
+		n := 0
+		for _, p := range r.Status.Parents {
+			if p.Action != nil && p.Action.Result == execute.Planned {
+				n++
 			}
-			return o.killRemote(ctx, list, kopts)
-		},
+		}
+		if n == 0 {
+			continue
+		}
+		plan.Add("node "+r.Status.Node, &execute.Action{Verb: verbSignalParents, Target: nodeTarget(r.Status.Node),
+			Payload: &signalNode{list: list, index: i, kill: kopts}, Outcome: execute.Outcome{Result: execute.Planned}})
+	}
+	flow := &execute.Flow{
+		Options: o.Exec, Streams: o.Streams, Output: o.Output, Result: list, Table: table, Plan: plan,
+		Engine:   o.Exec.NewEngine().Register(&signalApplier{o: o}, verbSignalParents),
+		Question: fmt.Sprintf("Signal the parents of %d zombie(s) on %d node(s).", zombieCount, len(nodes)),
 	}
 	if err := flow.Run(ctx); err != nil {
 		return err
@@ -344,73 +356,96 @@ func attribute(ctx context.Context, c *cli.Clients, reports []*zombies.Report, n
 	return nil
 }
 
-// killLocal signals on this machine.
-func (o *ZombiesOptions) killLocal(ctx context.Context, l *zombies.List, k zombies.KillOptions) int {
-	failed := 0
-	for _, r := range l.Items {
-		failed += zombies.Execute(ctx, procfs.FS{Proc: o.Nodes.ProcRoot, Host: o.Nodes.HostRoot}, r, k)
-	}
-	return failed
+// verbSignalParents signals the confirmed zombie parents of one node.
+const verbSignalParents execute.Verb = "signal-parents"
+
+// signalNode is the payload of a signal-parents action: which report of
+// the list it acts on, and how.
+type signalNode struct {
+	list  *zombies.List
+	index int
+	kill  zombies.KillOptions
 }
 
-// killRemote runs the agent with --kill on each node that has planned
-// parents, naming exactly those parents (PID and start time), so nothing
-// outside the confirmed plan is signalled. The agent's report, with its
-// outcomes, replaces the node's.
-func (o *ZombiesOptions) killRemote(ctx context.Context, l *zombies.List, k zombies.KillOptions) int {
-	if k.DryRun {
-		failed := 0
-		for _, r := range l.Items {
-			failed += zombies.Execute(ctx, procfs.FS{}, r, k)
-		}
-		return failed
+// signalApplier signals a node's planned parents: in this process with
+// --local, else through the agent in a debug pod on the node, naming
+// exactly those parents (PID and start time) so nothing outside the
+// confirmed plan is signalled.
+type signalApplier struct{ o *ZombiesOptions }
+
+// Rehearse marks each parent with what would be sent.
+func (s *signalApplier) Rehearse(a *execute.Action) execute.Outcome {
+	sn := a.Payload.(*signalNode)
+	k := sn.kill
+	k.DryRun = true
+	zombies.Execute(context.Background(), procfs.FS{}, sn.list.Items[sn.index], k)
+	return execute.Outcome{Result: execute.DryRun, Message: "would " + a.Describe() + " (client dry run: nothing sent)"}
+}
+
+// Apply signals the node's parents and folds their outcomes in.
+func (s *signalApplier) Apply(ctx context.Context, a *execute.Action, dryRun cmdutil.DryRunStrategy) execute.Outcome {
+	sn := a.Payload.(*signalNode)
+	if dryRun != cmdutil.DryRunNone {
+		return s.Rehearse(a)
 	}
+	r := sn.list.Items[sn.index]
 	failed := 0
+	if s.o.Nodes.Local {
+		failed = zombies.Execute(ctx, procfs.FS{Proc: s.o.Nodes.ProcRoot, Host: s.o.Nodes.HostRoot}, r, sn.kill)
+	} else {
+		var nr *zombies.Report
+		nr, failed = s.o.killRemote(ctx, r, sn.kill)
+		sn.list.Items[sn.index] = nr
+	}
+	if failed > 0 {
+		return execute.Outcome{Result: execute.Failed, Message: fmt.Sprintf("%d parent(s) on node %s not cleared (see each parent)", failed, r.Status.Node)}
+	}
+	return execute.Outcome{Result: execute.Succeeded}
+}
+
+// killRemote runs the agent with --kill on r's node for its planned
+// parents. The agent's report, with its outcomes, replaces the node's.
+func (o *ZombiesOptions) killRemote(ctx context.Context, r *zombies.Report, k zombies.KillOptions) (*zombies.Report, int) {
+	var keys []string
+	for _, p := range r.Status.Parents {
+		if p.Action != nil && p.Action.Result == execute.Planned {
+			keys = append(keys, "--parent="+p.Key().String())
+		}
+	}
+	argv := agentArgv(append([]string{"--kill", "--yes", "--grace=" + k.Grace.String(), "--pid-pressure=" + strconv.Itoa(o.PIDPressure)}, keys...)...)
+	if k.AllowContainerRestart {
+		argv = append(argv, "--allow-container-restart")
+	}
 	clients, err := o.Clients()
-	for i, r := range l.Items {
-		var keys []string
+	var res nodedebug.NodeResult
+	if err != nil {
+		res = nodedebug.NodeResult{Node: r.Status.Node, Err: err}
+	} else {
+		// Each parent may take up to three grace periods (TERM, HUP, KILL).
+		opts := o.Nodes.Options().WithWork(time.Duration(len(keys)) * 3 * k.Grace)
+		res = nodedebug.Run(ctx, clients, opts, []string{r.Status.Node}, argv)[0]
+	}
+	nr := reportOf(res)
+	failed := 0
+	if nr.Status.Error != "" {
 		for _, p := range r.Status.Parents {
 			if p.Action != nil && p.Action.Result == execute.Planned {
-				keys = append(keys, "--parent="+p.Key().String())
-			}
-		}
-		if len(keys) == 0 {
-			continue
-		}
-		argv := agentArgv(append([]string{"--kill", "--yes", "--grace=" + k.Grace.String(), "--pid-pressure=" + strconv.Itoa(o.PIDPressure)}, keys...)...)
-		if k.AllowContainerRestart {
-			argv = append(argv, "--allow-container-restart")
-		}
-		var res nodedebug.NodeResult
-		if err != nil {
-			res = nodedebug.NodeResult{Node: r.Status.Node, Err: err}
-		} else {
-			// Each parent may take up to three grace periods (TERM, HUP, KILL).
-			opts := o.Nodes.Options().WithWork(time.Duration(len(keys)) * 3 * k.Grace)
-			res = nodedebug.Run(ctx, clients, opts, []string{r.Status.Node}, argv)[0]
-		}
-		nr := reportOf(res)
-		if nr.Status.Error != "" {
-			for _, p := range r.Status.Parents {
-				if p.Action != nil && p.Action.Result == execute.Planned {
-					p.Action.Outcome = execute.Outcome{Result: execute.Failed, Message: "not signalled: " + nr.Status.Error}
-					failed++
-				}
-			}
-			continue
-		}
-		if err := attribute(ctx, clients, []*zombies.Report{nr}, nr.Status.Node); err != nil {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
-		}
-		nr.Assess(o.PIDPressure)
-		for _, p := range nr.Status.Parents {
-			if p.Action != nil && p.Action.Result.Failure() {
+				p.Action.Outcome = execute.Outcome{Result: execute.Failed, Message: "not signalled: " + nr.Status.Error}
 				failed++
 			}
 		}
-		l.Items[i] = nr
+		return r, failed
 	}
-	return failed
+	if err := attribute(ctx, clients, []*zombies.Report{nr}, nr.Status.Node); err != nil {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+	}
+	nr.Assess(o.PIDPressure)
+	for _, p := range nr.Status.Parents {
+		if p.Action != nil && p.Action.Result.Failure() {
+			failed++
+		}
+	}
+	return nr, failed
 }
 
 // NewAgentZombiesCmd builds the hidden `kubectl-akash agent zombies`, which

@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/podutils"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -99,73 +98,21 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 				list.Items = append(list.Items, ProviderRestart{TypeMeta: output.TypeMeta("ProviderRestart"),
 					ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace}, Status: ProviderRestartStatus{Action: a}})
 			}
-			executor := exec.NewExecutor(c.Dynamic)
+			started := time.Now()
+			wait := execute.NewWait("new akash-provider pods Ready", func(ctx context.Context) (string, error) {
+				return waitReplacements(ctx, g, c, pods, actions, list.Items, timeout, started, out.Human())
+			})
+			plan := &execute.Plan{}
+			plan.Add("akash-provider", append(append([]*execute.Action{}, actions...), wait)...)
 			flow := &execute.Flow{
 				Options: exec, Streams: g.Streams, Output: out,
-				Result:   &list,
-				Table:    func() *output.Table { return restartTable(list.Items) },
-				Actions:  actions,
+				Result: &list,
+				Table:  func() *output.Table { return restartTable(list.Items) },
+				Plan:   plan,
+				Engine: exec.NewEngine().
+					Register(exec.NewKube(c.Dynamic, g.LeaseNamespace, g.ProviderNamespace), execute.Delete).
+					Register(execute.Local{}, execute.Wait),
 				Question: fmt.Sprintf("Delete %d akash-provider pod(s) in %s; the StatefulSet re-creates them.", len(actions), g.ProviderNamespace),
-				Execute: func(ctx context.Context, actions []*execute.Action) int {
-					started := time.Now()
-					failed := executor.ApplyAll(ctx, actions)
-					if exec.DryRun != cmdutil.DryRunNone {
-						return failed
-					}
-					old := map[string]bool{}
-					deleted := 0
-					for i := range pods {
-						old[string(pods[i].UID)] = true
-						if actions[i].Result == execute.Succeeded || actions[i].Result == execute.NotFound {
-							deleted++
-						}
-					}
-					if deleted == 0 {
-						return failed
-					}
-					if out.Human() {
-						fmt.Fprintf(g.Streams.ErrOut, "Waiting up to %s for %d new akash-provider pod(s) to be Ready...\n", timeout, deleted)
-					}
-					ready, err := waitProviderReady(ctx, c.Kube.CoreV1().Pods(g.ProviderNamespace), g.ProviderNamespace, old, deleted, timeout)
-					waited := time.Since(started).Round(time.Second).String()
-					for i := range list.Items {
-						st := &list.Items[i].Status
-						if st.Action.Result != execute.Succeeded && st.Action.Result != execute.NotFound {
-							continue
-						}
-						// StatefulSet pods come back under their own name; otherwise
-						// hand out the new pods in name order.
-						if r, ok := ready[list.Items[i].Name]; ok {
-							st.Replacement, st.ReplacementUID, st.Ready, st.Waited = r.Name, string(r.UID), true, waited
-							delete(ready, r.Name)
-						}
-					}
-					rest := make([]string, 0, len(ready))
-					for name := range ready {
-						rest = append(rest, name)
-					}
-					sort.Strings(rest)
-					for i := range list.Items {
-						st := &list.Items[i].Status
-						if st.Ready || (st.Action.Result != execute.Succeeded && st.Action.Result != execute.NotFound) || len(rest) == 0 {
-							continue
-						}
-						r := ready[rest[0]]
-						rest = rest[1:]
-						st.Replacement, st.ReplacementUID, st.Ready, st.Waited = r.Name, string(r.UID), true, waited
-					}
-					if err != nil {
-						fmt.Fprintf(g.Streams.ErrOut, "error: %v\n", err)
-						for i := range list.Items {
-							st := &list.Items[i].Status
-							deletedHere := st.Action.Result == execute.Succeeded || st.Action.Result == execute.NotFound
-							if deletedHere && !st.Ready {
-								failed++ // a failed delete is counted by ApplyAll already
-							}
-						}
-					}
-					return failed
-				},
 			}
 			return flow.Run(ctx)
 		},
@@ -174,6 +121,52 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 	exec.AddFlags(cmd)
 	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "How long to wait for the new provider pod(s) to be Ready.")
 	return cmd
+}
+
+// waitReplacements waits until as many new provider pods are Ready as
+// were deleted, and records which pod replaced which.
+func waitReplacements(ctx context.Context, g *Globals, c *cli.Clients, pods []corev1.Pod, actions []*execute.Action, items []ProviderRestart, timeout time.Duration, started time.Time, human bool) (string, error) {
+	old := map[string]bool{}
+	deleted := 0
+	for i := range pods {
+		old[string(pods[i].UID)] = true
+		if actions[i].Result == execute.Succeeded || actions[i].Result == execute.NotFound {
+			deleted++
+		}
+	}
+	if human {
+		fmt.Fprintf(g.Streams.ErrOut, "Waiting up to %s for %d new akash-provider pod(s) to be Ready...\n", timeout, deleted)
+	}
+	ready, err := waitProviderReady(ctx, c.Kube.CoreV1().Pods(g.ProviderNamespace), g.ProviderNamespace, old, deleted, timeout)
+	waited := time.Since(started).Round(time.Second).String()
+	for i := range items {
+		st := &items[i].Status
+		// StatefulSet pods come back under their own name; otherwise hand
+		// out the new pods in name order.
+		if r, ok := ready[items[i].Name]; ok {
+			st.Replacement, st.ReplacementUID, st.Ready, st.Waited = r.Name, string(r.UID), true, waited
+			delete(ready, r.Name)
+		}
+	}
+	rest := make([]string, 0, len(ready))
+	for name := range ready {
+		rest = append(rest, name)
+	}
+	sort.Strings(rest)
+	for i := range items {
+		st := &items[i].Status
+		if st.Ready || len(rest) == 0 {
+			continue
+		}
+		r := ready[rest[0]]
+		rest = rest[1:]
+		st.Replacement, st.ReplacementUID, st.Ready, st.Waited = r.Name, string(r.UID), true, waited
+	}
+	if err != nil {
+		fmt.Fprintf(g.Streams.ErrOut, "error: %v\n", err) // the table shows which pods are not Ready again
+		return "", err
+	}
+	return fmt.Sprintf("%d new pod(s) Ready after %s", deleted, waited), nil
 }
 
 func restartTable(items []ProviderRestart) *output.Table {

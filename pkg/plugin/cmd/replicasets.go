@@ -181,17 +181,17 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	if o.Watch {
 		fmt.Fprintf(o.Streams.ErrOut, "%s found %d stuck rollout(s)\n", time.Now().UTC().Format(time.RFC3339), len(items))
 	}
-	var actions []*execute.Action
+	plan := &execute.Plan{}
 	for i := range items {
-		actions = append(actions, items[i].Status.Actions...)
+		plan.Add("deployment "+items[i].Namespace+"/"+items[i].Name, items[i].Status.Actions...)
 	}
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.Streams, Output: o.Output,
 		Result:   rollout.StuckList(items),
 		Table:    func() *output.Table { return rollout.StuckTable(items, metav1.Now) },
-		Actions:  actions,
-		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", execute.CountPlanned(actions), len(items)),
-		Execute:  o.Exec.NewExecutor(clients.Dynamic).ApplyAll,
+		Plan:     plan,
+		Engine:   o.Exec.NewEngine().Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete),
+		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", execute.CountPlanned(plan.Actions()), len(items)),
 	}
 	return flow.Run(ctx)
 }

@@ -1,8 +1,10 @@
 package dangling
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -23,6 +25,10 @@ type ChainView struct {
 	// by one; a lease missing here, or with an error, is unknown.
 	Lookups map[akash.LeaseID]chain.LeaseState
 	Errors  map[akash.LeaseID]error
+	// Ages are the chain-clock ages of open leases with nothing in the
+	// cluster; AgeErrors say why an age is unknown.
+	Ages      map[akash.LeaseID]time.Duration
+	AgeErrors map[akash.LeaseID]error
 }
 
 // InCluster returns the lease IDs the cluster holds (a lease namespace or a
@@ -45,6 +51,10 @@ type Options struct {
 	LeaseNamespace string
 	// CloseBid plans closing an open lease's bid on chain (nil: report only).
 	CloseBid func(id akash.LeaseID) *execute.Action
+	// MinAge is how old an open lease with nothing in the cluster must be
+	// before its bid is closed: a lease just won has nothing in the cluster
+	// until its tenant sends the manifest.
+	MinAge time.Duration
 }
 
 // Reconcile compares the chain's view with the snapshot and plans the
@@ -94,6 +104,12 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 
 		st, looked := view.Lookups[id]
 		switch {
+		case ns != id.Namespace():
+			d.Spec.ChainState = "unknown"
+			if looked {
+				d.Spec.ChainState = st.State
+			}
+			d.Status.Note = fmt.Sprintf("%s is named like no lease namespace of lease %s (that would be %s): its labels or Manifest were copied or forged, so nothing is done to it", ns, id, id.Namespace())
 		case view.Errors[id] != nil:
 			d.Spec.ChainState, d.Spec.ChainError = "unknown", view.Errors[id].Error()
 			d.Status.Note = "the chain state could not be read: nothing is done to a lease of unknown state"
@@ -102,7 +118,7 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 			d.Status.Note = "the chain state was not read: nothing is done to a lease of unknown state"
 		case st.State == chain.StateClosed:
 			d.Spec.ChainState, d.Spec.CreatedAt, d.Spec.ClosedOn = st.State, st.CreatedAt, st.ClosedOn
-			d.Status.Actions = teardown(namespaces[ns], manifests[ns], crs[id])
+			d.Status.Actions = teardown(id, namespaces[ns], manifests[ns], crs[id])
 		case st.State == chain.StateNotFound:
 			d.Spec.ChainState = st.State
 			d.Status.Note = "the chain does not know this lease: check --api and --provider; not deleted"
@@ -122,10 +138,21 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 			Spec:       Spec{LeaseID: id, Direction: OnChainNotInCluster, ChainState: st.State, CreatedAt: st.CreatedAt},
 			Status:     Status{Actions: []*execute.Action{}},
 		}
-		if o.CloseBid != nil {
-			d.Status.Actions = append(d.Status.Actions, o.CloseBid(id))
-		} else {
+		age, aged := view.Ages[id]
+		if aged {
+			d.Spec.Age = age.Round(time.Second).String()
+		}
+		switch {
+		case o.CloseBid == nil:
 			d.Status.Note = "closing the bid needs the transaction layer"
+		case view.AgeErrors[id] != nil:
+			d.Status.Note = "the lease's age on chain could not be read (" + view.AgeErrors[id].Error() + "), so its bid is not closed: a lease just won has nothing in the cluster until its tenant sends the manifest"
+		case !aged:
+			d.Status.Note = "the lease's age on chain is unknown, so its bid is not closed: a lease just won has nothing in the cluster until its tenant sends the manifest"
+		case age < o.MinAge:
+			d.Status.Note = fmt.Sprintf("created %s ago on chain, younger than --min-age %s: its tenant may not have sent the manifest yet, so its bid is not closed", d.Spec.Age, o.MinAge)
+		default:
+			d.Status.Actions = append(d.Status.Actions, o.CloseBid(id))
 		}
 		out = append(out, d)
 	}
@@ -195,9 +222,17 @@ func heldByNamespace(s *snapshot.Snapshot) map[string]Held {
 	return m
 }
 
-// teardown plans deleting what the provider deletes when a lease ends.
-func teardown(ns *corev1.Namespace, m *akash.Manifest, crs leaseCRs) []*execute.Action {
+// teardown plans deleting what the provider deletes when a lease ends, in
+// the order the provider does, each action tied to the lease (the
+// executor's namespace guard needs it). A Manifest whose own lease ID is
+// another lease's is not this lease's to delete.
+func teardown(id akash.LeaseID, ns *corev1.Namespace, m *akash.Manifest, crs leaseCRs) []*execute.Action {
 	var acts []*execute.Action
+	if m != nil {
+		if mid, ok := m.LeaseID(); !ok || mid != id || m.Name != id.Namespace() {
+			m = nil
+		}
+	}
 	if m != nil {
 		acts = append(acts, execute.NewDelete(execute.Target{Group: akash.Group, Version: akash.Version, Resource: "manifests", Kind: "Manifest",
 			Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion}))
@@ -214,6 +249,10 @@ func teardown(ns *corev1.Namespace, m *akash.Manifest, crs leaseCRs) []*execute.
 		a := execute.NewDelete(execute.Target{Version: "v1", Resource: "namespaces", Kind: "Namespace", Name: ns.Name, UID: string(ns.UID), ResourceVersion: ns.ResourceVersion})
 		a.PropagationPolicy = string(metav1.DeletePropagationBackground)
 		acts = append(acts, a)
+	}
+	for _, a := range acts {
+		lease := id
+		a.Lease = &lease
 	}
 	return acts
 }

@@ -3,6 +3,7 @@ package dangling
 import (
 	"errors"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -56,9 +57,10 @@ func TestReconcileBothWays(t *testing.T) {
 		Open:    []chain.LeaseState{{ID: running, State: "active"}, {ID: orphan, State: "insufficient_funds", CreatedAt: 77}},
 		Lookups: map[akash.LeaseID]chain.LeaseState{closed: {ID: closed, State: "closed", ClosedOn: 99}, notFound: {ID: notFound, State: chain.StateNotFound}},
 		Errors:  map[akash.LeaseID]error{unknown: errors.New("timeout")},
+		Ages:    map[akash.LeaseID]time.Duration{orphan: time.Hour},
 	}
 	_ = gone
-	got := Reconcile(s, view, Options{Provider: provider, LeaseNamespace: "lease", CloseBid: closeBid})
+	got := Reconcile(s, view, Options{Provider: provider, LeaseNamespace: "lease", CloseBid: closeBid, MinAge: 15 * time.Minute})
 	by := map[akash.LeaseID]DanglingLease{}
 	for _, d := range got {
 		by[d.Spec.LeaseID] = d
@@ -88,6 +90,39 @@ func TestReconcileBothWays(t *testing.T) {
 	}
 	if _, ok := by[running]; ok {
 		t.Fatal("a running, active lease is not dangling")
+	}
+}
+
+// TestReconcileYoungOrUnagedOrphansKeepTheirBid: a lease just won has
+// nothing in the cluster until its tenant sends the manifest; its bid is
+// closed only when the chain says it is older than MinAge.
+func TestReconcileYoungOrUnagedOrphansKeepTheirBid(t *testing.T) {
+	young, unaged, failed := lease("young", 1), lease("unaged", 2), lease("failed", 3)
+	view := ChainView{
+		Open:      []chain.LeaseState{{ID: young, State: "active"}, {ID: unaged, State: "active"}, {ID: failed, State: "active"}},
+		Ages:      map[akash.LeaseID]time.Duration{young: 30 * time.Second},
+		AgeErrors: map[akash.LeaseID]error{failed: errors.New("pruned")},
+	}
+	for _, d := range Reconcile(&snapshot.Snapshot{}, view, Options{Provider: provider, CloseBid: closeBid, MinAge: 15 * time.Minute}) {
+		if len(d.Status.Actions) != 0 || d.Status.Note == "" {
+			t.Errorf("%s: no close may be planned, and the note must say why: %+v", d.Spec.LeaseID, d.Status)
+		}
+	}
+}
+
+// TestReconcileForgedNamespaceIsNotTouched: a namespace (kube-system, the
+// provider's) carrying copied lease labels, or a Manifest named like one,
+// is not a lease namespace: nothing is planned for it.
+func TestReconcileForgedNamespaceIsNotTouched(t *testing.T) {
+	closed := lease("closed", 7)
+	s := cluster(closed)
+	s.Namespaces[0].Name = "kube-system"
+	s.Manifests[0].Name = "akash-services"
+	view := ChainView{Lookups: map[akash.LeaseID]chain.LeaseState{closed: {ID: closed, State: "closed"}}}
+	for _, d := range Reconcile(s, view, Options{Provider: provider, CloseBid: closeBid}) {
+		if len(d.Status.Actions) != 0 {
+			t.Errorf("%s: nothing may be planned for a namespace that is not the lease's: %+v", d.Name, d.Status.Actions)
+		}
 	}
 }
 

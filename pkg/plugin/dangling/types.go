@@ -4,6 +4,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -40,6 +41,9 @@ type Spec struct {
 	// CreatedAt and ClosedOn are chain block heights, when known.
 	CreatedAt int64 `json:"createdAt,omitempty"`
 	ClosedOn  int64 `json:"closedOn,omitempty"`
+	// Age is how long ago the lease was created, on the chain's clock (for
+	// open leases with nothing in the cluster, when it could be read).
+	Age string `json:"age,omitempty"`
 	// Held is what the lease holds in the cluster.
 	Held Held `json:"held"`
 }
@@ -60,6 +64,8 @@ type Held struct {
 // Status holds the planned clean-up and its outcome.
 type Status struct {
 	Actions []*execute.Action `json:"actions"`
+	// Transaction is the bid close's command, hash and height, once run.
+	Transaction *chain.TxResult `json:"transaction,omitempty"`
 	// Note says why nothing is planned.
 	Note string `json:"note,omitempty"`
 }

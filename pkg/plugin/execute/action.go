@@ -1,9 +1,12 @@
 package execute
 
 import (
+	"context"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
 
 // Verb is what an action does to its target.
@@ -13,14 +16,19 @@ type Verb string
 const (
 	Delete Verb = "delete"
 	Patch  Verb = "patch"
+	// Backup writes a local backup; it gates the destructive actions that
+	// follow it.
+	Backup Verb = "backup"
+	// Wait waits for the effect of the actions before it (pods Ready).
+	Wait Verb = "wait"
 )
 
 // Result is an action's outcome class. It is the RESULT column of every
 // mutating command and drives the exit code.
 type Result string
 
-// Results. Only Conflict, Forbidden, Invalid and Failed count as failures;
-// NotFound on a delete means the object is already gone.
+// Results. Conflict, Forbidden, Invalid, Refused, Unknown and Failed count
+// as failures; NotFound on a delete means the object is already gone.
 const (
 	Planned   Result = "Planned"   // not acted on yet
 	DryRun    Result = "DryRun"    // --dry-run: client (nothing sent) or server (validated, not persisted)
@@ -30,13 +38,15 @@ const (
 	Conflict  Result = "Conflict"  // the object changed since it was planned; re-run to plan again
 	Forbidden Result = "Forbidden" // RBAC said no
 	Invalid   Result = "Invalid"   // the API server rejected the request
+	Refused   Result = "Refused"   // a guard of the executor would not let it happen; Message says which
+	Unknown   Result = "Unknown"   // cut off where it may or may not have taken effect; Message says how to check
 	Failed    Result = "Failed"    // any other error
 )
 
 // Failure reports whether r means the action did not achieve its goal.
 func (r Result) Failure() bool {
 	switch r {
-	case Conflict, Forbidden, Invalid, Failed:
+	case Conflict, Forbidden, Invalid, Refused, Unknown, Failed:
 		return true
 	}
 	return false
@@ -94,7 +104,22 @@ type Action struct {
 	Patch []PatchOp `json:"patch,omitempty"`
 	// PropagationPolicy of a Delete (Background when empty).
 	PropagationPolicy string `json:"propagationPolicy,omitempty"`
-	Outcome           `json:"outcome"`
+	// Lease is the lease the action belongs to, when it belongs to one. A
+	// Namespace delete needs it: the executor deletes only a namespace that
+	// is that lease's (see guardNamespace).
+	Lease   *akash.LeaseID `json:"lease,omitempty"`
+	Outcome `json:"outcome"`
+
+	// Payload is what the verb's applier needs beyond the target (a
+	// transaction, a node step); it is not printed.
+	Payload any `json:"-"`
+	// Precheck, when set, runs right before the action is applied (not in
+	// a client dry run); a non-nil outcome is recorded instead of applying:
+	// the world changed since the plan.
+	Precheck func(ctx context.Context) *Outcome `json:"-"`
+	// Interruptible actions (waits, reads) are cut by the first Ctrl-C;
+	// every other action, once started, runs to its end.
+	Interruptible bool `json:"-"`
 }
 
 // NewDelete plans deleting target, guarded by its UID and resourceVersion.

@@ -47,7 +47,7 @@ func TestConfirm(t *testing.T) {
 			o := NewOptions()
 			o.Yes, o.DryRun, o.IsTerminal = c.yes, c.dryRun, c.terminal
 			s, errOut := streams(c.answer)
-			err := o.Confirm(s, "Delete 2 ReplicaSets.")
+			err := o.Confirm(context.Background(), s, "Delete 2 ReplicaSets.")
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Confirm = %v, want %v", err, c.want)
 			}
@@ -59,34 +59,17 @@ func TestConfirm(t *testing.T) {
 }
 
 func TestClientDryRunSendsNothing(t *testing.T) {
-	// A nil client would panic if the executor tried to use it.
-	e := &Executor{DryRun: cmdutil.DryRunClient}
+	// A nil client would panic if the engine called the applier.
+	e := (&Options{DryRun: cmdutil.DryRunClient}).NewEngine()
+	e.Register(&Kube{}, Delete)
 	a := NewDelete(Target{Version: "v1", Resource: "configmaps", Kind: "ConfigMap", Namespace: "ns", Name: "x", UID: "u", ResourceVersion: "1"})
-	if failed := e.ApplyAll(context.Background(), []*Action{a}); failed != 0 || a.Result != DryRun {
-		t.Fatalf("failed=%d outcome=%+v", failed, a.Outcome)
+	p := &Plan{}
+	p.Add("configmap", a)
+	if rep := e.Run(context.Background(), p); rep.Failed != 0 || a.Result != DryRun {
+		t.Fatalf("report=%+v outcome=%+v", rep, a.Outcome)
 	}
-	if !strings.Contains(a.Message, "would delete configmaps/") && !strings.Contains(a.Message, "would delete ns/configmaps/x") {
+	if !strings.Contains(a.Message, "would delete ns/configmaps/x") {
 		t.Fatalf("message %q", a.Message)
-	}
-}
-
-func TestApplyAllSkipsNonPlanned(t *testing.T) {
-	e := &Executor{DryRun: cmdutil.DryRunClient}
-	a := NewDelete(Target{Resource: "pods", Name: "x"})
-	a.Outcome = Outcome{Result: Skipped, Message: "kept on purpose"}
-	e.ApplyAll(context.Background(), []*Action{a})
-	if a.Result != Skipped || a.Message != "kept on purpose" {
-		t.Fatalf("a skipped action was touched: %+v", a.Outcome)
-	}
-}
-
-func TestInterruptedContextSkips(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	a := NewDelete(Target{Resource: "pods", Name: "x"})
-	(&Executor{}).Apply(ctx, a)
-	if a.Result != Skipped {
-		t.Fatalf("outcome %+v", a.Outcome)
 	}
 }
 

@@ -15,52 +15,41 @@ import (
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 )
 
-// Executor applies planned actions to the cluster.
-type Executor struct {
+// Kube applies Delete and Patch actions to the cluster with the
+// preconditions they were planned with. It refuses, whatever the plan
+// says, to delete a namespace that is not provably a lease's (see
+// guardNamespace).
+type Kube struct {
 	Client       dynamic.Interface
-	DryRun       cmdutil.DryRunStrategy
 	FieldManager string
+	// Protected are namespaces never deleted, besides default and kube-*:
+	// the provider's lease and provider namespaces.
+	Protected []string
 }
 
-// NewExecutor returns an executor that honours the options' dry run and
-// field manager.
-func (o *Options) NewExecutor(client dynamic.Interface) *Executor {
-	return &Executor{Client: client, DryRun: o.DryRun, FieldManager: o.FieldManager}
+// NewKube returns the Kubernetes applier with the options' field manager.
+func (o *Options) NewKube(client dynamic.Interface, protected ...string) *Kube {
+	return &Kube{Client: client, FieldManager: o.FieldManager, Protected: protected}
 }
 
-// ApplyAll applies every Planned action in order and returns how many failed.
-// A failure does not stop the others: each object gets its own outcome.
-func (e *Executor) ApplyAll(ctx context.Context, actions []*Action) (failed int) {
-	for _, a := range actions {
-		if a.Result != Planned {
-			continue
-		}
-		e.Apply(ctx, a)
-		if a.Result.Failure() {
-			failed++
-		}
-	}
-	return failed
-}
+// Verbs are the verbs Kube applies.
+func (k *Kube) Verbs() []Verb { return []Verb{Delete, Patch} }
 
-// Apply applies one action and records its outcome in it.
-func (e *Executor) Apply(ctx context.Context, a *Action) {
-	if err := ctx.Err(); err != nil {
-		a.Outcome = Outcome{Result: Skipped, Message: "interrupted before this action: " + err.Error()}
-		return
-	}
-	if e.DryRun == cmdutil.DryRunClient {
-		a.Outcome = Outcome{Result: DryRun, Message: "would " + a.Describe() + " (client dry run: nothing sent)"}
-		return
-	}
+// Apply applies one action (for real, or with dryRun=All on the server).
+func (k *Kube) Apply(ctx context.Context, a *Action, dryRunMode cmdutil.DryRunStrategy) Outcome {
 	var dryRun []string
-	if e.DryRun == cmdutil.DryRunServer {
+	if dryRunMode == cmdutil.DryRunServer {
 		dryRun = []string{metav1.DryRunAll}
 	}
-	res := e.Client.Resource(a.Target.GVR()).Namespace(a.Target.Namespace)
+	res := k.Client.Resource(a.Target.GVR()).Namespace(a.Target.Namespace)
 	var err error
 	switch a.Verb {
 	case Delete:
+		if a.Target.Group == "" && a.Target.Resource == "namespaces" {
+			if o := k.guardNamespace(ctx, a); o != nil {
+				return *o
+			}
+		}
 		opts := metav1.DeleteOptions{DryRun: dryRun, Preconditions: preconditions(a.Target)}
 		if a.PropagationPolicy != "" {
 			p := metav1.DeletionPropagation(a.PropagationPolicy)
@@ -71,12 +60,12 @@ func (e *Executor) Apply(ctx context.Context, a *Action) {
 		var body []byte
 		body, err = json.Marshal(a.Patch)
 		if err == nil {
-			_, err = res.Patch(ctx, a.Target.Name, types.JSONPatchType, body, metav1.PatchOptions{DryRun: dryRun, FieldManager: e.FieldManager})
+			_, err = res.Patch(ctx, a.Target.Name, types.JSONPatchType, body, metav1.PatchOptions{DryRun: dryRun, FieldManager: k.FieldManager})
 		}
 	default:
 		err = fmt.Errorf("unknown verb %q", a.Verb)
 	}
-	a.Outcome = outcomeOf(a, err, dryRun != nil)
+	return outcomeOf(a, err, dryRun != nil)
 }
 
 // preconditions turns the planned UID and resourceVersion into delete

@@ -46,7 +46,7 @@ func flowFor(t *testing.T, stdin string, tty bool, args ...string) (*Flow, *byte
 	stdout, stderr := &bytes.Buffer{}, &bytes.Buffer{}
 	executed := 0
 	f := &Flow{
-		Options: o, Output: out, Result: res, Actions: res.Actions, Question: "Delete 2 ConfigMaps.",
+		Options: o, Output: out, Result: res, Question: "Delete 2 ConfigMaps.",
 		Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: stdout, ErrOut: stderr},
 		Table: func() *output.Table {
 			tb := output.NewTable(output.Column{Name: "TARGET"}, output.Column{Name: "RESULT"})
@@ -55,24 +55,22 @@ func flowFor(t *testing.T, stdin string, tty bool, args ...string) (*Flow, *byte
 			}
 			return tb
 		},
-		Execute: func(ctx context.Context, actions []*Action) int {
-			executed++
-			failed := 0
-			for i, a := range actions {
-				if o.DryRun != cmdutil.DryRunNone {
-					a.Outcome = Outcome{Result: DryRun}
-					continue
-				}
-				if i == 1 && strings.Contains(stdin, "fail-second") {
-					a.Outcome = Outcome{Result: Conflict}
-					failed++
-					continue
-				}
-				a.Outcome = Outcome{Result: Succeeded}
-			}
-			return failed
-		},
 	}
+	f.Plan = &Plan{}
+	f.Plan.Add("configmap a", res.Actions[0])
+	f.Plan.Add("configmap b", res.Actions[1])
+	f.Engine = o.NewEngine().Register(ApplierFunc(func(ctx context.Context, a *Action, dryRun cmdutil.DryRunStrategy) Outcome {
+		if a.Target.Name == "a" {
+			executed++
+		}
+		if dryRun != cmdutil.DryRunNone {
+			return Outcome{Result: DryRun}
+		}
+		if a.Target.Name == "b" && strings.Contains(stdin, "fail-second") {
+			return Outcome{Result: Conflict}
+		}
+		return Outcome{Result: Succeeded}
+	}), Delete)
 	return f, stdout, stderr, &executed
 }
 

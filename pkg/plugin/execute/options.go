@@ -2,6 +2,7 @@ package execute
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,9 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/term"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )
 
 // DefaultFieldManager is recorded in managedFields of what the plugin changes.
@@ -84,10 +88,15 @@ func (o *Options) NeedsConfirmation() bool {
 	return o.DryRun == cmdutil.DryRunNone && !o.Yes
 }
 
+// ErrInterruptedAtPrompt is returned when Ctrl-C comes while the prompt
+// waits for an answer.
+var ErrInterruptedAtPrompt = &cli.ExitError{Code: interrupt.ExitCode, Err: errors.New("interrupted at the confirmation prompt: nothing was changed")}
+
 // Confirm asks "Do you want to continue? (y/N)" on ErrOut and reads the
 // answer from In, like `kubectl delete -i`. A dry run or --yes needs no
-// answer; without a terminal it refuses.
-func (o *Options) Confirm(streams genericiooptions.IOStreams, question string) error {
+// answer; without a terminal it refuses. Ctrl-C while it waits aborts
+// with nothing done (the read is abandoned, not waited for).
+func (o *Options) Confirm(ctx context.Context, streams genericiooptions.IOStreams, question string) error {
 	if !o.NeedsConfirmation() {
 		return nil
 	}
@@ -95,11 +104,29 @@ func (o *Options) Confirm(streams genericiooptions.IOStreams, question string) e
 		return ErrNeedYes
 	}
 	fmt.Fprintf(streams.ErrOut, "%s Do you want to continue? (y/N) ", question)
-	line, err := bufio.NewReader(streams.In).ReadString('\n')
-	if err != nil && line == "" {
+	type answer struct {
+		line string
+		err  error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(streams.In).ReadString('\n')
+		ch <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(streams.ErrOut)
+		return ErrInterruptedAtPrompt
+	case a = <-ch:
+	}
+	if ctx.Err() != nil {
+		return ErrInterruptedAtPrompt
+	}
+	if a.err != nil && a.line == "" {
 		return ErrAborted
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
+	switch strings.ToLower(strings.TrimSpace(a.line)) {
 	case "y", "yes":
 		return nil
 	}

@@ -14,12 +14,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
-// Target is how a close-bid action names its lease: the on-chain bid
-// (market module), by lease ID.
-func Target(id akash.LeaseID) execute.Target {
-	return execute.Target{Group: "market.akash.network", Resource: "bids", Kind: "Bid", Name: id.String()}
-}
-
 // newItem plans closing one lease.
 func newItem(id akash.LeaseID, reason uint32) LeaseClose {
 	ns := id.Namespace()
@@ -27,9 +21,7 @@ func newItem(id akash.LeaseID, reason uint32) LeaseClose {
 		TypeMeta:   output.TypeMeta(Kind),
 		ObjectMeta: metav1.ObjectMeta{Name: ns},
 		Spec:       LeaseCloseSpec{LeaseID: id, Namespace: ns, Reason: reason},
-		Status: LeaseCloseStatus{Actions: []*execute.Action{
-			{Verb: chain.VerbCloseBid, Target: Target(id), Outcome: execute.Outcome{Result: execute.Planned}},
-		}},
+		Status:     LeaseCloseStatus{Actions: []*execute.Action{chain.NewCloseBidAction(id, reason)}},
 	}
 }
 
@@ -121,13 +113,21 @@ func CheckOneProvider(items []LeaseClose) error {
 	return nil
 }
 
-// Actions returns the close-bid actions of items, in order.
-func Actions(items []LeaseClose) []*execute.Action {
-	var out []*execute.Action
+// Plan is one group per lease, in order: a lease's close is its own
+// subject, so one that fails does not stop the others. Each transaction's
+// answer is recorded in its item's status.
+func Plan(items []LeaseClose) *execute.Plan {
+	p := &execute.Plan{}
 	for i := range items {
-		out = append(out, items[i].Status.Actions...)
+		it := &items[i]
+		for _, a := range it.Status.Actions {
+			if tx, ok := a.Payload.(*chain.CloseBidTx); ok {
+				tx.Into = &it.Status.Transaction
+			}
+		}
+		p.Add("lease "+it.Spec.LeaseID.String(), it.Status.Actions...)
 	}
-	return out
+	return p
 }
 
 // List wraps items in a LeaseCloseList.
