@@ -52,10 +52,14 @@ type Server struct {
 	// endpoint would: list returns every lease whatever the filters, info
 	// returns the first lease whatever was asked.
 	IgnoreQuery bool
-	// Height is the latest block's height (default 10,000); block h was
-	// made at Genesis + h × BlockTime, and the latest one at about now.
+	// Height is the latest block's height (default 10,000), made now;
+	// block h was made (Height-h) × BlockTime ago.
 	Height    int64
 	BlockTime time.Duration
+	// OnBlock and OnInfo, when set, run before a block query or a lease
+	// info query is answered: a test changes the cluster there, between a
+	// command's read and its action.
+	OnBlock, OnInfo func()
 
 	srv *httptest.Server
 }
@@ -75,7 +79,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.Lock()
 	s.Requests[r.URL.Path]++
 	version, broken, fail, delay := s.Version, s.Broken, s.Fail, s.Delay
+	onBlock, onInfo := s.OnBlock, s.OnInfo
 	s.Unlock()
+	if onBlock != nil && strings.HasPrefix(r.URL.Path, "/cosmos/base/tendermint/v1beta1/blocks/") {
+		onBlock()
+	}
+	if onInfo != nil && strings.HasSuffix(r.URL.Path, "/leases/info") {
+		onInfo()
+	}
 	select {
 	case <-time.After(delay):
 	case <-r.Context().Done():
