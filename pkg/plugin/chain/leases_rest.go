@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 )
 
 // REST reads leases from a chain node's REST API (the gRPC gateway). Chains
@@ -111,7 +112,7 @@ func (r *REST) get(ctx context.Context, path string, q url.Values, out any) erro
 		return fmt.Errorf("chain API %s did not answer: %w", r.Base, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	body, err := bounded.ReadAll(resp.Body, "the chain API's answer to "+path, bounded.Body)
 	if err != nil {
 		return fmt.Errorf("chain API %s: reading the answer: %w", r.Base, err)
 	}

@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,8 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 )
 
 // PodRunner runs commands in a container of a running pod through the
@@ -57,8 +58,8 @@ func (r *PodRunner) Run(ctx context.Context, argv []string) (Output, error) {
 	if err != nil {
 		return Output{}, err
 	}
-	var stdout, stderr bytes.Buffer
-	err = executor.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: &stdout, Stderr: &stderr})
+	stdout, stderr := bounded.NewBuffer(Program+"'s output", bounded.Output), bounded.NewBuffer(Program+"'s error output", bounded.Output)
+	err = executor.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: stdout, Stderr: stderr})
 	out := Output{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exit utilexec.ExitError
 	if errors.As(err, &exit) && exit.Exited() {

@@ -1,12 +1,13 @@
 package chain
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 )
 
 // Output is what one CLI invocation printed and how it exited.
@@ -41,8 +42,8 @@ func (r LocalRunner) Run(ctx context.Context, argv []string) (Output, error) {
 		return Output{}, errors.New("no command to run")
 	}
 	cmd := exec.CommandContext(ctx, r.binary(argv), argv[1:]...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	stdout, stderr := bounded.NewBuffer(Program+"'s output", bounded.Output), bounded.NewBuffer(Program+"'s error output", bounded.Output)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
 	out := Output{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exitErr *exec.ExitError

@@ -3,9 +3,13 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path"
+	"strings"
+	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -51,8 +55,12 @@ func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode) (
 	if user == nil || (len(user.ClientCertificateData) == 0 && user.ClientCertificate == "") {
 		return "", fmt.Errorf("user %q of context %q does not authenticate with a client certificate: %s left unchanged", c.AuthInfo, ctxName, file)
 	}
+	who, err := certIdentity(renewed.ClientCertificateData)
+	if err != nil {
+		return "", fmt.Errorf("the node's %s: %w", src, err)
+	}
 	backup := file + ".bak-" + stamp()
-	if err := os.WriteFile(backup, old, 0o600); err != nil {
+	if err := writeNew(backup, old); err != nil {
 		return "", fmt.Errorf("backing up %s: %w", file, err)
 	}
 	user.ClientCertificateData, user.ClientKeyData = renewed.ClientCertificateData, renewed.ClientKeyData
@@ -60,7 +68,47 @@ func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode) (
 	if err := clientcmd.WriteToFile(*cfg, file); err != nil {
 		return "", fmt.Errorf("writing %s (the old one is %s): %w", file, backup, err)
 	}
-	return fmt.Sprintf("user %q in %s now has the renewed admin credentials; the old file is %s", c.AuthInfo, file, backup), nil
+	return fmt.Sprintf("user %q of context %q in %s now authenticates as the node's admin, %s; the old file is %s", c.AuthInfo, ctxName, file, who, backup), nil
+}
+
+// certIdentity says whom a client certificate authenticates as: its
+// common name, groups and expiry, so the operator knows whose credentials
+// replaced theirs.
+func certIdentity(pemData []byte) (string, error) {
+	block, _ := pem.Decode(pemData)
+	if block == nil {
+		return "", fmt.Errorf("the client certificate is not PEM")
+	}
+	crt, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return "", fmt.Errorf("the client certificate does not parse: %w", err)
+	}
+	groups := "no groups"
+	if len(crt.Subject.Organization) > 0 {
+		groups = "groups " + strings.Join(crt.Subject.Organization, ",")
+	}
+	return fmt.Sprintf("%q (%s), valid until %s", crt.Subject.CommonName, groups, crt.NotAfter.UTC().Format(time.RFC3339)), nil
+}
+
+// writeNew writes data to a file that must not exist yet, readable by its
+// owner only: a backup never overwrites anything, nor is it readable by
+// others (it holds credentials).
+func writeNew(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(name)
+	}
+	return err
 }
 
 // kubeconfigFile is the file the operator's kubeconfig comes from:

@@ -1,7 +1,6 @@
 package nodedebug
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 )
 
 // Options configure the debug pods.
@@ -125,8 +126,8 @@ func runOne(ctx context.Context, c *cli.Clients, o Options, node string, argv []
 			r.Err = err
 		}
 	}()
-	var stdout, stderr bytes.Buffer
-	code, err := p.Exec(ctx, argv, Streams{Out: &stdout, Err: &stderr})
+	stdout, stderr := bounded.NewBuffer("the agent's report", bounded.Output), bounded.NewBuffer("the agent's error output", bounded.Output)
+	code, err := p.Exec(ctx, argv, Streams{Out: stdout, Err: stderr})
 	r.Stdout, r.Stderr, r.ExitCode = stdout.Bytes(), stderr.String(), code
 	switch {
 	case err != nil:

@@ -7,13 +7,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 )
 
 // Helm's storage of a release: one Secret per revision.
@@ -83,9 +84,15 @@ func LatestRelease(secrets []corev1.Secret, name string) (*corev1.Secret, error)
 	return best, nil
 }
 
+// maxRelease bounds a decompressed helm release.
+const maxRelease = 64 << 20
+
 // DecodeRelease decodes a release Secret's data["release"] (already
 // base64-decoded by the API client): helm's own base64, then gzip (older
 // helm versions stored plain JSON), then JSON.
+//
+// A Secret holds at most 1 MiB, but gzip expands it far beyond that; the
+// decompressed release is bounded so a crafted Secret cannot fill memory.
 func DecodeRelease(data []byte) (*Release, error) {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
 	if err != nil {
@@ -96,7 +103,7 @@ func DecodeRelease(data []byte) (*Release, error) {
 		if err != nil {
 			return nil, fmt.Errorf("the release is not valid gzip: %w", err)
 		}
-		raw, err = io.ReadAll(zr)
+		raw, err = bounded.ReadAll(zr, "the decompressed helm release", maxRelease)
 		if err != nil {
 			return nil, fmt.Errorf("the release is not valid gzip: %w", err)
 		}
