@@ -25,6 +25,24 @@ func ValidateAddress(s string) error {
 	return nil
 }
 
+// NormalizeAddress validates s as ValidateAddress does and returns it in
+// lower case, the form the chain prints and the provider writes into lease
+// labels and namespace hashes. Bech32 allows an all-upper-case spelling
+// (AKASH1...), which names the same account: every address that comes
+// from the operator (flags, -f input) goes through here before it is
+// compared with anything.
+func NormalizeAddress(s string) (string, error) {
+	if err := ValidateAddress(s); err != nil {
+		return "", err
+	}
+	return strings.ToLower(s), nil
+}
+
+// SameAddress reports whether a and b spell the same account, whatever the
+// case of either; it is how addresses read from the cluster are compared
+// with normalised ones.
+func SameAddress(a, b string) bool { return strings.EqualFold(a, b) }
+
 // EncodeAddress renders data (a 20-byte account hash) as an akash1...
 // address. Tests and fixtures use it to make addresses with valid checksums.
 func EncodeAddress(data []byte) string {

@@ -48,3 +48,19 @@ func TestEncodeAddressRoundTrip(t *testing.T) {
 		t.Fatalf("payload changed: %x", got)
 	}
 }
+
+func TestNormalizeAddress(t *testing.T) {
+	const lower = "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h"
+	for _, in := range []string{lower, strings.ToUpper(lower)} {
+		got, err := NormalizeAddress(in)
+		if err != nil || got != lower {
+			t.Errorf("%s: %q %v", in, got, err)
+		}
+	}
+	if _, err := NormalizeAddress("Akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h"); err == nil || !strings.Contains(err.Error(), "mixed case") {
+		t.Errorf("mixed case must be refused: %v", err)
+	}
+	if !SameAddress(lower, strings.ToUpper(lower)) || SameAddress(lower, "akash1nxq8gmsw2vlz3m68qvyvcf3kh6q269ajvqw6y0") {
+		t.Error("SameAddress")
+	}
+}

@@ -1,6 +1,8 @@
 package akash
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -156,5 +158,21 @@ func TestManifestLeaseIDRange(t *testing.T) {
 	id.GSeq = 1<<32 - 1
 	if got, err := id.LeaseID(); err != nil || got.GSeq != 1<<32-1 {
 		t.Fatalf("gseq 2^32-1: %v, %v", got, err)
+	}
+}
+
+func TestParseLeaseIDRanges(t *testing.T) {
+	id, err := ParseLeaseID("o/18446744073709551615/4294967295/1/p")
+	if err != nil || id.DSeq != math.MaxUint64 || id.GSeq != math.MaxUint32 {
+		t.Fatalf("the largest sequences must parse exactly: %+v %v", id, err)
+	}
+	for in, want := range map[string]string{
+		"o/18446744073709551616/1/1/p": "dseq 18446744073709551616 is out of range: at most 18446744073709551615",
+		"o/1/4294967296/1/p":           "gseq 4294967296 is out of range: at most 4294967295",
+		"o/1/1/x/p":                    `oseq "x" is not an unsigned integer`,
+	} {
+		if _, err := ParseLeaseID(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", in, err, want)
+		}
 	}
 }

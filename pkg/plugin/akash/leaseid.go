@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/base32"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -69,21 +71,34 @@ func ParseLeaseID(s string) (LeaseID, error) {
 	if len(parts) != 5 && len(parts) != 6 {
 		return LeaseID{}, fmt.Errorf("lease ID %q: want owner/dseq/gseq/oseq/provider", s)
 	}
-	dseq, err := strconv.ParseUint(parts[1], 10, 64)
+	dseq, err := parseSeq("dseq", parts[1], 64)
 	if err != nil {
-		return LeaseID{}, fmt.Errorf("lease ID %q: dseq %q is not an unsigned integer", s, parts[1])
+		return LeaseID{}, fmt.Errorf("lease ID %q: %w", s, err)
 	}
-	gseq, err := strconv.ParseUint(parts[2], 10, 32)
+	gseq, err := parseSeq("gseq", parts[2], 32)
 	if err != nil {
-		return LeaseID{}, fmt.Errorf("lease ID %q: gseq %q is not an unsigned integer", s, parts[2])
+		return LeaseID{}, fmt.Errorf("lease ID %q: %w", s, err)
 	}
-	oseq, err := strconv.ParseUint(parts[3], 10, 32)
+	oseq, err := parseSeq("oseq", parts[3], 32)
 	if err != nil {
-		return LeaseID{}, fmt.Errorf("lease ID %q: oseq %q is not an unsigned integer", s, parts[3])
+		return LeaseID{}, fmt.Errorf("lease ID %q: %w", s, err)
 	}
 	id := LeaseID{Owner: parts[0], DSeq: dseq, GSeq: uint32(gseq), OSeq: uint32(oseq), Provider: parts[4]}
 	if err := id.Validate(); err != nil {
 		return LeaseID{}, err
 	}
 	return id, nil
+}
+
+// parseSeq reads a decimal sequence number of the given width, saying which
+// field is wrong and why.
+func parseSeq(field, s string, bits int) (uint64, error) {
+	v, err := strconv.ParseUint(s, 10, bits)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%s %s is out of range: at most %d", field, s, uint64(math.MaxUint64)>>(64-bits))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s %q is not an unsigned integer", field, s)
+	}
+	return v, nil
 }

@@ -118,7 +118,8 @@ func (o *DanglingOptions) Validate() error {
 		return err
 	}
 	if o.Provider != "" {
-		if err := akash.ValidateAddress(o.Provider); err != nil {
+		var err error
+		if o.Provider, err = akash.NormalizeAddress(o.Provider); err != nil {
 			return fmt.Errorf("--provider: %w", err)
 		}
 	}

@@ -1,8 +1,12 @@
 package cmd
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
 
 // NewLeasesCmd builds `kubectl akash leases`, the parent of lease commands.
@@ -19,4 +23,17 @@ func NewLeasesCmd(g *Globals) *cobra.Command {
 	}
 	cmd.AddCommand(NewLeasesListCmd(g), NewLeasesCloseCmd(g), NewLeasesKillImageCmd(g))
 	return cmd
+}
+
+// normalizeAddresses validates the addresses of a repeatable flag and
+// lower-cases them in place (akash.NormalizeAddress).
+func normalizeAddresses(flag string, addrs []string) error {
+	for i, a := range addrs {
+		n, err := akash.NormalizeAddress(a)
+		if err != nil {
+			return fmt.Errorf("%s: %w", flag, err)
+		}
+		addrs[i] = n
+	}
+	return nil
 }

@@ -131,12 +131,13 @@ type LeasesCloseOptions struct {
 	Exec   *execute.Options
 	Chain  chainOptions
 
-	Owner    string
-	DSeq     uint64
-	GSeq     uint32
-	OSeq     uint32
-	Provider string
-	Filename string
+	Owner         string
+	DSeq          uint64
+	GSeq          uint32
+	OSeq          uint32
+	Provider      string
+	Filename      string
+	ExcludeOwners []string
 }
 
 // NewLeasesCloseCmd builds `kubectl akash leases close`.
@@ -153,8 +154,11 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 
 			Name one lease with --owner/--dseq (--gseq/--oseq default to 1), or pass
 			-f with the -o json|yaml output of any kubectl akash command that carries
-			lease IDs (- reads stdin). The plan shows what runs under each lease in
-			this cluster. Transactions go out one at a time, each waiting for its
+			lease IDs (- reads stdin). A lease that the command which produced the
+			input skipped, refused or failed on (its object records an outcome other
+			than Planned, DryRun or Succeeded) is not taken: it is listed as Skipped
+			and named on stderr. --exclude-owner protects named tenants as kill-image
+			does. The plan shows what runs under each lease in this cluster. Transactions go out one at a time, each waiting for its
 			block; an "account sequence mismatch" is retried after the next block.
 
 			--dry-run=client prints the exact commands and runs nothing;
@@ -189,13 +193,17 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 	cmd.Flags().Uint32Var(&o.GSeq, "gseq", o.GSeq, "The group sequence.")
 	cmd.Flags().Uint32Var(&o.OSeq, "oseq", o.OSeq, "The order sequence.")
 	cmd.Flags().StringVar(&o.Provider, "provider", "", "The provider's address; taken from the lease's Manifest when it is in the cluster.")
-	cmd.Flags().StringVarP(&o.Filename, "filename", "f", "", "Close the leases in this file (- for stdin): kubectl akash ... -o json|yaml output, or lines of owner/dseq/gseq/oseq/provider.")
+	cmd.Flags().StringVarP(&o.Filename, "filename", "f", "", "Close the leases in this file (- for stdin): kubectl akash ... -o json|yaml output, or lines of owner/dseq/gseq/oseq/provider. Leases the producing command skipped, refused or failed are not taken.")
+	cmd.Flags().StringArrayVar(&o.ExcludeOwners, "exclude-owner", nil, "Never close leases of this tenant address (repeatable); they are listed as Skipped.")
 	return cmd
 }
 
 // Validate checks the flags without I/O.
 func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
 	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
+		return err
+	}
+	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
 		return err
 	}
 	byID := o.Owner != "" || cmd.Flags().Changed("dseq") || cmd.Flags().Changed("gseq") || cmd.Flags().Changed("oseq") || o.Provider != ""
@@ -209,11 +217,12 @@ func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
 	case o.GSeq == 0 || o.OSeq == 0:
 		return fmt.Errorf("--gseq and --oseq start at 1")
 	}
-	if err := akash.ValidateAddress(o.Owner); err != nil {
+	var err error
+	if o.Owner, err = akash.NormalizeAddress(o.Owner); err != nil {
 		return fmt.Errorf("--owner: %w", err)
 	}
 	if o.Provider != "" {
-		if err := akash.ValidateAddress(o.Provider); err != nil {
+		if o.Provider, err = akash.NormalizeAddress(o.Provider); err != nil {
 			return fmt.Errorf("--provider: %w", err)
 		}
 	}
@@ -223,13 +232,14 @@ func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
 // Run reads the leases to close, the cluster once (Manifests, and the
 // provider pods unless --via-cli), and closes them.
 func (o *LeasesCloseOptions) Run(ctx context.Context) error {
-	var ids []akash.LeaseID
+	var in leaseclose.Input
 	if o.Filename != "" {
 		var err error
-		if ids, err = o.readFile(); err != nil {
+		if in, err = o.readFile(); err != nil {
 			return err
 		}
-		if len(ids) == 0 {
+		in.Warn(o.Streams.ErrOut, o.Filename)
+		if len(in.Leases) == 0 {
 			fmt.Fprintf(o.Streams.ErrOut, "No leases in %s: nothing to close.\n", o.Filename)
 			if !o.Output.Human() {
 				return o.Output.Print(o.Streams.Out, leaseclose.List(nil), nil)
@@ -253,23 +263,27 @@ func (o *LeasesCloseOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ids = []akash.LeaseID{id}
+		in.Leases = []leaseclose.InputLease{{ID: id}}
 	}
-	items := leaseclose.ByID(ids, snap.ManifestByNamespace(), o.Chain.Reason)
-	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
+	items := leaseclose.FromInput(in, snap.ManifestByNamespace(), o.Chain.Reason)
+	leaseclose.Exclude(items, o.ExcludeOwners)
+	if err := closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items); err != nil {
+		return err
+	}
+	return in.NothingLeft(o.Filename)
 }
 
-func (o *LeasesCloseOptions) readFile() ([]akash.LeaseID, error) {
+func (o *LeasesCloseOptions) readFile() (leaseclose.Input, error) {
 	var r io.Reader = o.Streams.In
 	if o.Filename != "-" {
 		f, err := os.Open(o.Filename)
 		if err != nil {
-			return nil, fmt.Errorf("-f: %w", err)
+			return leaseclose.Input{}, fmt.Errorf("-f: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
-	return leaseclose.ReadLeaseIDs(r, o.Filename)
+	return leaseclose.ReadInput(r, o.Filename)
 }
 
 // leaseID completes --owner/--dseq/--gseq/--oseq with the provider: from
@@ -282,7 +296,7 @@ func (o *LeasesCloseOptions) leaseID(snap *snapshot.Snapshot) (akash.LeaseID, er
 	}
 	for _, m := range snap.Manifests {
 		mid, ok := m.LeaseID()
-		if ok && mid.Owner == id.Owner && mid.DSeq == id.DSeq && mid.GSeq == id.GSeq && mid.OSeq == id.OSeq {
+		if ok && akash.SameAddress(mid.Owner, id.Owner) && mid.DSeq == id.DSeq && mid.GSeq == id.GSeq && mid.OSeq == id.OSeq {
 			return mid, nil
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/kubectl/pkg/util/templates"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -100,10 +99,8 @@ func (o *KillImageOptions) Validate() error {
 		}
 		o.images = append(o.images, re)
 	}
-	for _, owner := range o.ExcludeOwners {
-		if err := akash.ValidateAddress(owner); err != nil {
-			return fmt.Errorf("--exclude-owner: %w", err)
-		}
+	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
+		return err
 	}
 	if o.ChunkSize < 0 {
 		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)

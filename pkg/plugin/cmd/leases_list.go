@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/kubectl/pkg/util/templates"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -89,6 +90,12 @@ func (o *LeasesListOptions) Validate() error {
 	}
 	if o.ChunkSize < 0 {
 		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	}
+	if o.Owner != "" {
+		var err error
+		if o.Owner, err = akash.NormalizeAddress(o.Owner); err != nil {
+			return fmt.Errorf("--owner: %w", err)
+		}
 	}
 	return nil
 }

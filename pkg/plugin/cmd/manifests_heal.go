@@ -41,9 +41,11 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 			old replica. heal finds every such service — a Deployment whose rollout is not
 			complete and whose current template has no command while an earlier revision
 			had one, or a StatefulSet whose command the Manifest lacks — and patches the
-			command into the Manifest service of the same name, with a JSON-patch test of
-			that name at that index, so a concurrent change makes the patch fail instead of
-			writing into the wrong service.
+			command into the Manifest service of the same name. The patch tests, in the
+			same request, the Manifest's uid and resourceVersion as read, the service's
+			name at its index and that the service still has no command, so a concurrent
+			change makes the patch fail (Conflict) instead of writing over it or into the
+			wrong service. Services of one Manifest are healed by one patch.
 
 			Before any patch it writes a backup of the lease namespace's Manifests,
 			ProviderHosts and ProviderLeasedIPs (see manifests backup). The provider must
@@ -99,10 +101,9 @@ func (o *HealOptions) Run(ctx context.Context) error {
 		return nil
 	}
 
-	var patches []*execute.Action
+	patches := rollout.Patches(items)
 	errors := 0
 	for i := range items {
-		patches = append(patches, items[i].Status.Actions...)
 		if items[i].Status.Error != "" {
 			errors++
 		}
@@ -115,16 +116,9 @@ func (o *HealOptions) Run(ctx context.Context) error {
 			return "wrote " + path, err
 		})).Gate = true
 	}
-	for i := range items {
-		var own []*execute.Action
-		for _, a := range items[i].Status.Actions {
-			if a.Verb == execute.Patch {
-				own = append(own, a)
-			}
-		}
-		if len(own) > 0 {
-			plan.Add("service "+items[i].Namespace+"/"+items[i].Name, own...)
-		}
+	// One group per Manifest patch (the services of one Manifest share it).
+	for _, a := range patches {
+		plan.Add("manifest "+a.Target.Namespace+"/"+a.Target.Name, a)
 	}
 	if len(restarts) > 0 {
 		plan.Add("akash-provider", restarts...).When = func() (bool, string) {

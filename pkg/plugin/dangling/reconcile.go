@@ -37,7 +37,7 @@ type ChainView struct {
 func InCluster(s *snapshot.Snapshot, provider string) map[akash.LeaseID]string {
 	out := map[akash.LeaseID]string{}
 	for ns, id := range s.LeaseByNamespace() {
-		if provider == "" || id.Provider == provider {
+		if provider == "" || akash.SameAddress(id.Provider, provider) {
 			out[id] = ns
 		}
 	}

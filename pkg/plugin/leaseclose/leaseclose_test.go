@@ -23,7 +23,11 @@ var (
 
 func read(t *testing.T, in string) ([]akash.LeaseID, error) {
 	t.Helper()
-	return ReadLeaseIDs(strings.NewReader(in), "-")
+	got, err := ReadInput(strings.NewReader(in), "-")
+	if d := got.DroppedLeases(); len(d) > 0 {
+		t.Errorf("dropped %+v", d)
+	}
+	return got.IDs(), err
 }
 
 func TestReadLeaseIDsShapes(t *testing.T) {
@@ -132,7 +136,7 @@ func TestByIDAndProviders(t *testing.T) {
 		t.Fatalf("two providers: %v", err)
 	}
 	b, _ := json.Marshal(List(items))
-	back, err := ReadLeaseIDs(strings.NewReader(string(b)), "-")
+	back, err := read(t, string(b))
 	if err != nil || len(back) != 2 || back[0] != l2 {
 		t.Fatalf("LeaseClose output must pipe into -f again: %v %v", back, err)
 	}

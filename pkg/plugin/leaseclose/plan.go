@@ -41,12 +41,59 @@ func ByID(ids []akash.LeaseID, byNS map[string]*akash.Manifest, reason uint32) [
 	return out
 }
 
+// FromInput plans closing the leases of a -f input, in input order, as
+// ByID does; a lease the input marks as dropped is listed with a Skipped
+// outcome that says why, and is never closed.
+func FromInput(in Input, byNS map[string]*akash.Manifest, reason uint32) []LeaseClose {
+	ids := make([]akash.LeaseID, len(in.Leases))
+	for i, l := range in.Leases {
+		ids[i] = l.ID
+	}
+	items := ByID(ids, byNS, reason)
+	for i, l := range in.Leases {
+		if l.Dropped != nil {
+			items[i].Status.Actions[0].Outcome = execute.Outcome{Result: execute.Skipped, Message: "not taken from -f: " + l.Reason()}
+		}
+	}
+	return items
+}
+
+// ExcludedMessage is the outcome message of a lease protected by
+// --exclude-owner.
+const ExcludedMessage = "owner protected by --exclude-owner"
+
+// Exclude marks every still-planned lease of the given owners Skipped:
+// listed, so the protection shows, and never closed. Owners compare
+// whatever their case (bech32 allows AKASH1... for akash1...).
+func Exclude(items []LeaseClose, owners []string) {
+	excluded := excludedOwners(owners)
+	for i := range items {
+		if !excluded(items[i].Spec.LeaseID.Owner) {
+			continue
+		}
+		for _, a := range items[i].Status.Actions {
+			if a.Result == execute.Planned {
+				a.Outcome = execute.Outcome{Result: execute.Skipped, Message: ExcludedMessage}
+			}
+		}
+	}
+}
+
+func excludedOwners(owners []string) func(string) bool {
+	set := make(map[string]bool, len(owners))
+	for _, o := range owners {
+		set[strings.ToLower(o)] = true
+	}
+	return func(owner string) bool { return set[strings.ToLower(owner)] }
+}
+
 // ImageFilter selects leases by the images of their services.
 type ImageFilter struct {
 	// Images are the --image expressions, compiled case-insensitively.
 	Images []*regexp.Regexp
 	// ExcludeOwners are tenants whose leases are never closed; their
 	// matches are listed, with a Skipped outcome, so the protection shows.
+	// Compared whatever their case.
 	ExcludeOwners []string
 }
 
@@ -54,10 +101,6 @@ type ImageFilter struct {
 // matching any of f.Images, sorted by lease ID. A Manifest without a usable
 // lease ID is reported through errs and never closed.
 func ByImage(manifests []*akash.Manifest, f ImageFilter, reason uint32) (items []LeaseClose, errs []error) {
-	excluded := map[string]bool{}
-	for _, o := range f.ExcludeOwners {
-		excluded[o] = true
-	}
 	for _, m := range manifests {
 		var matches []Match
 		for _, svc := range m.Spec.Group.Services {
@@ -86,11 +129,9 @@ func ByImage(manifests []*akash.Manifest, f ImageFilter, reason uint32) (items [
 			errs = append(errs, fmt.Errorf("manifest %s/%s: its lease %s belongs in namespace %s: not closed", m.Namespace, m.Name, id, it.Name))
 			continue
 		}
-		if excluded[id.Owner] {
-			it.Status.Actions[0].Outcome = execute.Outcome{Result: execute.Skipped, Message: "owner protected by --exclude-owner"}
-		}
 		items = append(items, it)
 	}
+	Exclude(items, f.ExcludeOwners)
 	sort.Slice(items, func(i, j int) bool { return items[i].Spec.LeaseID.Compare(items[j].Spec.LeaseID) < 0 })
 	return items, errs
 }

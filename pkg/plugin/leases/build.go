@@ -100,7 +100,7 @@ func (f Filter) matches(l *Lease) bool {
 	if f.Namespace != "" && l.Name != f.Namespace {
 		return false
 	}
-	if f.Owner != "" && l.Spec.LeaseID.Owner != f.Owner {
+	if f.Owner != "" && !akash.SameAddress(l.Spec.LeaseID.Owner, f.Owner) {
 		return false
 	}
 	if len(f.Images) == 0 {

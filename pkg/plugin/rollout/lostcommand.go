@@ -1,6 +1,7 @@
 package rollout
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -83,6 +84,7 @@ func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand
 	leases := s.LeaseByNamespace()
 	terminating := s.Terminating()
 	var out []LostCommand
+	var pending []*akash.Manifest // parallel to out: the Manifest to patch, or nil
 
 	for i := range s.Deployments {
 		d := &s.Deployments[i]
@@ -100,7 +102,8 @@ func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand
 		if done, _ := rolloutDone(d); done {
 			continue
 		}
-		out = append(out, plan(d.ObjectMeta, "Deployment", svc, cmd, rev, manifests[d.Namespace], leases, leaseNamespace))
+		r, m := plan(d.ObjectMeta, "Deployment", svc, cmd, rev, manifests[d.Namespace], leases, leaseNamespace)
+		out, pending = append(out, r), append(pending, m)
 	}
 	for i := range s.StatefulSets {
 		st := &s.StatefulSets[i]
@@ -117,19 +120,104 @@ func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand
 				continue // the Manifest has it
 			}
 		}
-		out = append(out, plan(st.ObjectMeta, "StatefulSet", svc, c.Command, 0, manifests[st.Namespace], leases, leaseNamespace))
+		r, m := plan(st.ObjectMeta, "StatefulSet", svc, c.Command, 0, manifests[st.Namespace], leases, leaseNamespace)
+		out, pending = append(out, r), append(pending, m)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Namespace != out[j].Namespace {
-			return out[i].Namespace < out[j].Namespace
-		}
-		return out[i].Name < out[j].Name
-	})
+	sort.Sort(byWorkload{out, pending})
+	attachPatches(out, pending)
 	return out
 }
 
-// plan builds the result and the guarded patch for one workload.
-func plan(w metav1.ObjectMeta, kind, svc string, cmd []string, rev int64, m *akash.Manifest, leases map[string]akash.LeaseID, leaseNamespace string) LostCommand {
+// byWorkload sorts results (and their pending Manifests) by namespace and
+// workload name.
+type byWorkload struct {
+	items   []LostCommand
+	pending []*akash.Manifest
+}
+
+func (b byWorkload) Len() int { return len(b.items) }
+func (b byWorkload) Less(i, j int) bool {
+	if b.items[i].Namespace != b.items[j].Namespace {
+		return b.items[i].Namespace < b.items[j].Namespace
+	}
+	return b.items[i].Name < b.items[j].Name
+}
+func (b byWorkload) Swap(i, j int) {
+	b.items[i], b.items[j] = b.items[j], b.items[i]
+	b.pending[i], b.pending[j] = b.pending[j], b.pending[i]
+}
+
+// attachPatches builds one guarded JSON patch per Manifest and attaches it
+// to every result it heals. The patch holds, before any change, a test of
+// the Manifest's uid and resourceVersion as planned, and for each service
+// a test of its name at its index and a test that it still has no command
+// (a JSON-patch test against null passes for an absent member): if anyone
+// changed the Manifest since it was read, the API server applies none of
+// it and the result is a Conflict. Services of one Manifest share a patch,
+// since after the first patch the Manifest's resourceVersion is no longer
+// the planned one.
+func attachPatches(items []LostCommand, pending []*akash.Manifest) {
+	byManifest := map[*akash.Manifest][]int{}
+	var order []*akash.Manifest
+	for i, m := range pending {
+		if m == nil {
+			continue
+		}
+		if byManifest[m] == nil {
+			order = append(order, m)
+		}
+		byManifest[m] = append(byManifest[m], i)
+	}
+	for _, m := range order {
+		idx := byManifest[m]
+		sort.SliceStable(idx, func(a, b int) bool { return items[idx[a]].Spec.ServiceIndex < items[idx[b]].Spec.ServiceIndex })
+		var ops []execute.PatchOp
+		if m.ResourceVersion != "" {
+			ops = append(ops, execute.PatchOp{Op: "test", Path: "/metadata/resourceVersion", Value: m.ResourceVersion})
+		}
+		for _, i := range idx {
+			base := "/spec/group/services/" + strconv.Itoa(items[i].Spec.ServiceIndex)
+			ops = append(ops,
+				execute.PatchOp{Op: "test", Path: base + "/name", Value: items[i].Spec.Service},
+				execute.PatchOp{Op: "test", Path: base + "/command", Value: jsonNull},
+			)
+		}
+		for _, i := range idx {
+			ops = append(ops, execute.PatchOp{Op: "add", Path: "/spec/group/services/" + strconv.Itoa(items[i].Spec.ServiceIndex) + "/command", Value: items[i].Spec.Command})
+		}
+		a := execute.NewPatch(execute.Target{
+			Group: akash.Group, Version: akash.Version, Resource: "manifests", Kind: "Manifest",
+			Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion,
+		}, ops...)
+		for _, i := range idx {
+			items[i].Status.Actions = append(items[i].Status.Actions, a)
+		}
+	}
+}
+
+// jsonNull is an explicit JSON null for a `test` value (a nil Value would
+// be left out of the operation).
+var jsonNull = json.RawMessage("null")
+
+// Patches returns the distinct patch actions of items, in order: services
+// of one Manifest share theirs, and it must be applied once.
+func Patches(items []LostCommand) []*execute.Action {
+	seen := map[*execute.Action]bool{}
+	var out []*execute.Action
+	for i := range items {
+		for _, a := range items[i].Status.Actions {
+			if a.Verb == execute.Patch && !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// plan builds the result for one workload, and returns the Manifest to
+// patch for it, or nil when there is nothing to patch.
+func plan(w metav1.ObjectMeta, kind, svc string, cmd []string, rev int64, m *akash.Manifest, leases map[string]akash.LeaseID, leaseNamespace string) (LostCommand, *akash.Manifest) {
 	r := LostCommand{
 		TypeMeta:   output.TypeMeta(LostCommandKind),
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, UID: w.UID},
@@ -144,12 +232,12 @@ func plan(w metav1.ObjectMeta, kind, svc string, cmd []string, rev int64, m *aka
 	}
 	if m == nil {
 		r.Status.Error = fmt.Sprintf("no Manifest %s/%s for this lease namespace: nothing to patch", leaseNamespace, w.Namespace)
-		return r
+		return r, nil
 	}
 	idx, ok := m.ServiceIndex(svc)
 	if !ok {
 		r.Status.Error = fmt.Sprintf("Manifest %s/%s has no service named %q", leaseNamespace, m.Name, svc)
-		return r
+		return r, nil
 	}
 	r.Spec.ServiceIndex = idx
 	r.Status.ProviderRestartNeeded = true
@@ -157,17 +245,9 @@ func plan(w metav1.ObjectMeta, kind, svc string, cmd []string, rev int64, m *aka
 		// Healed before: never patch twice. The Deployment keeps running
 		// without the command until the provider re-reads its Manifests.
 		r.Status.Note = "the Manifest already has a command for this service: restart the provider so it re-reads the Manifest (--restart-provider)"
-		return r
+		return r, nil
 	}
-	base := "/spec/group/services/" + strconv.Itoa(idx)
-	r.Status.Actions = append(r.Status.Actions, execute.NewPatch(execute.Target{
-		Group: akash.Group, Version: akash.Version, Resource: "manifests", Kind: "Manifest",
-		Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion,
-	},
-		execute.PatchOp{Op: "test", Path: base + "/name", Value: svc},
-		execute.PatchOp{Op: "add", Path: base + "/command", Value: cmd},
-	))
-	return r
+	return r, m
 }
 
 // serviceContainer is the container named after the service (the provider

@@ -1,7 +1,9 @@
 package rollout
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,7 +140,7 @@ func TestFindStuckNothingOld(t *testing.T) {
 }
 
 func manifest(ns string, services ...akash.ManifestService) *akash.Manifest {
-	return &akash.Manifest{Name: ns, Namespace: "lease", UID: "m-" + ns, Spec: akash.ManifestSpec{Group: akash.ManifestGroup{Services: services}}}
+	return &akash.Manifest{Name: ns, Namespace: "lease", UID: "m-" + ns, ResourceVersion: "rv-" + ns, Spec: akash.ManifestSpec{Group: akash.ManifestGroup{Services: services}}}
 }
 
 func TestFindLostCommandsTakesTheLastGoodRevisionByName(t *testing.T) {
@@ -153,9 +155,51 @@ func TestFindLostCommandsTakesTheLastGoodRevisionByName(t *testing.T) {
 	if r.Spec.FromRevision != 2 || r.Spec.Command[0] != "/b" || r.Spec.ServiceIndex != 1 {
 		t.Fatalf("spec %+v", r.Spec)
 	}
-	p := r.Status.Actions[0].Patch
-	if p[0].Path != "/metadata/uid" || p[1].Op != "test" || p[1].Path != "/spec/group/services/1/name" || p[1].Value != "web" || p[2].Path != "/spec/group/services/1/command" {
-		t.Fatalf("patch %+v", p)
+	b, err := json.Marshal(r.Status.Actions[0].Patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"op":"test","path":"/metadata/uid","value":"m-ns"},{"op":"test","path":"/metadata/resourceVersion","value":"rv-ns"},` +
+		`{"op":"test","path":"/spec/group/services/1/name","value":"web"},{"op":"test","path":"/spec/group/services/1/command","value":null},` +
+		`{"op":"add","path":"/spec/group/services/1/command","value":["/b"]}]`
+	if string(b) != want {
+		t.Fatalf("patch\n%s\nwant\n%s", b, want)
+	}
+}
+
+// Two services of one Manifest lost their command: one patch heals both,
+// since the first patch of two would change the resourceVersion the
+// second tests.
+func TestFindLostCommandsOnePatchPerManifest(t *testing.T) {
+	w := &world{}
+	w.deployment("ns", "web", [][]string{{"/w"}, nil}, false)
+	w.s.StatefulSets = []appsv1.StatefulSet{{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db", Labels: map[string]string{akash.LabelManifestService: "db"}},
+		Spec:       appsv1.StatefulSetSpec{Template: template("db", []string{"/d"})},
+	}}
+	w.deployment("other", "web", [][]string{{"/o"}, nil}, false)
+	w.s.Manifests = []*akash.Manifest{
+		manifest("ns", akash.ManifestService{Name: "web"}, akash.ManifestService{Name: "db"}),
+		manifest("other", akash.ManifestService{Name: "web"}),
+	}
+	got := FindLostCommands(&w.s, "lease")
+	if len(got) != 3 || got[0].Name != "db" || got[1].Name != "web" || got[2].Namespace != "other" {
+		t.Fatalf("%+v", got)
+	}
+	if got[0].Status.Actions[0] != got[1].Status.Actions[0] || got[0].Status.Actions[0] == got[2].Status.Actions[0] {
+		t.Fatal("the services of one Manifest must share one patch, and only they")
+	}
+	var paths []string
+	for _, op := range got[0].Status.Actions[0].Patch {
+		paths = append(paths, op.Op+" "+op.Path)
+	}
+	want := "test /metadata/uid,test /metadata/resourceVersion,test /spec/group/services/0/name,test /spec/group/services/0/command," +
+		"test /spec/group/services/1/name,test /spec/group/services/1/command,add /spec/group/services/0/command,add /spec/group/services/1/command"
+	if strings.Join(paths, ",") != want {
+		t.Fatalf("patch %s", strings.Join(paths, ","))
+	}
+	if p := Patches(got); len(p) != 2 || p[0] != got[0].Status.Actions[0] || p[1] != got[2].Status.Actions[0] {
+		t.Fatalf("Patches %+v", p)
 	}
 }
 
