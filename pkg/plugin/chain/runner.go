@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )
 
 // Output is what one CLI invocation printed and how it exited.
@@ -43,7 +45,9 @@ func (r LocalRunner) Run(ctx context.Context, argv []string) (Output, error) {
 	cmd := exec.CommandContext(ctx, r.binary(argv), argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	// Its own process group: a Ctrl-C typed on the terminal must not kill a
+	// transaction the first Ctrl-C lets finish (package interrupt).
+	err := interrupt.Run(ctx, cmd)
 	out := Output{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.ExitCode() >= 0 {
