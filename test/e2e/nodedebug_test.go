@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -271,11 +270,7 @@ func TestNodeDebugSIGTERMDeletesPod(t *testing.T) {
 	c := cluster.Get(t)
 	node := c.NeedRealNode(t)
 	ns := c.Namespace(t, "node-debug-sigterm")
-	bin := filepath.Join(t.TempDir(), "kubectl-akash")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/kubectl-akash")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := pluginBinary(t, c)
 	p := exec.Command(bin, "--kubeconfig", c.Kubeconfig, "node-debug", "shell", node, "--image", c.AgentImage, "--debug-namespace", ns, "--", "sleep", "60")
 	var out bytes.Buffer
 	p.Stdout, p.Stderr = &out, &out

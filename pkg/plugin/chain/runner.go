@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )
 
 // Output is what one CLI invocation printed and how it exited.
@@ -44,7 +45,9 @@ func (r LocalRunner) Run(ctx context.Context, argv []string) (Output, error) {
 	cmd := exec.CommandContext(ctx, r.binary(argv), argv[1:]...)
 	stdout, stderr := bounded.NewBuffer(Program+"'s output", bounded.Output), bounded.NewBuffer(Program+"'s error output", bounded.Output)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	err := cmd.Run()
+	// Its own process group: a Ctrl-C typed on the terminal must not kill a
+	// transaction the first Ctrl-C lets finish (package interrupt).
+	err := interrupt.Run(ctx, cmd)
 	out := Output{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.ExitCode() >= 0 {

@@ -40,6 +40,9 @@ type handler struct {
 	signals  int
 	next     int
 	inflight map[int]string
+	// kills stop processes still running (Run) before the second signal
+	// exits.
+	kills map[int]func()
 }
 
 // ErrSignal is the cause of a context cancelled by the first signal.
@@ -73,7 +76,7 @@ func Install(parent context.Context, errOut io.Writer) (ctx context.Context, sto
 // newHandler builds the handler without touching the process's signals,
 // so tests can drive it.
 func newHandler(parent context.Context, errOut io.Writer, exit func(int)) (context.Context, *handler) {
-	h := &handler{errOut: errOut, exit: exit, inflight: map[int]string{}}
+	h := &handler{errOut: errOut, exit: exit, inflight: map[int]string{}, kills: map[int]func(){}}
 	h.hardCtx, h.hard = context.WithCancel(context.WithoutCancel(parent))
 	ctx := context.WithValue(parent, key{}, h)
 	ctx, h.soft = context.WithCancelCause(ctx)
@@ -87,6 +90,12 @@ func (h *handler) signal() {
 	h.signals++
 	n := h.signals
 	running := h.running()
+	var kills []func()
+	if n > 1 {
+		for _, k := range h.kills {
+			kills = append(kills, k)
+		}
+	}
 	h.mu.Unlock()
 	if n == 1 {
 		if len(running) > 0 {
@@ -101,6 +110,9 @@ func (h *handler) signal() {
 		fmt.Fprintln(h.errOut, "\nInterrupted again: exiting at once.")
 	}
 	h.hard()
+	for _, k := range kills {
+		k()
+	}
 	h.exit(ExitCode)
 }
 
@@ -142,6 +154,21 @@ type detached struct {
 }
 
 func (d detached) Value(k any) any { return d.values.Value(k) }
+
+// beforeExit registers kill to run when the second signal exits, until the
+// returned function is called.
+func (h *handler) beforeExit(kill func()) (remove func()) {
+	h.mu.Lock()
+	h.next++
+	id := h.next
+	h.kills[id] = kill
+	h.mu.Unlock()
+	return func() {
+		h.mu.Lock()
+		delete(h.kills, id)
+		h.mu.Unlock()
+	}
+}
 
 // Begin records what is in flight (said on the second signal) until end
 // is called.
