@@ -16,6 +16,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 )
 
 // maxInput bounds what -f reads: a lease list of a big provider is a few
@@ -349,6 +351,8 @@ func (c *collector) walk(v any, where string, dropped *Verdict) error {
 //   - .status.actions[].outcome.result (execute.Action): the first action
 //     whose result does not let the lease be taken decides; otherwise the
 //     object was planned or done;
+//   - an empty .status.actions: the producer planned nothing (Skipped, with
+//     its .status.note as the reason);
 //   - .status.result, or .status itself when it is a plain result name.
 func outcomeOf(obj map[string]any) (Verdict, bool) {
 	switch st := obj["status"].(type) {
@@ -364,6 +368,16 @@ func outcomeOf(obj map[string]any) (Verdict, bool) {
 		actions, ok := st["actions"].([]any)
 		if !ok {
 			return Verdict{}, false
+		}
+		if len(actions) == 0 {
+			// The producer listed what it would do, and it was nothing
+			// (a dangling lease of unknown chain state, a bid kept by
+			// --min-age): it decided not to act.
+			m, _ := st["note"].(string)
+			if m == "" {
+				m = "the command that produced it planned nothing for it"
+			}
+			return Verdict{Result: string(execute.Skipped), Message: m}, true
 		}
 		var first *Verdict
 		for _, a := range actions {

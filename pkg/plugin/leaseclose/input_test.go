@@ -191,3 +191,13 @@ func TestExcludeIgnoresCase(t *testing.T) {
 		t.Fatalf("%+v %+v", items[0].Status.Actions[0], items[1].Status.Actions[0])
 	}
 }
+
+// TestReadInputEmptyActionsAreNotTaken: a DanglingLease of unknown chain
+// state, or one whose bid --min-age kept, lists no action: the producer
+// decided not to act, so it is not closed either.
+func TestReadInputEmptyActionsAreNotTaken(t *testing.T) {
+	in := readInput(t, fmt.Sprintf(`{"kind":"DanglingLeaseList","items":[{"kind":"DanglingLease","spec":{"leaseID":{"owner":%q,"dseq":"7","gseq":1,"oseq":1,"provider":%q}},"status":{"actions":[],"note":"the chain state could not be read"}}]}`, alice, provider))
+	if len(in.Leases) != 1 || in.Leases[0].Dropped == nil || in.Leases[0].Dropped.Result != "Skipped" || !strings.Contains(in.Leases[0].Reason(), "the chain state could not be read") {
+		t.Fatalf("%+v", in.Leases)
+	}
+}
