@@ -282,7 +282,12 @@ func (e *escalation) run(ctx context.Context) execute.Outcome {
 		return execute.Outcome{Result: execute.Conflict, Message: fmt.Sprintf("PID %d is no longer the planned process (start time changed: the PID was recycled); nothing sent", e.p.PID)}
 	}
 	steps, notes := Steps(e.p, e.o)
-	e.log = append(e.log, notes...)
+	for _, n := range notes {
+		if e.followed {
+			n = "the init: " + n
+		}
+		e.log = append(e.log, n)
+	}
 	for _, sig := range steps {
 		if err := ctx.Err(); err != nil {
 			return e.outcome(execute.Skipped, "interrupted: "+err.Error())
