@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/pager"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/templates"
@@ -34,6 +35,8 @@ type KillFlags struct {
 	Kill                  bool
 	Grace                 time.Duration
 	AllowContainerRestart bool
+	Namespaces            []string
+	AllNamespaces         bool
 	PIDPressure           int
 }
 
@@ -43,6 +46,9 @@ func (k *KillFlags) AddFlags(cmd *cobra.Command) {
 	fs.BoolVar(&k.Kill, "kill", false, "Make the parents reap their zombies: SIGCHLD, then SIGTERM, then SIGKILL, as far as each can work, re-checking after each.")
 	fs.DurationVar(&k.Grace, "grace", 15*time.Second, "With --kill: how long each signal gets before the next one.")
 	fs.BoolVar(&k.AllowContainerRestart, "allow-container-restart", false, "With --kill: allow SIGKILL of a container's PID 1, which restarts the whole container.")
+	// -n is kubectl's namespace flag; here it names what --kill may reach.
+	fs.StringSliceVarP(&k.Namespaces, "namespace", "n", nil, "With --kill: also signal the pods of this namespace (repeatable, or a comma list). By default only pods in lease namespaces (akash.network=true) are signalled.")
+	fs.BoolVarP(&k.AllNamespaces, "all-namespaces", "A", false, "With --kill: signal pods in any namespace, and pods the API could not name.")
 	fs.IntVar(&k.PIDPressure, "pid-pressure", 90, "Report PID pressure when a pod's pids cgroup or the node's pid_max is this full (percent).")
 }
 
@@ -54,12 +60,21 @@ func (k *KillFlags) Validate() error {
 	if k.PIDPressure < 1 || k.PIDPressure > 100 {
 		return fmt.Errorf("--pid-pressure is a percentage from 1 to 100, got %d", k.PIDPressure)
 	}
+	if !k.Kill && (len(k.Namespaces) > 0 || k.AllNamespaces) {
+		return errors.New("--namespace and --all-namespaces say which pods --kill may signal; the report always shows every zombie: add --kill or drop them")
+	}
+	for _, ns := range k.Namespaces {
+		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+			return fmt.Errorf("--namespace %q is not a namespace name: %s", ns, errs[0])
+		}
+	}
 	return nil
 }
 
 // options turns the flags into the kill package's options.
 func (k *KillFlags) options(dryRun bool) zombies.KillOptions {
-	return zombies.KillOptions{Grace: k.Grace, AllowContainerRestart: k.AllowContainerRestart, DryRun: dryRun}
+	return zombies.KillOptions{Grace: k.Grace, AllowContainerRestart: k.AllowContainerRestart, DryRun: dryRun,
+		Namespaces: k.Namespaces, AllNamespaces: k.AllNamespaces}
 }
 
 // ZombiesOptions are the options of `node-debug zombies`.
@@ -93,12 +108,18 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 			SIGTERM (not to a container's PID 1 without a SIGTERM handler: the kernel
 			drops it), then SIGKILL, waiting up to --grace after each while re-checking
 			the zombies. Signals go through a pidfd opened once and checked against the
-			parent's start time, so a recycled PID is never hit. Only processes inside
-			a container (a containerd-shim among their ancestors) are signalled, never
-			the shim, containerd, the kubelet or a host process. SIGKILL of a container's
-			PID 1 restarts the container and needs --allow-container-restart. The plan is
-			printed first and needs --yes or an interactive y; --dry-run (client or server
-			alike) sends nothing.
+			parent's start time, so a recycled PID is never hit. Only processes in a pod's
+			container, as their cgroup says, are signalled, never containerd, the kubelet
+			or a host process (a process's name proves nothing: anything can call itself
+			containerd-shim). Only pods in lease namespaces (akash.network=true) are
+			signalled unless --namespace NS or --all-namespaces widens that; zombies
+			elsewhere (kube-system, the provider, ingress, CNI) are reported and skipped,
+			and so is a pod the API could not name. SIGKILL of a container's PID 1
+			restarts the container and needs --allow-container-restart; with it, when
+			killing a worker hands its zombies to its container's init, which does not
+			reap them either, the same run goes on to kill that init. The plan is printed
+			first and needs --yes or an interactive y; --dry-run (client or server alike)
+			sends nothing.
 
 			Exit codes: 0 no zombies and no PID pressure; 3 zombies or PID pressure found
 			(after --kill: some remain); 1 the command failed, a node could not be
@@ -112,7 +133,10 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 
 			# What --kill would send, then do it
 			kubectl akash node-debug zombies node-1 --kill --dry-run=client
-			kubectl akash node-debug zombies node-1 --kill --allow-container-restart --yes`),
+			kubectl akash node-debug zombies node-1 --kill --allow-container-restart --yes
+
+			# Also the pods of kube-system, not only lease pods
+			kubectl akash node-debug zombies node-1 --kill -n kube-system`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.args = args
 			if err := o.Exec.Complete(cmd); err != nil {
@@ -439,6 +463,7 @@ func (o *ZombiesOptions) killRemote(ctx context.Context, r *zombies.Report, k zo
 	if err := attribute(ctx, clients, []*zombies.Report{nr}, nr.Status.Node); err != nil {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
 	}
+	zombies.KeepSkipped(r, nr)
 	nr.Assess(o.PIDPressure)
 	for _, p := range nr.Status.Parents {
 		if p.Action != nil && p.Action.Result.Failure() {
@@ -490,7 +515,9 @@ func NewAgentZombiesCmd(g *Globals, f *AgentFlags) *cobra.Command {
 			if k.Kill {
 				ko := k.options(false)
 				if len(parents) > 0 {
-					ko.Only = only
+					// The plugin named these parents after checking their
+					// namespaces against the API, which the agent cannot reach.
+					ko.Only, ko.AllNamespaces = only, true
 				}
 				zombies.Plan(r, ko)
 				zombies.Execute(cmd.Context(), procfs.FS{Proc: env.ProcRoot, Host: env.HostRoot}, r, ko)

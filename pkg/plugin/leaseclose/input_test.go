@@ -76,11 +76,11 @@ func TestReadInputOutcomeShapes(t *testing.T) {
 		dropped string
 	}{
 		// DanglingLease: teardown deletes, one failed.
-		"one failed action of several": {`{"items":[{"spec":{"leaseID":` + id + `},"status":{"actions":[{"verb":"delete","outcome":{"result":"Succeeded"}},{"verb":"delete","outcome":{"result":"Forbidden","message":"RBAC"}}]}}]}`, "Forbidden"},
-		"no actions":                   {`{"items":[{"spec":{"leaseID":` + id + `},"status":{"actions":[]}}]}`, ""},
-		"plain status":                 {`[{"spec":{"leaseID":` + id + `},"status":"Skipped"}]`, "Skipped"},
-		"status.result":                {`[{"spec":{"leaseID":` + id + `},"status":{"result":"Refused","message":"x"}}]`, "Refused"},
-		"a status that is no outcome":  {`[{"spec":{"leaseID":` + id + `},"status":"deployed"}]`, ""},
+		"one failed action of several":                  {`{"items":[{"spec":{"leaseID":` + id + `},"status":{"actions":[{"verb":"delete","outcome":{"result":"Succeeded"}},{"verb":"delete","outcome":{"result":"Forbidden","message":"RBAC"}}]}}]}`, "Forbidden"},
+		"no actions planned":                            {`{"items":[{"spec":{"leaseID":` + id + `},"status":{"actions":[]}}]}`, "Skipped"},
+		"plain status":                                  {`[{"spec":{"leaseID":` + id + `},"status":"Skipped"}]`, "Skipped"},
+		"status.result":                                 {`[{"spec":{"leaseID":` + id + `},"status":{"result":"Refused","message":"x"}}]`, "Refused"},
+		"a status that is no outcome":                   {`[{"spec":{"leaseID":` + id + `},"status":"deployed"}]`, ""},
 		"an inner Planned cannot lift an outer Skipped": {`[{"spec":{"leaseID":` + id + `},"status":"Skipped","nested":{"status":"Planned","leaseID":` + id + `}}]`, "Skipped"},
 		"yaml": {"items:\n- spec:\n    leaseID: " + id + "\n  status:\n    actions:\n    - outcome: {result: Skipped, message: owner protected by --exclude-owner}\n", "Skipped"},
 	} {

@@ -7,16 +7,28 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 )
 
 // Attribute names the pods, containers and leases of every parent, from
 // the pods the API knows (matched by UID, as read from the cgroup) and the
-// labels of their namespaces (a workload's lease is its namespace's). It is
-// pure: the caller LISTs once.
+// labels of their namespaces (a workload's lease is its namespace's):
+// nsLabels holds the lease namespaces, those labelled akash.network=true,
+// which --kill may signal by default. It is pure: the caller LISTs once.
 func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[string]string) {
 	byUID := make(map[string]*corev1.Pod, len(pods))
 	for i := range pods {
 		byUID[string(pods[i].UID)] = &pods[i]
+	}
+	// A static pod's cgroup is named after its config hash, which its
+	// mirror pod in the API carries in an annotation (the mirror's own UID
+	// is the API server's).
+	for i := range pods {
+		if h := pods[i].Annotations[mirrorAnnotation]; h != "" {
+			if _, taken := byUID[h]; !taken {
+				byUID[h] = &pods[i]
+			}
+		}
 	}
 	for _, r := range reports {
 		for i := range r.Status.Parents {
@@ -30,6 +42,7 @@ func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[str
 			}
 			pr.Namespace, pr.Name = pod.Namespace, pod.Name
 			pr.Container = containerName(pod, pr.ContainerID)
+			pr.LeaseNamespace = nsLabels[pod.Namespace][akash.LabelManaged] == "true"
 			if id, ok := akash.LeaseIDFromLabels(nsLabels[pod.Namespace]); ok {
 				pr.Lease = id.String()
 				pr.LeaseOwner, pr.LeaseDSeq = id.Owner, strconv.FormatUint(id.DSeq, 10)
@@ -37,6 +50,9 @@ func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[str
 		}
 	}
 }
+
+// mirrorAnnotation holds a static pod's config hash on its mirror pod.
+const mirrorAnnotation = "kubernetes.io/config.mirror"
 
 // containerName finds the container whose runtime ID ("containerd://<id>")
 // is id, among regular, init and ephemeral containers.
@@ -66,4 +82,22 @@ func PodUIDs(reports []*Report) map[string]bool {
 		}
 	}
 	return out
+}
+
+// KeepSkipped carries the plan's reasons over to the agent's report of
+// the same node, for the parents the plan left out: the agent only knows
+// it was not asked to signal them (it cannot name pods), the plan knew why.
+func KeepSkipped(plan, done *Report) {
+	why := map[Key]*execute.Action{}
+	for i := range plan.Status.Parents {
+		if a := plan.Status.Parents[i].Action; a != nil && a.Result == execute.Skipped {
+			why[plan.Status.Parents[i].Key()] = a
+		}
+	}
+	for i := range done.Status.Parents {
+		p := &done.Status.Parents[i]
+		if a, ok := why[p.Key()]; ok && (p.Action == nil || p.Action.Result == execute.Skipped) {
+			p.Action = a
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
@@ -25,13 +27,19 @@ type KillOptions struct {
 	// DryRun sends nothing: outcomes say what would be sent.
 	DryRun bool
 	// Eligible says why a parent must not be signalled ("" = it may be).
-	// nil means RequireShimAncestor; tests on this machine's /proc, where no
-	// process has a shim ancestor, pass their own.
+	// nil means RequirePodCgroup; tests on this machine's /proc, where no
+	// process is in a pod, pass their own.
 	Eligible func(*Parent) string
 	// Only, when not nil, restricts the plan to these parents (PID and
 	// start ticks): the ones an operator confirmed, so a parent that
 	// appeared since is never acted on unseen.
 	Only map[Key]bool
+	// Namespaces widen the kill beyond lease namespaces (labelled
+	// akash.network=true) to the pods of these namespaces too.
+	Namespaces []string
+	// AllNamespaces lets the kill reach every pod, in any namespace, and
+	// pods the API could not name.
+	AllNamespaces bool
 	// Poll is how often zombies are re-checked while waiting (100ms if 0).
 	Poll time.Duration
 }
@@ -62,20 +70,43 @@ func (p *Parent) Key() Key { return Key{PID: p.PID, StartTicks: p.StartTicks} }
 // Signal is the verb of a kill action: its target is a process on a node.
 const Signal execute.Verb = "signal"
 
-// RequireShimAncestor is the safety rule: only processes inside a container
-// — a containerd-shim among their ancestors — and never the shim itself,
-// nor the host's PID 1. containerd, the kubelet and every other host
-// process have no shim ancestor.
-func RequireShimAncestor(p *Parent) string {
+// RequirePodCgroup is the safety rule: only processes inside a pod's
+// container, as their cgroup says (a kubepods path with a pod UID, which
+// the kubelet and the runtime set and a process cannot choose), never the
+// host's PID 1, nor anything calling itself a containerd-shim. A process's
+// name proves nothing: any process can set it, so a shim among the
+// ancestors does not make a process a container's.
+func RequirePodCgroup(p *Parent) string {
 	switch {
 	case p.PID == 1:
 		return "it is the host's PID 1"
+	case p.Pod == nil:
+		return "it is not in a pod's cgroup: a host process, never signalled"
 	case strings.HasPrefix(p.Command, shimComm):
-		return "it is a containerd-shim: its zombies are reaped when its container goes"
-	case p.ShimPID == 0:
-		return "no containerd-shim among its ancestors: a host process, never signalled"
+		return "it calls itself a containerd-shim: a shim's zombies are reaped when its container goes"
 	}
 	return ""
+}
+
+// InScope says why the kill must leave p's pod alone ("" = it may act):
+// by default only lease pods (namespace labelled akash.network=true) are
+// signalled, never the provider's own, the CNI's, the ingress's or a
+// static pod's; --namespace and --all-namespaces widen that. A pod the
+// API could not name is in an unknown namespace, so only --all-namespaces
+// reaches it.
+func InScope(p *Parent, o KillOptions) string {
+	switch {
+	case o.AllNamespaces:
+		return ""
+	case p.Pod == nil:
+		return "it is not in a pod"
+	case p.Pod.Name == "":
+		return fmt.Sprintf("its pod (uid %s) could not be named through the API, so its namespace is unknown: pass --all-namespaces to signal it anyway", p.Pod.UID)
+	case p.Pod.LeaseNamespace || slices.Contains(o.Namespaces, p.Pod.Namespace):
+		return ""
+	}
+	return fmt.Sprintf("pod %s/%s is not in a lease namespace (%s=true): pass --namespace %s (or --all-namespaces) to allow it",
+		p.Pod.Namespace, p.Pod.Name, akash.LabelManaged, p.Pod.Namespace)
 }
 
 // Steps says which signals the escalation will send to p, and why others
@@ -107,7 +138,7 @@ func Steps(p *Parent, o KillOptions) (steps []unix.Signal, notes []string) {
 func Plan(r *Report, o KillOptions) []*execute.Action {
 	eligible := o.Eligible
 	if eligible == nil {
-		eligible = RequireShimAncestor
+		eligible = RequirePodCgroup
 	}
 	var actions []*execute.Action
 	for i := range r.Status.Parents {
@@ -124,10 +155,16 @@ func Plan(r *Report, o KillOptions) []*execute.Action {
 			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not in the confirmed plan (new since the scan)"}
 		case eligible(p) != "":
 			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not signalled: " + eligible(p)}
+		case InScope(p, o) != "":
+			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not signalled: " + InScope(p, o)}
 		case len(steps) == 0:
 			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "no signal can make it reap: " + strings.Join(notes, "; ")}
 		default:
-			a.Outcome = execute.Outcome{Result: execute.Planned, Message: describeSteps(steps, notes)}
+			msg := describeSteps(steps, notes)
+			if !p.ContainerInit && o.AllowContainerRestart {
+				msg += "; if its zombies then pass to the container's init, which does not reap them, SIGKILL of that init follows (the container restarts)"
+			}
+			a.Outcome = execute.Outcome{Result: execute.Planned, Message: msg}
 		}
 		p.Action = a
 		actions = append(actions, a)
@@ -220,6 +257,9 @@ type escalation struct {
 	fd      int
 	cursor  int
 	log     []string
+	// followed: this escalation is already the container's init's, taken
+	// over from a parent whose death handed it the zombies.
+	followed bool
 }
 
 func (e *escalation) run(ctx context.Context) execute.Outcome {
@@ -228,7 +268,7 @@ func (e *escalation) run(ctx context.Context) execute.Outcome {
 	}
 	fd, err := unix.PidfdOpen(e.p.PID, 0)
 	if errors.Is(err, unix.ESRCH) {
-		return e.settled("the parent exited before any signal; nothing sent")
+		return e.settled(ctx, "the parent exited before any signal; nothing sent")
 	}
 	if err != nil {
 		return execute.Outcome{Result: execute.Failed, Message: "pidfd_open: " + err.Error()}
@@ -242,23 +282,49 @@ func (e *escalation) run(ctx context.Context) execute.Outcome {
 		return execute.Outcome{Result: execute.Conflict, Message: fmt.Sprintf("PID %d is no longer the planned process (start time changed: the PID was recycled); nothing sent", e.p.PID)}
 	}
 	steps, notes := Steps(e.p, e.o)
-	e.log = append(e.log, notes...)
+	for _, n := range notes {
+		if e.followed {
+			n = "the init: " + n
+		}
+		e.log = append(e.log, n)
+	}
 	for _, sig := range steps {
 		if err := ctx.Err(); err != nil {
 			return e.outcome(execute.Skipped, "interrupted: "+err.Error())
 		}
 		if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
 			if errors.Is(err, unix.ESRCH) {
-				return e.settled("the parent exited before " + unix.SignalName(sig))
+				return e.settled(ctx, "the parent exited before "+unix.SignalName(sig))
 			}
 			return e.outcome(execute.Failed, unix.SignalName(sig)+": "+err.Error())
 		}
-		e.log = append(e.log, "sent "+unix.SignalName(sig))
+		e.log = append(e.log, "sent "+unix.SignalName(sig)+e.to())
 		if e.wait(ctx, sig == unix.SIGKILL) {
-			return e.outcome(execute.Succeeded, fmt.Sprintf("%d zombie(s) reaped after %s", len(e.zombies), unix.SignalName(sig)))
+			return e.outcome(execute.Succeeded, fmt.Sprintf("%d zombie(s) reaped after %s", len(e.zombies), unix.SignalName(sig)+e.to()))
+		}
+		if e.exited() {
+			// The parent is gone and its zombies with someone else:
+			// further signals to it would be sent to nothing.
+			break
 		}
 	}
-	return e.remaining()
+	return e.remaining(ctx)
+}
+
+// to names the target in the log of a followed escalation, where two
+// processes have been signalled.
+func (e *escalation) to() string {
+	if !e.followed {
+		return ""
+	}
+	return fmt.Sprintf(" to PID %d (%s, the container's init)", e.p.PID, e.p.Command)
+}
+
+// exited reports whether the parent has exited (its pidfd is readable).
+func (e *escalation) exited() bool {
+	fds := []unix.PollFd{{Fd: int32(e.fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&unix.POLLIN != 0
 }
 
 // wait polls until the zombies are gone or Grace passes. After SIGKILL it
@@ -319,36 +385,84 @@ func (e *escalation) left() []procfs.Stat {
 }
 
 // settled reports the zombies' state when the parent went without us.
-func (e *escalation) settled(what string) execute.Outcome {
+func (e *escalation) settled(ctx context.Context, what string) execute.Outcome {
 	e.log = append(e.log, what)
-	return e.remaining()
+	return e.remaining(ctx)
 }
 
 // remaining explains a failure: who holds the zombies now. Killing a
 // non-init parent hands them to the nearest subreaper or the container's
-// init, which may not reap either.
-func (e *escalation) remaining() execute.Outcome {
+// init, which may not reap either. When that is the init of the parent's
+// own container and --allow-container-restart was given, the zombies are
+// followed there: the same run escalates on the init (in the end SIGKILL,
+// which restarts the container), so no second run is needed.
+func (e *escalation) remaining(ctx context.Context) execute.Outcome {
 	left := e.left()
 	if len(left) == 0 {
 		return e.outcome(execute.Succeeded, "its zombies are gone")
 	}
-	holders := map[int]int{}
+	holders := map[int][]Key{}
+	var order []int
 	for _, s := range left {
-		holders[s.PPID]++
+		if _, ok := holders[s.PPID]; !ok {
+			order = append(order, s.PPID)
+		}
+		holders[s.PPID] = append(holders[s.PPID], Key{PID: s.PID, StartTicks: s.StartTicks})
 	}
+	slices.Sort(order)
 	var parts []string
-	for ppid, n := range holders {
+	for _, ppid := range order {
+		n := len(holders[ppid])
 		if ppid == e.p.PID {
 			parts = append(parts, fmt.Sprintf("%d still under PID %d", n, ppid))
 			continue
 		}
-		comm := "?"
-		if st, err := e.fs.Stat(ppid); err == nil {
-			comm = st.Comm
+		init, ok := e.initHolder(ppid)
+		switch {
+		case ok && e.o.AllowContainerRestart && len(holders) == 1 && !e.followed:
+			e.log = append(e.log, fmt.Sprintf("%d zombie(s) re-parented to PID %d (%s, the container's init), which does not reap them: following them there", n, ppid, init.Command))
+			sub := &escalation{fs: e.fs, p: init, o: e.o, zombies: holders[ppid], followed: true}
+			out := sub.run(ctx)
+			return e.outcome(out.Result, out.Message)
+		case ok:
+			parts = append(parts, fmt.Sprintf("%d re-parented to PID %d (%s, the container's init), which does not reap them: --allow-container-restart would SIGKILL that init (restarting the container) and finish the job", n, ppid, init.Command))
+		default:
+			comm := "?"
+			if st, err := e.fs.Stat(ppid); err == nil {
+				comm = st.Comm
+			}
+			parts = append(parts, fmt.Sprintf("%d re-parented to PID %d (%s), which does not reap them", n, ppid, comm))
 		}
-		parts = append(parts, fmt.Sprintf("%d re-parented to PID %d (%s), which does not reap them", n, ppid, comm))
 	}
 	return e.outcome(execute.Failed, fmt.Sprintf("%d of %d zombie(s) remain: %s", len(left), len(e.zombies), strings.Join(parts, ", ")))
+}
+
+// initHolder describes pid, the new holder of the parent's zombies, when
+// it is the init of the parent's own container: PID 1 of the parent's PID
+// namespace, in the same pod's cgroup, and admitted by the same rules as
+// any parent. Anything else is never followed.
+func (e *escalation) initHolder(pid int) (*Parent, bool) {
+	h, err := describeProcess(e.fs, pid)
+	if err != nil || !h.ContainerInit || len(h.NSpid) != len(e.p.NSpid) || !samePod(h.Pod, e.p.Pod) {
+		return nil, false
+	}
+	eligible := e.o.Eligible
+	if eligible == nil {
+		eligible = RequirePodCgroup
+	}
+	if eligible(h) != "" {
+		return nil, false
+	}
+	return h, true
+}
+
+// samePod: both in the same pod, or (where no process is in a pod, as in
+// tests on a plain machine) both in none.
+func samePod(a, b *Pod) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.UID == b.UID
 }
 
 func (e *escalation) outcome(r execute.Result, msg string) execute.Outcome {

@@ -2,6 +2,7 @@ package zombies
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
@@ -18,9 +19,10 @@ import (
 )
 
 // These tests run on this machine's real /proc, with zombies the tests
-// make. No process here has a containerd-shim ancestor, so the kill tests
-// pass an Eligible policy that admits only the test's own parent; the shim
-// rule itself is proven on synthetic trees (synthetic_test.go).
+// make. No process here is in a pod's cgroup, so the kill tests pass an
+// Eligible policy that admits only the test's own processes, and
+// AllNamespaces (there is no pod to name); the cgroup and namespace rules
+// themselves are proven on synthetic trees (synthetic_test.go).
 
 var realEnv = agent.Env{HostRoot: "/", ProcRoot: "/proc", NodeName: "this-machine", Now: time.Now}
 
@@ -55,11 +57,13 @@ func scanFor(t *testing.T, pid, want int) (*Report, *Parent) {
 	}
 }
 
-// only admits one PID: the test's stand-in for "inside a container".
-func only(pid int) func(*Parent) string {
+// only admits the test's own PIDs: its stand-in for "inside a container".
+func only(pids ...int) func(*Parent) string {
 	return func(p *Parent) string {
-		if p.PID == pid {
-			return ""
+		for _, pid := range pids {
+			if p.PID == pid {
+				return ""
+			}
 		}
 		return "not this test's process"
 	}
@@ -127,7 +131,7 @@ func TestKillRealSIGCHLDIsEnoughForAParentThatReaps(t *testing.T) {
 	if !p.CatchesSIGCHLD {
 		t.Fatalf("a Go program catches SIGCHLD: %+v", p)
 	}
-	o := KillOptions{Grace: 5 * time.Second, Eligible: only(pid)}
+	o := KillOptions{Grace: 5 * time.Second, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	if failed := Execute(context.Background(), procfs.FS{Proc: "/proc", Host: "/"}, r, o); failed != 0 {
 		t.Fatalf("failed: %+v", p.Action)
@@ -145,7 +149,7 @@ func TestKillRealSIGTERMWhenNoSIGCHLDHandler(t *testing.T) {
 	_, pid := startHelper(t, "reaper", zombieScript(2, ""))
 	t.Cleanup(func() { reap(t, pid) })
 	r, p := scanFor(t, pid, 2)
-	o := KillOptions{Grace: 5 * time.Second, Eligible: only(pid)}
+	o := KillOptions{Grace: 5 * time.Second, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	if p.Action.Result != execute.Planned || !strings.HasPrefix(p.Action.Message, "SIGTERM, then SIGKILL") || !strings.Contains(p.Action.Message, "no SIGCHLD") {
 		t.Fatalf("plan %+v", p.Action)
@@ -165,7 +169,7 @@ func TestKillRealSIGKILLWhenSIGTERMIsIgnored(t *testing.T) {
 	if !p.IgnoresSIGTERM {
 		t.Fatalf("SigIgn should show SIGTERM: %+v", p)
 	}
-	o := KillOptions{Grace: time.Second, Eligible: only(pid)}
+	o := KillOptions{Grace: time.Second, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	Execute(context.Background(), procfs.FS{Proc: "/proc", Host: "/"}, r, o)
 	if p.Action.Result != execute.Succeeded || !strings.Contains(p.Action.Message, "reaped after SIGKILL") || !strings.Contains(p.Action.Message, "ignores SIGTERM") {
@@ -179,7 +183,7 @@ func TestKillRealReportsAReaperThatDoesNotReap(t *testing.T) {
 	// without a reaping loop, it inherits the zombies when their parent dies.
 	holder, pid := startHelper(t, "holder", zombieScript(2, ""))
 	r, p := scanFor(t, pid, 2)
-	o := KillOptions{Grace: 500 * time.Millisecond, Eligible: only(pid)}
+	o := KillOptions{Grace: 500 * time.Millisecond, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	if failed := Execute(context.Background(), procfs.FS{Proc: "/proc", Host: "/"}, r, o); failed != 1 {
 		t.Fatalf("failed=%d outcome %+v", failed, p.Action.Outcome)
@@ -270,7 +274,7 @@ func TestKernelDropsSIGTERMToContainerInitAndKillNeedsPermission(t *testing.T) {
 	}
 
 	// Without --allow-container-restart nothing can work: skipped, and said why.
-	o := KillOptions{Grace: 2 * time.Second, Eligible: only(pid)}
+	o := KillOptions{Grace: 2 * time.Second, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	if p.Action.Result != execute.Skipped || !strings.Contains(p.Action.Message, "kernel drops SIGTERM") || !strings.Contains(p.Action.Message, "--allow-container-restart") {
 		t.Fatalf("plan %+v", p.Action)
@@ -287,13 +291,72 @@ func TestKernelDropsSIGTERMToContainerInitAndKillNeedsPermission(t *testing.T) {
 	}
 }
 
+// A worker in a container leaves zombies, and its container's init (a
+// plain sleep, as in many tenant images) reaps nothing. Killing the worker
+// hands the zombies to that init: with --allow-container-restart the same
+// run follows them there and kills the init; without, the outcome says so.
+func TestKillRealFollowsZombiesToTheContainerInit(t *testing.T) {
+	needRealProc(t)
+	for _, allow := range []bool{false, true} {
+		t.Run(fmt.Sprintf("allow-container-restart=%t", allow), func(t *testing.T) {
+			init := startInPIDNamespace(t, `sh -c "sleep 0.05 & exec sleep 60" & exec sleep 60`)
+			var r *Report
+			var w *Parent
+			for deadline := time.Now().Add(5 * time.Second); w == nil; time.Sleep(50 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no worker of PID %d ever held a zombie", init)
+				}
+				var err error
+				if r, err = Scan(realEnv); err != nil {
+					t.Fatal(err)
+				}
+				for i := range r.Status.Parents {
+					if p := &r.Status.Parents[i]; len(p.Ancestors) > 0 && p.Ancestors[0].PID == init && p.Zombies == 1 {
+						w = p
+					}
+				}
+			}
+			if w.ContainerInit || len(w.NSpid) != 2 {
+				t.Fatalf("the worker: %+v", w)
+			}
+			o := KillOptions{Grace: 500 * time.Millisecond, Eligible: only(init, w.PID), AllNamespaces: true, AllowContainerRestart: allow}
+			Plan(r, o)
+			if follows := strings.Contains(w.Action.Message, "SIGKILL of that init follows"); w.Action.Result != execute.Planned || follows != allow {
+				t.Fatalf("plan %+v", w.Action)
+			}
+			for _, p := range r.Status.Parents {
+				if p.PID != w.PID && p.Action.Result == execute.Planned {
+					t.Fatalf("only the worker may be planned: %+v", p)
+				}
+			}
+			failed := Execute(context.Background(), procfs.FS{Proc: "/proc", Host: "/"}, r, o)
+			t.Logf("%s: %s", w.Action.Result, w.Action.Message)
+			initAlive := false
+			if st, err := (procfs.FS{Proc: "/proc"}).Stat(init); err == nil && !st.Zombie() {
+				initAlive = true
+			}
+			if !allow {
+				want := fmt.Sprintf("re-parented to PID %d (sleep, the container's init), which does not reap them: --allow-container-restart would SIGKILL that init", init)
+				if failed != 1 || w.Action.Result != execute.Failed || !strings.Contains(w.Action.Message, want) || !initAlive {
+					t.Fatalf("failed=%d init alive %t outcome %+v\nwant %q", failed, initAlive, w.Action.Outcome, want)
+				}
+				return
+			}
+			want := fmt.Sprintf("reaped after SIGKILL to PID %d (sleep, the container's init)", init)
+			if failed != 0 || w.Action.Result != execute.Succeeded || !strings.Contains(w.Action.Message, "following them there") || !strings.Contains(w.Action.Message, want) || initAlive {
+				t.Fatalf("failed=%d init alive %t outcome %+v\nwant %q", failed, initAlive, w.Action.Outcome, want)
+			}
+		})
+	}
+}
+
 func TestKillRealRecycledPIDIsNeverSignalled(t *testing.T) {
 	needRealProc(t)
 	_, pid := startHelper(t, "reaper", zombieScript(1, ""))
 	t.Cleanup(func() { reap(t, pid) })
 	r, p := scanFor(t, pid, 1)
 	p.StartTicks++ // as if the planned process had exited and its PID been reused
-	o := KillOptions{Grace: time.Second, Eligible: only(pid)}
+	o := KillOptions{Grace: time.Second, Eligible: only(pid), AllNamespaces: true}
 	Plan(r, o)
 	Execute(context.Background(), procfs.FS{Proc: "/proc", Host: "/"}, r, o)
 	if p.Action.Result != execute.Conflict || !strings.Contains(p.Action.Message, "recycled") {
@@ -312,7 +375,7 @@ func TestDefaultPolicyNeverSignalsThisMachinesProcesses(t *testing.T) {
 	Plan(r, KillOptions{Grace: time.Second})
 	for _, p := range r.Status.Parents {
 		if p.Action.Result != execute.Skipped || !strings.Contains(p.Action.Message, "not signalled") {
-			t.Errorf("PID %d (%s) has no shim ancestor and must be skipped: %+v", p.PID, p.Command, p.Action)
+			t.Errorf("PID %d (%s) is in no pod's cgroup and must be skipped: %+v", p.PID, p.Command, p.Action)
 		}
 	}
 }

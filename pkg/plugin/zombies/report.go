@@ -63,8 +63,9 @@ type Parent struct {
 	CatchesSIGCHLD bool `json:"catchesSIGCHLD"`
 	CatchesSIGTERM bool `json:"catchesSIGTERM"`
 	IgnoresSIGTERM bool `json:"ignoresSIGTERM,omitempty"`
-	// ShimPID is the nearest containerd-shim among the ancestors (0: none,
-	// so this is a host process).
+	// ShimPID is the nearest ancestor named containerd-shim (0: none). It
+	// is shown, never trusted: any process can take that name; whether
+	// the parent is in a container is its Pod, read from its cgroup.
 	ShimPID int `json:"shimPID,omitempty"`
 	Zombies int `json:"zombies"`
 	// ZombiePIDs lists the first MaxListedZombies zombies, lowest PIDs first.
@@ -99,6 +100,9 @@ type Pod struct {
 	Lease      string `json:"lease,omitempty"`
 	LeaseOwner string `json:"leaseOwner,omitempty"`
 	LeaseDSeq  string `json:"leaseDSeq,omitempty"`
+	// LeaseNamespace: the pod's namespace is labelled akash.network=true,
+	// so --kill may signal its processes without --namespace.
+	LeaseNamespace bool `json:"leaseNamespace,omitempty"`
 }
 
 // Pids is the pod's pids cgroup: zombies count in it until reaped.

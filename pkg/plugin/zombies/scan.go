@@ -125,11 +125,7 @@ func describeParent(fs procfs.FS, stats []procfs.Stat, index map[int]int, ppid i
 	if err != nil {
 		*warn = append(*warn, fmt.Sprintf("status of parent %d: %v", ppid, err))
 	} else {
-		p.NSpid = status.NSpid
-		p.ContainerInit = status.ContainerInit()
-		p.CatchesSIGCHLD = status.Catches(syscall.SIGCHLD)
-		p.CatchesSIGTERM = status.Catches(syscall.SIGTERM)
-		p.IgnoresSIGTERM = status.Ignores(syscall.SIGTERM)
+		applyStatus(&p, status)
 	}
 	lines, err := fs.Cgroup(ppid)
 	if err != nil {
@@ -138,6 +134,36 @@ func describeParent(fs procfs.FS, stats []procfs.Stat, index map[int]int, ppid i
 	}
 	p.Pod, p.Pids = podOf(fs, lines, pidsCache)
 	return p
+}
+
+// applyStatus copies the facts the signal rules need from a status.
+func applyStatus(p *Parent, status procfs.Status) {
+	p.NSpid = status.NSpid
+	p.ContainerInit = status.ContainerInit()
+	p.CatchesSIGCHLD = status.Catches(syscall.SIGCHLD)
+	p.CatchesSIGTERM = status.Catches(syscall.SIGTERM)
+	p.IgnoresSIGTERM = status.Ignores(syscall.SIGTERM)
+}
+
+// describeProcess reads one live process's facts (stat, status, cgroup)
+// outside a scan: the process that inherited a killed parent's zombies.
+func describeProcess(fs procfs.FS, pid int) (*Parent, error) {
+	st, err := fs.Stat(pid)
+	if err != nil {
+		return nil, err
+	}
+	p := &Parent{PID: pid, Command: st.Comm, StartTicks: st.StartTicks}
+	status, err := fs.Status(pid)
+	if err != nil {
+		return nil, err
+	}
+	applyStatus(p, status)
+	lines, err := fs.Cgroup(pid)
+	if err != nil {
+		return nil, err
+	}
+	p.Pod, _ = podOf(fs, lines, map[string]*Pids{})
+	return p, nil
 }
 
 // ancestry walks from pid up to PID 1 through the stat pass, and finds the

@@ -111,12 +111,12 @@ func TestPlanSafetyRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Plan(r, KillOptions{Grace: time.Second})
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true})
 	want := map[int][2]string{
 		f.worker: {"Planned", "SIGCHLD, then SIGTERM, then SIGKILL"},
 		f.init:   {"Planned", "SIGTERM (no SIGCHLD: it has no SIGCHLD handler (SigCgt), so the signal would be discarded; no SIGKILL: it is the container's PID 1, and killing it restarts the whole container: pass --allow-container-restart to allow that)"},
-		f.host:   {"Skipped", "not signalled: no containerd-shim among its ancestors: a host process, never signalled"},
-		f.shim:   {"Skipped", "not signalled: it is a containerd-shim: its zombies are reaped when its container goes"},
+		f.host:   {"Skipped", "not signalled: it is not in a pod's cgroup: a host process, never signalled"},
+		f.shim:   {"Skipped", "not signalled: it is not in a pod's cgroup: a host process, never signalled"},
 		1:        {"Skipped", "not signalled: it is the host's PID 1"},
 	}
 	for pid, w := range want {
@@ -133,17 +133,17 @@ func TestPlanSafetyRules(t *testing.T) {
 	// permission to restart the container.
 	in := parentByPID(t, r, f.init)
 	in.CatchesSIGTERM = false
-	Plan(r, KillOptions{Grace: time.Second})
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true})
 	if in.Action.Result != execute.Skipped || !strings.HasPrefix(in.Action.Message, "no signal can make it reap") {
 		t.Errorf("init without handlers: %+v", in.Action)
 	}
-	Plan(r, KillOptions{Grace: time.Second, AllowContainerRestart: true})
+	Plan(r, KillOptions{Grace: time.Second, AllowContainerRestart: true, AllNamespaces: true})
 	if in.Action.Result != execute.Planned || !strings.HasPrefix(in.Action.Message, "SIGKILL (") {
 		t.Errorf("init with --allow-container-restart: %+v", in.Action)
 	}
 
 	// The confirmed plan limits the agent.
-	Plan(r, KillOptions{Grace: time.Second, Only: map[Key]bool{parentByPID(t, r, f.init).Key(): true}})
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true, Only: map[Key]bool{parentByPID(t, r, f.init).Key(): true}})
 	if w := parentByPID(t, r, f.worker); w.Action.Result != execute.Skipped || !strings.Contains(w.Action.Message, "not in the confirmed plan") {
 		t.Errorf("worker outside the confirmed plan: %+v", w.Action)
 	}
@@ -155,7 +155,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := KillOptions{Grace: time.Second, DryRun: true}
+	o := KillOptions{Grace: time.Second, DryRun: true, AllNamespaces: true}
 	Plan(r, o)
 	// Synthetic PIDs may exist on this machine: an FS pointing nowhere makes
 	// any attempt to signal fail loudly instead of hitting them.
@@ -271,5 +271,164 @@ func BenchmarkScan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Any process can call itself containerd-shim (prctl PR_SET_NAME, or just
+// its executable's name): a host process under such an impostor is still a
+// host process. Only the cgroup, which the kubelet and the runtime set,
+// says a process is in a pod's container.
+func TestFakeShimOutsideAPodIsNotInAContainer(t *testing.T) {
+	tr := proctree.Node(1, 3)
+	fake := tr.MaxPID() + 1
+	tr.Procs = append(tr.Procs,
+		proctree.Proc{PID: fake, PPID: 1, Comm: "containerd-shim", StartTicks: 5000, Cgroup: "0::/system.slice/evil.service\n"},
+		proctree.Proc{PID: fake + 1, PPID: fake, Comm: "app", StartTicks: 5001, Cgroup: "0::/system.slice/evil.service\n"},
+	)
+	tr.AddZombies(fake+1, 2, 6000)
+	tr.AddZombies(fake, 1, 6000) // the impostor itself holds one too
+	proc, host, err := tr.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Scan(agent.Env{ProcRoot: proc, HostRoot: host, NodeName: "n", Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Even with every scope flag: the rule is about where the process is.
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true, AllowContainerRestart: true})
+	for _, pid := range []int{fake, fake + 1} {
+		p := parentByPID(t, r, pid)
+		if p.Pod != nil || p.Action.Result != execute.Skipped || !strings.Contains(p.Action.Message, "not in a pod's cgroup") {
+			t.Errorf("PID %d (%s, shim ancestor %d): pod %+v, %s %q", pid, p.Command, p.ShimPID, p.Pod, p.Action.Result, p.Action.Message)
+		}
+	}
+}
+
+// A pod's process is in a container whatever its ancestors are called
+// (CRI-O's conmon, a renamed shim): the cgroup decides.
+func TestPodCgroupDecidesWithoutAShimAncestor(t *testing.T) {
+	tr := proctree.Node(1, 4)
+	tr.Find(4).Comm = "conmon"
+	tr.AddZombies(7, 1, 10)
+	proc, host, err := tr.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Scan(agent.Env{ProcRoot: proc, HostRoot: host, NodeName: "n", Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true})
+	if p := parentByPID(t, r, 7); p.ShimPID != 0 || p.Action.Result != execute.Planned {
+		t.Errorf("a pod's worker under conmon: shim %d, %+v", p.ShimPID, p.Action)
+	}
+}
+
+// scopeFixture is the synthetic node with pod 0 in a lease namespace, pod
+// 1 in kube-system, and pod 2 unknown to the API.
+func scopeFixture(t *testing.T) (*Report, *fixture) {
+	t.Helper()
+	f := newFixture(t)
+	r, err := Scan(f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease := "5reb3l87s85t50v77sosktvdeeg6pfbnlboigoprqv3d4"
+	pods := []corev1.Pod{
+		{ObjectMeta: metav1.ObjectMeta{Namespace: lease, Name: "web-0", UID: types.UID(proctree.PodUID(0))}},
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "calico-node-x", UID: types.UID(proctree.PodUID(1))}},
+	}
+	labels := map[string]map[string]string{lease: {
+		"akash.network": "true", "akash.network/lease.id.owner": "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h", "akash.network/lease.id.dseq": "8438017",
+		"akash.network/lease.id.gseq": "1", "akash.network/lease.id.oseq": "1", "akash.network/lease.id.provider": "akash1nxq8gmsw2vlz3m68qvyvcf3kh6q269ajvqw6y0",
+	}}
+	Attribute([]*Report{r}, pods, labels)
+	return r, f
+}
+
+func TestPlanSignalsOnlyLeasePodsByDefault(t *testing.T) {
+	r, f := scopeFixture(t)
+	w, in := parentByPID(t, r, f.worker), parentByPID(t, r, f.init)
+	if !w.Pod.LeaseNamespace || in.Pod.LeaseNamespace {
+		t.Fatalf("lease namespace: worker %+v init %+v", w.Pod, in.Pod)
+	}
+	Plan(r, KillOptions{Grace: time.Second})
+	if w.Action.Result != execute.Planned {
+		t.Errorf("lease pod: %+v", w.Action)
+	}
+	want := "not signalled: pod kube-system/calico-node-x is not in a lease namespace (akash.network=true): pass --namespace kube-system (or --all-namespaces) to allow it"
+	if in.Action.Result != execute.Skipped || in.Action.Message != want {
+		t.Errorf("kube-system pod: %s %q\nwant %q", in.Action.Result, in.Action.Message, want)
+	}
+	for _, o := range []KillOptions{{Namespaces: []string{"default", "kube-system"}}, {AllNamespaces: true}} {
+		o.Grace = time.Second
+		Plan(r, o)
+		if in.Action.Result != execute.Planned || w.Action.Result != execute.Planned {
+			t.Errorf("%+v: kube-system %+v, lease %+v", o, in.Action, w.Action)
+		}
+	}
+	// --namespace widens, it does not narrow: lease pods stay in.
+	Plan(r, KillOptions{Grace: time.Second, Namespaces: []string{"kube-system"}})
+	if w.Action.Result != execute.Planned {
+		t.Errorf("lease pod with --namespace kube-system: %+v", w.Action)
+	}
+}
+
+func TestPlanNeverSignalsAnUnnamedPodUnlessAllNamespaces(t *testing.T) {
+	f := newFixture(t)
+	r, err := Scan(f.env) // no Attribute: the API was not reachable
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parentByPID(t, r, f.worker)
+	for _, o := range []KillOptions{{}, {Namespaces: []string{"kube-system"}}} {
+		o.Grace = time.Second
+		Plan(r, o)
+		if w.Action.Result != execute.Skipped || !strings.Contains(w.Action.Message, "uid "+proctree.PodUID(0)) || !strings.Contains(w.Action.Message, "--all-namespaces") {
+			t.Errorf("%+v: %+v", o, w.Action)
+		}
+	}
+	Plan(r, KillOptions{Grace: time.Second, AllNamespaces: true})
+	if w.Action.Result != execute.Planned {
+		t.Errorf("--all-namespaces: %+v", w.Action)
+	}
+}
+
+// A static pod's cgroup is named after its config hash; the API's mirror
+// pod has a UID of its own and the hash in an annotation.
+func TestAttributeStaticPodThroughItsMirror(t *testing.T) {
+	f := newFixture(t)
+	r, err := Scan(f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods := []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{
+		Namespace: "kube-system", Name: "kube-apiserver-node-a", UID: "0b3c5c1e-1111-4222-8333-444455556666",
+		Annotations: map[string]string{"kubernetes.io/config.mirror": proctree.PodUID(1)},
+	}}}
+	Attribute([]*Report{r}, pods, nil)
+	if p := parentByPID(t, r, f.init).Pod; p.Namespace != "kube-system" || p.Name != "kube-apiserver-node-a" {
+		t.Errorf("%+v", p)
+	}
+}
+
+// The agent's report replaces the plan's; the parents the plan left out
+// keep the plan's reason, which the agent (no API) cannot know.
+func TestKeepSkippedCarriesThePlansReasons(t *testing.T) {
+	plan, f := scopeFixture(t)
+	Plan(plan, KillOptions{Grace: time.Second})
+	done, err := Scan(f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Plan(done, KillOptions{Grace: time.Second, AllNamespaces: true, Only: map[Key]bool{parentByPID(t, plan, f.worker).Key(): true}})
+	parentByPID(t, done, f.worker).Action.Outcome = execute.Outcome{Result: execute.Succeeded, Message: "4 zombie(s) reaped after SIGCHLD"}
+	KeepSkipped(plan, done)
+	if a := parentByPID(t, done, f.init).Action; a.Result != execute.Skipped || !strings.Contains(a.Message, "--namespace kube-system") {
+		t.Errorf("kube-system parent: %+v", a)
+	}
+	if a := parentByPID(t, done, f.worker).Action; a.Result != execute.Succeeded {
+		t.Errorf("the signalled parent keeps the agent's outcome: %+v", a)
 	}
 }
