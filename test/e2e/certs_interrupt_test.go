@@ -154,6 +154,16 @@ func TestCertsRenewRestartSurvivesDebugPodDeletion(t *testing.T) {
 		t.Fatalf("the manifest was never seen parked\n%s", res.stdout)
 	}
 	r.comesBack(t, 90*time.Second)
+	// It survived because it had left the pod's cgroups, which its status says.
+	var st certs.GuardStatus
+	b, err := os.ReadFile(filepath.Join(r.backups, "parked-manifests", "."+r.name+".guard.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &st)
+	}
+	if err != nil || !strings.Contains(st.Detached, "moved to the host's root cgroup") || st.Phase != "done" || st.Error != "" {
+		t.Errorf("guardian status %+v (%v)", st, err)
+	}
+	t.Logf("guardian: %s; %s", st.Detached, st.Message)
 	noGuardian(t, 30*time.Second)
 	eventually(t, 30*time.Second, func(context.Context) (bool, string, error) {
 		return len(debugPods(t, c, r.debugNS)) == 0, "debug pod still there", nil
