@@ -233,28 +233,11 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 		t.Fatalf("deleting the mirror pod replaced the container (%s -> %s): the premise of the restart step is wrong", container, got)
 	}
 
-	// A node tree with expired certificates, a stand-in kubeadm and etcdctl, kubespray's etcd.env.
-	now := time.Now()
-	certstest.Kubeadm(t, root, certstest.DefaultExpiries(now))
-	fresh := certstest.Expiries{Valid: now.Add(365 * 24 * time.Hour), Expiring: now.Add(365 * 24 * time.Hour), Expired: now.Add(365 * 24 * time.Hour)}
-	renewed := filepath.Join(root, "renewed")
-	cas := certstest.Kubeadm(t, renewed, fresh)
-	cas["etcd-ca"].Issue(t, "localhost", fresh.Valid).WritePair(t, renewed, "etc/kubernetes/pki/etcd/peer")
-	certstest.Write(t, root, "etc/etcd.env", []byte("ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\nETCDCTL_CACERT=/etc/ssl/etcd/ssl/ca.pem\n"))
 	log := filepath.Join(root, "tools.log")
-	certstest.Write(t, root, "bin/kubeadm", []byte("#!/bin/sh\necho \"kubeadm $*\" >>"+log+"\ncp -R "+renewed+"/etc/kubernetes/. "+root+"/etc/kubernetes/\n"))
-	certstest.Write(t, root, "bin/etcdctl", []byte("#!/bin/sh\necho \"etcdctl $* $ETCDCTL_CACERT\" >>"+log+"\n"+
-		"case \"$1 $2\" in\n\"snapshot save\") echo snapshot >\"$3\";;\n\"snapshot status\") test -s \"$3\" && echo ok;;\n*) exit 2;;\nesac\n"))
-	for _, f := range []string{"bin/kubeadm", "bin/etcdctl"} {
-		if err := os.Chmod(filepath.Join(root, f), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
 	snapDir := t.TempDir()
-	args := []string{"certs", "renew", "--node", node, "--image", c.AgentImage, "--debug-namespace", debugNS,
-		"--node-root", root, "--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", podNS,
-		"--kubeadm", root + "/bin/kubeadm", "--etcdctl", root + "/bin/etcdctl", "--etcd-service=",
-		"--backup-dir", backups, "--snapshot-dir", snapDir, "--out-period", "21s", "--ready-timeout", "60s", "-o", "json"}
+	args := append(renewTree(t, root, log), "--node", node, "--image", c.AgentImage, "--debug-namespace", debugNS,
+		"--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", podNS,
+		"--backup-dir", backups, "--snapshot-dir", snapDir, "--out-period", "21s", "--ready-timeout", "60s", "-o", "json")
 
 	r := kubectlAkash(t, c, runOpts{}, append(args, "--dry-run=client")...).ok(t)
 	if strings.Contains(r.stdout, `"Succeeded"`) || fileExists(log) {
@@ -295,6 +278,30 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 		t.Errorf("no backup archive: %v", m)
 	}
 	noDebugPods(t, c, debugNS)
+}
+
+// renewTree writes a node tree with expired certificates under root, a
+// stand-in kubeadm (which installs renewed ones) and etcdctl that log to
+// log, and kubespray's etcd.env; it returns the `certs renew` arguments
+// that aim at them.
+func renewTree(t *testing.T, root, log string) []string {
+	t.Helper()
+	now := time.Now()
+	certstest.Kubeadm(t, root, certstest.DefaultExpiries(now))
+	fresh := certstest.Expiries{Valid: now.Add(365 * 24 * time.Hour), Expiring: now.Add(365 * 24 * time.Hour), Expired: now.Add(365 * 24 * time.Hour)}
+	renewed := filepath.Join(root, "renewed")
+	cas := certstest.Kubeadm(t, renewed, fresh)
+	cas["etcd-ca"].Issue(t, "localhost", fresh.Valid).WritePair(t, renewed, "etc/kubernetes/pki/etcd/peer")
+	certstest.Write(t, root, "etc/etcd.env", []byte("ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\nETCDCTL_CACERT=/etc/ssl/etcd/ssl/ca.pem\n"))
+	certstest.Write(t, root, "bin/kubeadm", []byte("#!/bin/sh\necho \"kubeadm $*\" >>"+log+"\ncp -R "+renewed+"/etc/kubernetes/. "+root+"/etc/kubernetes/\n"))
+	certstest.Write(t, root, "bin/etcdctl", []byte("#!/bin/sh\necho \"etcdctl $* $ETCDCTL_CACERT\" >>"+log+"\n"+
+		"case \"$1 $2\" in\n\"snapshot save\") echo snapshot >\"$3\";;\n\"snapshot status\") test -s \"$3\" && echo ok;;\n*) exit 2;;\nesac\n"))
+	for _, f := range []string{"bin/kubeadm", "bin/etcdctl"} {
+		if err := os.Chmod(filepath.Join(root, f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{"certs", "renew", "--node-root", root, "--kubeadm", root + "/bin/kubeadm", "--etcdctl", root + "/bin/etcdctl", "--etcd-service="}
 }
 
 func fileExists(p string) bool {

@@ -37,6 +37,15 @@ type NodeOps struct {
 	// looked for.
 	Proc string
 	Now  func() time.Time
+	// GuardArgv, when set, runs each static-pod restart in a guardian
+	// process started with it (plus --guard-token): the agent's own
+	// `certs-renew guard` (see Guard). Unset, the restart runs in this
+	// process (--local).
+	GuardArgv []string
+
+	leave      func() (string, error) // leaveCgroups, unless a test says
+	exitFunc   func(int)              // os.Exit, unless a test says
+	guardSlack time.Duration          // GuardSlack, unless a test says
 }
 
 // Defaults fills what was left empty.
@@ -74,7 +83,10 @@ type Probe struct {
 	Kubeadm string `json:"kubeadm,omitempty"`
 	// StaticPods are the manifests' base names (kube-apiserver, ...).
 	StaticPods []string `json:"staticPods"`
-	Problems   []string `json:"problems,omitempty"`
+	// Restored are manifests found left parked and put back (before the
+	// rest was looked at).
+	Restored []Restored `json:"restored,omitempty"`
+	Problems []string   `json:"problems,omitempty"`
 }
 
 // binDirs are where kubeadm, etcdctl and etcdutl usually are on a node.

@@ -12,13 +12,27 @@ const RenewalKind = "CertificateRenewal"
 
 // Step names, in the order they run on each node.
 const (
-	StepSnapshot   = "etcd-snapshot"
-	StepBackup     = "backup"
-	StepKubeadm    = "kubeadm-certs-renew"
-	StepRestart    = "restart-static-pod"
-	StepEtcdSvc    = "restart-etcd-service"
-	StepRecheck    = "recheck"
-	StepKubeconfig = "update-kubeconfig"
+	// StepRestoreParked puts back a manifest an earlier, cut-short restart
+	// left parked; the probe does it, before anything else.
+	StepRestoreParked = "restore-parked-manifest"
+	StepSnapshot      = "etcd-snapshot"
+	StepBackup        = "backup"
+	StepKubeadm       = "kubeadm-certs-renew"
+	StepRestart       = "restart-static-pod"
+	StepEtcdSvc       = "restart-etcd-service"
+	StepRecheck       = "recheck"
+	StepKubeconfig    = "update-kubeconfig"
+)
+
+// Node-side steps that are not in the plan.
+const (
+	// StepProbe looks at the node (after putting back left-over manifests).
+	StepProbe = "probe"
+	// StepRestartStatus says whether a restart's guardian is done and its
+	// manifest in place.
+	StepRestartStatus = "restart-status"
+	// StepGuard is the guardian process itself (see NodeOps.Guard).
+	StepGuard = "guard"
 )
 
 // Renewal is the plan and the outcome of `certs renew`.
@@ -92,5 +106,8 @@ type StepReport struct {
 	// File is what the step wrote (snapshot, archive).
 	File  string `json:"file,omitempty"`
 	Probe *Probe `json:"probe,omitempty"`
-	Error string `json:"error,omitempty"`
+	// Guard is a restart's guardian, when one ran (restart-static-pod in a
+	// debug pod, restart-status).
+	Guard *GuardStatus `json:"guard,omitempty"`
+	Error string       `json:"error,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -40,39 +41,84 @@ type Restart struct {
 // pod's processes are gone, and always moves it back — also on timeout or
 // interruption — so the component is never left without its manifest.
 // The caller then waits for the mirror pod to be Ready with a new container.
-func (o *NodeOps) RestartStaticPod(ctx context.Context, r Restart) (msg string, err error) {
+//
+// It runs in this process and holds the component's restart lock, so no
+// other run restores or restarts the same manifest meanwhile; a debug pod's
+// agent runs it in a guardian instead (see Guard), which outlives the pod.
+func (o *NodeOps) RestartStaticPod(ctx context.Context, r Restart) (string, error) {
+	unlock, err := o.lockRestart(r.Name)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	return o.restartLocked(ctx, r, nil)
+}
+
+// parking is one manifest moved out of the static-pod dir; back moves it
+// back, once, whoever calls it first (the restart, or a guardian's
+// watchdog).
+type parking struct {
+	manifest, parked string // node paths
+	from, to         string // the same, in this process's view
+	began            time.Time
+	once             sync.Once
+	err              error
+}
+
+func (p *parking) back() error {
+	p.once.Do(func() { p.err = move(p.to, p.from) })
+	return p.err
+}
+
+// park checks the manifest (a pod of the same name) and moves it out.
+func (o *NodeOps) park(r Restart) (*parking, error) {
 	manifest := path.Join(o.StaticPodDir, r.Name+".yaml")
 	b, err := o.Host.ReadFile(manifest)
 	if err != nil {
-		return "", fmt.Errorf("reading the manifest: %w", err)
+		return nil, fmt.Errorf("reading the manifest: %w", err)
 	}
 	var pod corev1.Pod
 	if err := yaml.Unmarshal(b, &pod); err != nil {
-		return "", fmt.Errorf("%s is not a pod manifest: %w", manifest, err)
+		return nil, fmt.Errorf("%s is not a pod manifest: %w", manifest, err)
 	}
 	if pod.Name != r.Name {
-		return "", fmt.Errorf("%s holds pod %q, not %q: refusing to guess which mirror pod to wait for", manifest, pod.Name, r.Name)
+		return nil, fmt.Errorf("%s holds pod %q, not %q: refusing to guess which mirror pod to wait for", manifest, pod.Name, r.Name)
 	}
-	parked := path.Join(o.BackupDir, "parked-manifests", r.Name+".yaml")
-	if err := os.MkdirAll(o.Host.path(path.Dir(parked)), 0o700); err != nil {
+	p := &parking{manifest: manifest, parked: o.parkedPath(r.Name)}
+	p.from, p.to = o.Host.path(p.manifest), o.Host.path(p.parked)
+	if err := os.MkdirAll(path.Dir(p.to), 0o700); err != nil {
+		return nil, err
+	}
+	if err := move(p.from, p.to); err != nil {
+		return nil, fmt.Errorf("moving %s out: %w", manifest, err)
+	}
+	p.began = o.Now()
+	return p, nil
+}
+
+// restartLocked is RestartStaticPod once the lock is held; onParked, when
+// set, learns of the parked manifest before the wait begins.
+func (o *NodeOps) restartLocked(ctx context.Context, r Restart, onParked func(*parking)) (msg string, err error) {
+	p, err := o.park(r)
+	if err != nil {
 		return "", err
 	}
-	if err := move(o.Host.path(manifest), o.Host.path(parked)); err != nil {
-		return "", fmt.Errorf("moving %s out: %w", manifest, err)
-	}
-	began := o.Now()
 	defer func() {
-		if mErr := move(o.Host.path(parked), o.Host.path(manifest)); mErr != nil {
-			err = fmt.Errorf("MOVING THE MANIFEST BACK FAILED, put %s back at %s by hand: %v (after: %v)", parked, manifest, mErr, err)
+		if mErr := p.back(); mErr != nil {
+			msg = ""
+			err = fmt.Errorf("MOVING THE MANIFEST BACK FAILED, put %s back at %s by hand: %v (after: %v)", p.parked, p.manifest, mErr, err)
 		}
 	}()
-	deadline := began.Add(r.Out + r.Timeout)
+	if onParked != nil {
+		onParked(p)
+	}
+	deadline := p.began.Add(r.Out + r.Timeout)
 	for {
 		left := 0
 		if r.PodUID != "" {
 			left = o.podProcesses(r.PodUID)
 		}
-		if o.Now().Sub(began) >= r.Out && left == 0 {
+		if o.Now().Sub(p.began) >= r.Out && left == 0 {
 			break
 		}
 		if o.Now().After(deadline) {
@@ -80,7 +126,7 @@ func (o *NodeOps) RestartStaticPod(ctx context.Context, r Restart) (msg string, 
 		}
 		select {
 		case <-ctx.Done():
-			return "", fmt.Errorf("interrupted while %s was out; the manifest is put back: %w", manifest, ctx.Err())
+			return "", fmt.Errorf("interrupted while %s was out; the manifest is put back: %w", p.manifest, ctx.Err())
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
@@ -88,7 +134,7 @@ func (o *NodeOps) RestartStaticPod(ctx context.Context, r Restart) (msg string, 
 	if r.PodUID == "" {
 		how = "its pod UID was unknown, so only the time was waited for"
 	}
-	return fmt.Sprintf("manifest out for %s (%s), then back", o.Now().Sub(began).Round(time.Second), how), nil
+	return fmt.Sprintf("manifest out for %s (%s), then back", o.Now().Sub(p.began).Round(time.Second), how), nil
 }
 
 // podProcesses counts the node's processes in the cgroup of pod uid.

@@ -11,8 +11,18 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 	var rep StepReport
 	var err error
 	switch step {
-	case "probe":
+	case StepProbe:
+		// A manifest left parked is put back before the node is looked at,
+		// so the component counts as there.
+		restored, busy := o.RestoreParked("")
 		p := o.Probe()
+		p.Restored = restored
+		p.Problems = append(p.Problems, busy...)
+		for _, rs := range restored {
+			if rs.Error != "" {
+				p.Problems = append(p.Problems, rs.Error)
+			}
+		}
 		rep.Probe = &p
 	case StepSnapshot:
 		rep.File, rep.Message, err = o.Snapshot(ctx)
@@ -21,7 +31,17 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 	case StepKubeadm:
 		rep.Message, err = o.KubeadmRenew(ctx)
 	case StepRestart:
-		rep.Message, err = o.RestartStaticPod(ctx, r)
+		if len(o.GuardArgv) > 0 {
+			rep.Message, rep.Guard, err = o.restartGuarded(ctx, r)
+		} else {
+			rep.Message, err = o.RestartStaticPod(ctx, r)
+		}
+	case StepRestartStatus:
+		st, restored := o.GuardState(r.Name)
+		rep.Guard = &st
+		if len(restored) > 0 {
+			rep.Message = restoredText(o, r.Name, st, restored)
+		}
 	case StepEtcdSvc:
 		rep.Message, err = o.RestartEtcdService(ctx)
 	default:

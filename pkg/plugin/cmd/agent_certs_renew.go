@@ -2,12 +2,16 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -15,12 +19,15 @@ import (
 
 // newAgentCertsRenewCmd is `agent certs-renew STEP`: one node-side step of
 // `certs renew` (probe, etcd-snapshot, backup, kubeadm-certs-renew,
-// restart-static-pod, restart-etcd-service), printed as a StepReport; exit
-// 1 when the step failed. `read FILE` copies a node file to stdout (the
-// snapshot, admin.conf).
+// restart-static-pod, restart-etcd-service, restart-status), printed as a
+// StepReport; exit 1 when the step failed. `read FILE` copies a node file
+// to stdout (the snapshot, admin.conf). restart-static-pod runs the
+// restart in a guardian, `certs-renew guard` with the same flags, which
+// outlives this process and the debug pod (see certs.NodeOps.Guard).
 func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 	ops := &certs.NodeOps{Layout: certs.DefaultLayout("/")}
 	var r certs.Restart
+	var token string
 	cmd := &cobra.Command{
 		Use:   "certs-renew STEP | read FILE",
 		Short: "Run one node-side step of certs renew",
@@ -37,6 +44,16 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 				defer src.Close()
 				_, err = io.Copy(g.Streams.Out, src)
 				return err
+			}
+			switch args[0] {
+			case certs.StepGuard:
+				return runGuard(cmd, ops, r, token)
+			case certs.StepRestart:
+				argv, err := guardArgv(cmd)
+				if err != nil {
+					return err
+				}
+				ops.GuardArgv = argv
 			}
 			rep := ops.RunStep(cmd.Context(), args[0], r)
 			if err := json.NewEncoder(g.Streams.Out).Encode(rep); err != nil {
@@ -55,7 +72,36 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 	fs.StringVar(&r.PodUID, "pod-uid", "", "The static pod's UID, to wait for its processes to end.")
 	fs.DurationVar(&r.Out, "out", 25*time.Second, "How long the manifest stays out at least.")
 	fs.DurationVar(&r.Timeout, "stop-timeout", 2*time.Minute, "How much longer to wait for the pod's processes to end.")
+	fs.StringVar(&token, "guard-token", "", "The guardian's run token (set by restart-static-pod).")
+	_ = fs.MarkHidden("guard-token")
 	return cmd
+}
+
+// guardArgv is how restart-static-pod starts its guardian: this binary,
+// `agent certs-renew guard`, and every flag this invocation was given.
+func guardArgv(cmd *cobra.Command) ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this program to start the restart's guardian: %w", err)
+	}
+	argv := []string{exe, "agent", "certs-renew", certs.StepGuard}
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		argv = append(argv, "--"+fl.Name+"="+fl.Value.String())
+	})
+	return argv, nil
+}
+
+// runGuard is the guardian process: no hangup or broken pipe ends it
+// (SIGINT and SIGTERM end its wait, and the manifest goes back at once);
+// its status goes to the node file the agent reads, and to stdout.
+func runGuard(cmd *cobra.Command, ops *certs.NodeOps, r certs.Restart, token string) error {
+	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
+	st := ops.Guard(cmd.Context(), r, token)
+	_ = json.NewEncoder(cmd.OutOrStdout()).Encode(st)
+	if st.Error != "" {
+		return cli.Silent(cli.ExitFailure)
+	}
+	return nil
 }
 
 // addNodeOpsFlags binds where a renewal works on the node (shared by

@@ -68,7 +68,11 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 			   file-check period and until the pod's processes are gone, moved back, and
 			   the component waited for until Ready with a new container: etcd (when a
 			   static pod), kube-apiserver, kube-controller-manager, kube-scheduler; a
-			   kubespray host etcd is restarted with systemctl;
+			   kubespray host etcd is restarted with systemctl. A guardian process on the
+			   node owns each restart and puts the manifest back even if this command is
+			   interrupted or the debug pod deleted; interrupted, the command waits for it
+			   (interrupt again to stop waiting). A manifest an earlier run left parked is
+			   put back before anything else, even by --dry-run, and reported;
 			5. the expiry re-checked; --update-kubeconfig then puts the renewed admin
 			   credentials into your kubeconfig (the old file kept as .bak-<time>).
 

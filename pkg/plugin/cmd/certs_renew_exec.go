@@ -253,19 +253,26 @@ func (o *CertsRenewOptions) mirror(ctx context.Context, name string) (*mirrorSta
 	return st, nil
 }
 
-// restart restarts one static pod on the node (see certs.RestartStaticPod)
-// and waits until its mirror pod is Ready with containers other than
-// before. While kube-apiserver itself restarts, the exec stream to the
-// debug pod may break; the agent still puts the manifest back, so the
-// broken stream is noted and readiness decides.
+// restart restarts one static pod on the node (see certs.RestartStaticPod;
+// in a debug pod the node's guardian does, certs.NodeOps.Guard) and waits
+// until its mirror pod is Ready with containers other than before. While
+// kube-apiserver itself restarts, the exec stream to the debug pod may
+// break; the guardian still puts the manifest back, so the broken stream is
+// noted and readiness decides, counted from the end of the window.
 func (o *CertsRenewOptions) restart(ctx context.Context, n renewNode, s *certs.Step) (string, error) {
 	before, berr := o.mirror(ctx, s.Target.Name)
 	r := certs.Restart{Name: s.Component, Out: o.OutPeriod, Timeout: o.StopTimeout}
 	if before != nil {
 		r.PodUID = before.uid
 	}
+	began := time.Now()
 	rep, err := n.step(ctx, certs.StepRestart, r)
 	note := rep.Message
+	deadline := time.Now().Add(o.ReadyTimeout)
+	if err != nil {
+		// No report: the manifest may stay out for the whole window yet.
+		deadline = began.Add(r.Out + r.Timeout + certs.GuardSlack + o.ReadyTimeout)
+	}
 	switch {
 	case err == nil && rep.Error != "":
 		return "", errors.New(rep.Error)
@@ -277,7 +284,6 @@ func (o *CertsRenewOptions) restart(ctx context.Context, n renewNode, s *certs.S
 	if before == nil {
 		return note + "; Ready not confirmed: the mirror pod could not be read before (" + berr.Error() + ")", nil
 	}
-	deadline := time.Now().Add(o.ReadyTimeout)
 	var last string
 	for {
 		now, err := o.mirror(ctx, s.Target.Name)
@@ -292,7 +298,7 @@ func (o *CertsRenewOptions) restart(ctx context.Context, n renewNode, s *certs.S
 			return note + "; Ready with new container " + now.containers, nil
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("%s: not Ready with a new container within %s (%s)", s.Target.Name, o.ReadyTimeout, last)
+			return "", fmt.Errorf("%s: not Ready with a new container within %s of its restart (%s)", s.Target.Name, o.ReadyTimeout, last)
 		}
 		select {
 		case <-ctx.Done():

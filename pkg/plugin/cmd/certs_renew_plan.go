@@ -29,7 +29,7 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 		return err
 	}
 	defer n.close()
-	rep, err := n.step(ctx, "probe", certs.Restart{})
+	rep, err := n.step(ctx, certs.StepProbe, certs.Restart{})
 	if err == nil && rep.Error != "" {
 		err = fmt.Errorf("%s", rep.Error)
 	}
@@ -37,6 +37,15 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 		return fmt.Errorf("probing node %s: %w", node, err)
 	}
 	p := rep.Probe
+	// The probe put back any manifest a cut-short restart left parked,
+	// before anything else: the plan says so, each as a step already done.
+	for _, rs := range p.Restored {
+		s := ren.Add(node, certs.StepRestoreParked, rs.Component, fileTarget(rs.Manifest))
+		s.Outcome = execute.Outcome{Result: execute.Succeeded, Message: "it was left parked in " + rs.Parked + " by a restart that was cut short: moved back, so the kubelet runs " + rs.Component + " again"}
+		if rs.Error != "" {
+			s.Outcome = execute.Outcome{Result: execute.Failed, Message: rs.Error}
+		}
+	}
 	etcd := p.EtcdStaticPod || p.EtcdEnv
 	if etcd && p.Etcdctl == "" {
 		p.Problems = append(p.Problems, "etcd runs here but there is no etcdctl for the snapshot (pass --etcdctl)")

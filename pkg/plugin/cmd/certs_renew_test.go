@@ -246,3 +246,41 @@ func tarNames(t *testing.T, file string) map[string]bool {
 	}
 	return out
 }
+
+// A manifest left parked by a restart that was cut short is put back before
+// anything else, even by a dry run, and reported as a step of its own.
+func TestCertsRenewLocalRestoresLeftOverParkedManifest(t *testing.T) {
+	r := newRenewRig(t, false)
+	manifest := filepath.Join(r.root, "etc/kubernetes/manifests/kube-scheduler.yaml")
+	parked := filepath.Join(r.root, "backups/parked-manifests/kube-scheduler.yaml")
+	if err := os.MkdirAll(filepath.Dir(parked), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(manifest, parked); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runPlugin(t, append(r.args, "--dry-run=client", "-o", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	ren := decodeRenewal(t, stdout)
+	got := strings.Join(stepsOf(ren), " ")
+	want := "restore-parked-manifest:kube-scheduler=Succeeded etcd-snapshot=DryRun backup=DryRun kubeadm-certs-renew=DryRun restart-static-pod:etcd=DryRun restart-static-pod:kube-apiserver=DryRun restart-static-pod:kube-controller-manager=DryRun restart-static-pod:kube-scheduler=DryRun recheck=DryRun"
+	if got != want {
+		t.Errorf("plan\n got %s\nwant %s", got, want)
+	}
+	if s := ren.Status.Steps[0]; s.Target.Name != filepath.Join(r.root, "etc/kubernetes/manifests/kube-scheduler.yaml") || !strings.Contains(s.Message, "moved back") {
+		t.Errorf("restore step %s: %s", s.TargetText(), s.Message)
+	}
+	if _, err := os.Stat(manifest); err != nil {
+		t.Errorf("the manifest is not back: %v", err)
+	}
+	if _, err := os.Stat(parked); err == nil {
+		t.Errorf("the parked copy is still there")
+	}
+	// Once back, nothing more to restore.
+	stdout, _, _ = runPlugin(t, append(r.args, "--dry-run=client", "-o", "json")...)
+	if strings.Contains(stdout, certs.StepRestoreParked) {
+		t.Errorf("restored again:\n%s", stdout)
+	}
+}
