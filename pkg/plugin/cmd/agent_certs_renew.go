@@ -28,6 +28,7 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 	ops := &certs.NodeOps{Layout: certs.DefaultLayout("/")}
 	var r certs.Restart
 	var token string
+	var yes bool
 	cmd := &cobra.Command{
 		Use:   "certs-renew STEP | read FILE",
 		Short: "Run one node-side step of certs renew",
@@ -44,6 +45,9 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 				defer src.Close()
 				_, err = io.Copy(g.Streams.Out, src)
 				return err
+			}
+			if changesTheNode(args[0]) && !yes {
+				return fmt.Errorf("agent certs-renew %s changes the node and never asks: it runs only as a step of a confirmed `kubectl akash certs renew` plan (which passes --yes)", args[0])
 			}
 			switch args[0] {
 			case certs.StepGuard:
@@ -72,9 +76,21 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 	fs.StringVar(&r.PodUID, "pod-uid", "", "The static pod's UID, to wait for its processes to end.")
 	fs.DurationVar(&r.Out, "out", 25*time.Second, "How long the manifest stays out at least.")
 	fs.DurationVar(&r.Timeout, "stop-timeout", 2*time.Minute, "How much longer to wait for the pod's processes to end.")
+	fs.BoolVarP(&yes, "yes", "y", false, "Required by the steps that change the node: certs renew passes it once the operator confirmed the plan.")
 	fs.StringVar(&token, "guard-token", "", "The guardian's run token (set by restart-static-pod).")
 	_ = fs.MarkHidden("guard-token")
 	return cmd
+}
+
+// changesTheNode reports whether a step writes to the node (everything but
+// reading: probe, restart-status, read). Such a step run by hand, outside
+// a plan, is refused.
+func changesTheNode(step string) bool {
+	switch step {
+	case "probe", certs.StepRestartStatus, "read":
+		return false
+	}
+	return true
 }
 
 // guardArgv is how restart-static-pod starts its guardian: this binary,

@@ -102,6 +102,9 @@ func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs
 	argv = append(argv, "--static-pod-dir="+o.StaticPodDir, "--backup-dir="+o.BackupDir, "--etcd-env="+o.EtcdEnv,
 		"--etcdctl="+o.Etcdctl, "--kubeadm="+o.Kubeadm, "--cert-dir="+o.CertDir, "--etcd-service="+o.EtcdService,
 		"--component="+r.Name, "--pod-uid="+r.PodUID, "--out="+r.Out.String(), "--stop-timeout="+r.Timeout.String())
+	if changesTheNode(step) {
+		argv = append(argv, "--yes") // the operator confirmed the plan
+	}
 	if step == certs.StepRestart {
 		p.out.component, p.out.until = r.Name, time.Now().Add(r.Out+r.Timeout+certs.GuardSlack)
 	}

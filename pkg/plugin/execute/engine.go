@@ -120,8 +120,9 @@ func (e *Engine) runGroup(ctx context.Context, g *Group, rep *Report) bool {
 	ok := true
 	for i, a := range g.Actions {
 		if a.Result != Planned {
-			if a.Result.Failure() {
-				ok = false
+			if a.Result.Failure() { // failed while planning: nothing after it runs
+				skipRest(g.Actions[i+1:], earlierFailed(g.Subject))
+				return false
 			}
 			continue
 		}

@@ -168,3 +168,19 @@ func TestNamespaceGuard(t *testing.T) {
 		}
 	}
 }
+
+// TestAFailureFromPlanningStopsItsGroup: a step that already failed when
+// the plan was made (a node's restore) stops the rest of its group too.
+func TestAFailureFromPlanningStopsItsGroup(t *testing.T) {
+	r := &recorder{}
+	e := (&Options{}).NewEngine().Register(r, Delete)
+	pre := del("restore")
+	pre.Outcome = Outcome{Result: Failed, Message: "lock held"}
+	next := del("next")
+	p := &Plan{}
+	p.Add("node cp-1", pre, next)
+	e.Run(context.Background(), p)
+	if len(r.applied) != 0 || next.Result != Skipped {
+		t.Fatalf("applied %v, next %+v", r.applied, next.Outcome)
+	}
+}

@@ -24,6 +24,8 @@ import (
 	utilexec "k8s.io/client-go/util/exec"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )
 
 // cleanupTimeout bounds deleting a debug pod once the command is over.
@@ -39,6 +41,9 @@ type Pod struct {
 	clients   *cli.Clients
 	// cleanup outlives the command's context: deleting must work after Ctrl-C.
 	cleanup context.Context
+	// forget ends the pod's entry in what a second Ctrl-C names as left
+	// behind.
+	forget func()
 }
 
 // Start creates the debug pod for node and waits (with a watch) until it is
@@ -57,6 +62,7 @@ func Start(ctx context.Context, c *cli.Clients, o Options, node string) (*Pod, e
 	}
 	p := &Pod{Node: node, Namespace: created.Namespace, Name: created.Name, uid: string(created.UID),
 		clients: c, cleanup: cleanup}
+	p.forget = interrupt.Begin(ctx, fmt.Sprintf("debug pod %s/%s on node %s (kubectl delete pod -n %s %s)", p.Namespace, p.Name, node, p.Namespace, p.Name))
 	if err := ctx.Err(); err != nil {
 		return nil, errors.Join(err, p.Close()) // a pod left behind is said
 	}
@@ -187,6 +193,9 @@ func eventTime(e corev1.Event) time.Time {
 func (p *Pod) Close() error {
 	ctx, cancel := context.WithTimeout(p.cleanup, cleanupTimeout)
 	defer cancel()
+	if p.forget != nil {
+		defer p.forget()
+	}
 	uid := p.uidPtr()
 	err := p.clients.Kube.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{
 		GracePeriodSeconds: ptr(int64(0)),
