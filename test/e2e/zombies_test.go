@@ -150,18 +150,7 @@ func TestNodeDebugZombiesRealNode(t *testing.T) {
 	if ip == nil || ip.Action == nil || ip.Action.Result != execute.Succeeded || !strings.Contains(ip.Action.Message, "reaped after SIGKILL") {
 		t.Fatalf("init with --allow-container-restart: %+v\n%s", ip, r.stderr)
 	}
-	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
-		got, err := c.Kube().CoreV1().Pods(ns).Get(ctx, "leaky", metav1.GetOptions{})
-		if err != nil {
-			return false, "", err
-		}
-		for _, s := range got.Status.ContainerStatuses {
-			if s.RestartCount >= 1 {
-				return true, "", nil
-			}
-		}
-		return false, "container not restarted yet", nil
-	})
+	waitRestarted(t, c, ns, "leaky")
 	noDebugPods(t, c, ns)
 }
 
@@ -309,8 +298,15 @@ func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
 		t.Fatalf("one run: exit %d %s\n%s", r.code, describe(kp), r.stderr)
 	}
 	t.Logf("outcome: %s", kp.Action.Message)
+	waitRestarted(t, c, ns, "leaky")
+	noDebugPods(t, c, ns)
+}
+
+// waitRestarted waits until a container of pod ns/name has restarted.
+func waitRestarted(t *testing.T, c *cluster.Cluster, ns, name string) {
+	t.Helper()
 	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
-		got, err := c.Kube().CoreV1().Pods(ns).Get(ctx, "leaky", metav1.GetOptions{})
+		got, err := c.Kube().CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, "", err
 		}
@@ -321,5 +317,4 @@ func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
 		}
 		return false, "container not restarted yet", nil
 	})
-	noDebugPods(t, c, ns)
 }

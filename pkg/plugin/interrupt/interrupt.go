@@ -158,14 +158,20 @@ func (d detached) Value(k any) any { return d.values.Value(k) }
 // beforeExit registers kill to run when the second signal exits, until the
 // returned function is called.
 func (h *handler) beforeExit(kill func()) (remove func()) {
+	return register(h, h.kills, kill)
+}
+
+// register adds v to one of h's registries until the returned function is
+// called.
+func register[T any](h *handler, m map[int]T, v T) (remove func()) {
 	h.mu.Lock()
 	h.next++
 	id := h.next
-	h.kills[id] = kill
+	m[id] = v
 	h.mu.Unlock()
 	return func() {
 		h.mu.Lock()
-		delete(h.kills, id)
+		delete(m, id)
 		h.mu.Unlock()
 	}
 }
@@ -177,14 +183,5 @@ func Begin(ctx context.Context, what string) (end func()) {
 	if h == nil {
 		return func() {}
 	}
-	h.mu.Lock()
-	h.next++
-	id := h.next
-	h.inflight[id] = what
-	h.mu.Unlock()
-	return func() {
-		h.mu.Lock()
-		delete(h.inflight, id)
-		h.mu.Unlock()
-	}
+	return register(h, h.inflight, what)
 }
