@@ -253,3 +253,46 @@ func TestDanglingTeardownStopsAtAConflict(t *testing.T) {
 		t.Fatal("the changed Manifest must survive")
 	}
 }
+
+// TestDanglingNeverTouchesKubeSystemWithCopiedLabels: kube-system carrying
+// a closed lease's labels is not that lease's namespace. Not parallel: the
+// labels are on a namespace every test shares, and are taken off before
+// the parallel tests run.
+func TestDanglingNeverTouchesKubeSystemWithCopiedLabels(t *testing.T) {
+	e := newDanglingEnv(t)
+	copied := e.lease("copied", 451)
+	ns, err := e.c.Kube().CoreV1().Namespaces().Get(t.Context(), "kube-system", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := ns.Labels
+	ns.Labels = map[string]string(akash.LeaseLabels(copied.ID))
+	for k, v := range before {
+		ns.Labels[k] = v
+	}
+	if _, err := e.c.Kube().CoreV1().Namespaces().Update(t.Context(), ns, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		got, err := e.c.Kube().CoreV1().Namespaces().Get(context.Background(), "kube-system", metav1.GetOptions{})
+		if err == nil {
+			got.Labels = before
+			_, err = e.c.Kube().CoreV1().Namespaces().Update(context.Background(), got, metav1.UpdateOptions{})
+		}
+		if err != nil {
+			t.Errorf("taking the copied labels off kube-system: %v", err)
+		}
+	}()
+	api := chainapi.Start(t, chainapi.Lease{ID: copied.ID, State: "closed", CreatedAt: 5, ClosedOn: 90})
+	r := e.run(runOpts{}, api, "--close", "--yes", "-o", "json")
+	for _, d := range danglingList(t, r.stdout) {
+		for _, a := range d.Status.Actions {
+			if a.Target.Name == "kube-system" {
+				t.Fatalf("a delete of kube-system was planned and sent: %+v", a)
+			}
+		}
+	}
+	if !e.namespaceAlive("kube-system") {
+		t.Fatal("kube-system is gone")
+	}
+}
