@@ -1,26 +1,17 @@
 package cmd
 
 import (
-	"bytes"
 	"strings"
 	"testing"
-
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
 // TestAgentStepsThatChangeTheNodeNeedTheConfirmedPlan: the hidden agent
 // steps are the engine's node side; run by hand they must not act.
 func TestAgentStepsThatChangeTheNodeNeedTheConfirmedPlan(t *testing.T) {
 	for _, step := range []string{"etcd-snapshot", "backup", "kubeadm-certs-renew", "restart-static-pod", "restart-etcd-service", "guard"} {
-		var out, errOut bytes.Buffer
-		g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}}
-		root := NewRootCmdWithGlobals(g)
-		root.SetArgs([]string{"agent", "certs-renew", step, "--host-root", t.TempDir()})
-		root.SetOut(&out)
-		root.SetErr(&errOut)
-		err := root.Execute()
-		if err == nil || !strings.Contains(err.Error(), "never asks") {
-			t.Errorf("%s without --yes: %v", step, err)
+		_, stderr, code := runPlugin(t, "agent", "certs-renew", step, "--host-root", t.TempDir())
+		if code != 1 || !strings.Contains(stderr, "never asks") {
+			t.Errorf("%s without --yes: exit %d %q", step, code, stderr)
 		}
 	}
 	if changesTheNode("probe") || changesTheNode("restart-status") || changesTheNode("read") {
