@@ -61,6 +61,9 @@ func (e *Engine) Register(a Applier, verbs ...Verb) *Engine {
 	return e
 }
 
+// notStarted is the message of actions an interrupt kept from starting.
+const notStarted = "not started: the run was interrupted"
+
 // Report is what a run did.
 type Report struct {
 	Planned, Failed, Done, NotStarted int
@@ -78,7 +81,7 @@ func (e *Engine) Run(ctx context.Context, p *Plan) Report {
 	for _, g := range p.Groups {
 		switch {
 		case ctx.Err() != nil:
-			skipRest(g.Actions, "not started: the run was interrupted")
+			skipRest(g.Actions, notStarted)
 			continue
 		case gateFailed != "":
 			skipRest(g.Actions, "not run: "+gateFailed+" did not succeed, so nothing after it is done")
@@ -104,7 +107,7 @@ func (e *Engine) Run(ctx context.Context, p *Plan) Report {
 		switch {
 		case a.Result.Failure():
 			rep.Failed++
-		case a.Result == Skipped && ctx.Err() != nil && a.Message == "not started: the run was interrupted":
+		case a.Result == Skipped && ctx.Err() != nil && a.Message == notStarted:
 			rep.NotStarted++
 		case a.Result == Succeeded || a.Result == NotFound || a.Result == DryRun:
 			rep.Done++
@@ -127,7 +130,7 @@ func (e *Engine) runGroup(ctx context.Context, g *Group, rep *Report) bool {
 			continue
 		}
 		if ctx.Err() != nil {
-			skipRest(g.Actions[i:], "not started: the run was interrupted")
+			skipRest(g.Actions[i:], notStarted)
 			return false
 		}
 		a.Outcome = e.apply(ctx, a)
