@@ -6,14 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/templates"
 
@@ -170,25 +165,27 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 			return fmt.Errorf("--close is refused while %d Manifest(s) cannot be decoded (named above): their leases would look like they have nothing in the cluster, and their bids would be closed; fix or remove them first", len(snap.ManifestErrors))
 		}
 	}
-	provider, err := o.provider(snap)
-	if err != nil {
-		return err
+	provider := o.Provider
+	if provider == "" {
+		if provider, err = dangling.InferProvider(snap); err != nil {
+			return err
+		}
 	}
 	source, err := o.source(clients, snap)
 	if err != nil {
 		return err
 	}
 	inCluster := dangling.InCluster(snap, provider)
-	view, err := readChain(ctx, source, provider, inCluster)
+	view, err := dangling.ReadChain(ctx, source, provider, inCluster)
 	if err != nil {
 		return err
 	}
-	readAges(ctx, source, &view, inCluster)
+	dangling.ReadAges(ctx, source, &view, inCluster)
 	opts := dangling.Options{Provider: provider, LeaseNamespace: o.LeaseNamespace, MinAge: o.MinAge}
 	if o.Close {
 		opts.CloseBid = func(id akash.LeaseID) *execute.Action {
 			a := chain.NewCloseBidAction(id, o.Chain.Reason)
-			a.Precheck = stillNothingInCluster(clients, o.LeaseNamespace, id)
+			a.Precheck = dangling.StillNothingInCluster(clients.Kube, clients.Dynamic, o.LeaseNamespace, id)
 			return a
 		}
 	}
@@ -214,44 +211,10 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 // then the bid closes one transaction at a time. A lease's teardown stops
 // at its first failure, so a Manifest that conflicts keeps its namespace.
 func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap *snapshot.Snapshot, items []dangling.DanglingLease) error {
-	plan := &execute.Plan{}
-	deletes, closes := 0, 0
-	var backup *execute.Group
-	for i := range items {
-		for _, a := range items[i].Status.Actions {
-			if a.Verb == chain.VerbCloseBid {
-				closes++
-			} else {
-				deletes++
-			}
-		}
-	}
-	if deletes > 0 {
-		backup = plan.Add("backup", execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
-			path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
-			return "wrote " + path, err
-		}))
-		backup.Gate = true
-	}
-	for i := range items {
-		var dels, txs []*execute.Action
-		for _, a := range items[i].Status.Actions {
-			if a.Verb == chain.VerbCloseBid {
-				if tx, ok := a.Payload.(*chain.CloseBidTx); ok {
-					tx.Into = &items[i].Status.Transaction
-				}
-				txs = append(txs, a)
-			} else {
-				dels = append(dels, a)
-			}
-		}
-		if len(dels) > 0 {
-			plan.Add("lease "+items[i].Spec.LeaseID.String(), dels...)
-		}
-		if len(txs) > 0 {
-			plan.Add("lease "+items[i].Spec.LeaseID.String(), txs...)
-		}
-	}
+	plan, deletes, closes := dangling.Plan(items, execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
+		path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
+		return "wrote " + path, err
+	}))
 	engine := o.Exec.NewEngine().
 		Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete).
 		Register(execute.Local{}, execute.Backup)
@@ -276,30 +239,6 @@ func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap 
 	return flow.Run(ctx)
 }
 
-// stillNothingInCluster re-checks, right before a bid is closed, that the
-// cluster still holds nothing of the lease: its tenant may have sent the
-// manifest since the plan was made.
-func stillNothingInCluster(c *cli.Clients, leaseNS string, id akash.LeaseID) func(ctx context.Context) *execute.Outcome {
-	return func(ctx context.Context) *execute.Outcome {
-		ns := id.Namespace()
-		_, err := c.Kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		if err == nil {
-			return &execute.Outcome{Result: execute.Skipped, Message: "namespace " + ns + " exists now (the tenant sent the manifest): the bid is not closed"}
-		}
-		if !apierrors.IsNotFound(err) {
-			return &execute.Outcome{Result: execute.Failed, Message: "cannot re-check the cluster before closing: " + cli.Explain(err, "getting namespace "+ns).Error()}
-		}
-		_, err = c.Dynamic.Resource(akash.ManifestGVR).Namespace(leaseNS).Get(ctx, ns, metav1.GetOptions{})
-		if err == nil {
-			return &execute.Outcome{Result: execute.Skipped, Message: "Manifest " + leaseNS + "/" + ns + " exists now (the tenant sent the manifest): the bid is not closed"}
-		}
-		if !apierrors.IsNotFound(err) {
-			return &execute.Outcome{Result: execute.Failed, Message: "cannot re-check the cluster before closing: " + cli.Explain(err, "getting Manifest "+leaseNS+"/"+ns).Error()}
-		}
-		return nil
-	}
-}
-
 // isLoopback reports whether host is this machine (a name or an address).
 func isLoopback(host string) bool {
 	if host == "localhost" {
@@ -307,31 +246,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// provider is --provider, or the single provider of the cluster's leases.
-func (o *DanglingOptions) provider(snap *snapshot.Snapshot) (string, error) {
-	if o.Provider != "" {
-		return o.Provider, nil
-	}
-	seen := map[string]bool{}
-	for _, id := range snap.LeaseByNamespace() {
-		seen[id.Provider] = true
-	}
-	switch len(seen) {
-	case 1:
-		for p := range seen {
-			return p, nil
-		}
-	case 0:
-		return "", fmt.Errorf("no lease in the cluster names the provider: pass --provider akash1...")
-	}
-	var all []string
-	for p := range seen {
-		all = append(all, p)
-	}
-	sort.Strings(all)
-	return "", fmt.Errorf("the cluster's leases name %d providers (%v): pass --provider", len(all), all)
 }
 
 // source is the chain REST API with --api, or provider-services where the
@@ -345,95 +259,6 @@ func (o *DanglingOptions) source(clients *cli.Clients, snap *snapshot.Snapshot) 
 		return nil, fmt.Errorf("reading the chain needs --api URL or the akash-provider pod: %w", err)
 	}
 	return chain.Verified{LeaseSource: &chain.CLISource{Runner: r, Where: where}}, nil
-}
-
-// chainLookups is how many single-lease chain lookups run at once.
-const chainLookups = 8
-
-// readChain lists the open leases (any error stops everything: nothing is
-// judged against a partial view) and looks up each in-cluster lease that is
-// not open, a few at a time (each is a provider-services run or a request);
-// a failed lookup makes that lease unknown.
-func readChain(ctx context.Context, src chain.LeaseSource, provider string, inCluster map[akash.LeaseID]string) (dangling.ChainView, error) {
-	open, err := src.OpenLeases(ctx, provider)
-	if err != nil {
-		return dangling.ChainView{}, fmt.Errorf("cannot read the open leases from the chain (%s), so nothing is judged: %w", src.Describe(), err)
-	}
-	view := dangling.ChainView{Open: open, Lookups: map[akash.LeaseID]chain.LeaseState{}, Errors: map[akash.LeaseID]error{}}
-	isOpen := map[akash.LeaseID]bool{}
-	for _, l := range open {
-		isOpen[l.ID] = true
-	}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(chainLookups)
-	for id := range inCluster {
-		if isOpen[id] {
-			continue
-		}
-		g.Go(func() error {
-			st, err := src.Lease(gctx, id)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				view.Errors[id] = err
-			} else {
-				view.Lookups[id] = st
-			}
-			return nil
-		})
-	}
-	_ = g.Wait() // lookups fail one lease at a time, never the whole view
-	return view, nil
-}
-
-// readAges reads, on the chain's clock, how old each open lease with
-// nothing in the cluster is: the latest block once, then the block each
-// such lease was created in. A source without a clock (the CLI) leaves
-// the ages unknown, and those bids are not closed.
-func readAges(ctx context.Context, src chain.LeaseSource, view *dangling.ChainView, inCluster map[akash.LeaseID]string) {
-	view.Ages, view.AgeErrors = map[akash.LeaseID]time.Duration{}, map[akash.LeaseID]error{}
-	var orphans []chain.LeaseState
-	for _, l := range view.Open {
-		if _, ok := inCluster[l.ID]; !ok {
-			orphans = append(orphans, l)
-		}
-	}
-	if len(orphans) == 0 {
-		return
-	}
-	var clock chain.Clock
-	if v, ok := src.(chain.Verified); ok {
-		clock, _ = v.LeaseSource.(chain.Clock)
-	}
-	if clock == nil {
-		for _, l := range orphans {
-			view.AgeErrors[l.ID] = fmt.Errorf("%s cannot tell block times: pass --api to read the chain's REST API", src.Describe())
-		}
-		return
-	}
-	latest, err := clock.Block(ctx, 0)
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(chainLookups)
-	for _, l := range orphans {
-		if err != nil {
-			view.AgeErrors[l.ID] = err
-			continue
-		}
-		g.Go(func() error {
-			age, aerr := chain.LeaseAge(gctx, clock, latest, l.CreatedAt)
-			mu.Lock()
-			defer mu.Unlock()
-			if aerr != nil {
-				view.AgeErrors[l.ID] = aerr
-			} else {
-				view.Ages[l.ID] = age
-			}
-			return nil
-		})
-	}
-	_ = g.Wait()
 }
 
 // danglingRules are the calls a scheduled dangling makes: reads of lease
