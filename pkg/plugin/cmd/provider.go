@@ -37,19 +37,17 @@ func NewProviderCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// providerSelector selects the akash-provider pods.
-var providerSelector = akash.LabelProviderApp + "=" + akash.ProviderApp
 
 // listProviderPods is the one LIST of the provider pods, sorted by name.
 func listProviderPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.Pod, error) {
-	l, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: providerSelector})
+	l, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: provider.Selector})
 	if err != nil {
 		return nil, cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("pods"), "akash-provider pods in namespace "+ns)
 	}
 	pods := l.Items
 	sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
 	if len(pods) == 0 {
-		return nil, fmt.Errorf("no akash-provider pod (label %s) in namespace %s: is the provider installed there? (--provider-namespace)", providerSelector, ns)
+		return nil, fmt.Errorf("no akash-provider pod (label %s) in namespace %s: is the provider installed there? (--provider-namespace)", provider.Selector, ns)
 	}
 	return pods, nil
 }
