@@ -37,7 +37,6 @@ func NewProviderCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-
 // listProviderPods is the one LIST of the provider pods, sorted by name.
 func listProviderPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.Pod, error) {
 	l, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: provider.Selector})
