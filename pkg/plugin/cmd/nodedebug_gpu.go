@@ -43,7 +43,11 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 			user-space driver, checks the device nodes CUDA needs (/dev/nvidiactl,
 			/dev/nvidia-uvm, /dev/nvidiaN), groups the kernel log's NVRM Xid lines by
 			GPU and code (critical, application-caused or other), and reports "fallen off
-			the bus", API mismatch and NVSwitch SXid messages. On NVSwitch (SXM) systems
+			the bus" (Xid 79, or driver 570+'s multi-line message with no Xid), API
+			mismatch and NVSwitch SXid messages. Times come from the live /dev/kmsg,
+			dated from the node's boot; a saved log (--kernel-log) keeps its own dates
+			(dmesg -T, --time-format=iso) or says "at uptime N s", since its boot is not
+			the node's current one. On NVSwitch (SXM) systems
 			it checks the Fabric state, that nv-fabricmanager runs, and that its version
 			is the driver's (else CUDA fails with Error 802: system not yet initialized).
 
@@ -75,7 +79,7 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
-	cmd.Flags().StringVar(&o.KernelLog, "kernel-log", "", "Read this kernel log file on the node (dmesg, dmesg -T or /dev/kmsg lines) instead of /dev/kmsg.")
+	cmd.Flags().StringVar(&o.KernelLog, "kernel-log", "", "Read this kernel log file on the node (dmesg, dmesg -T, dmesg --time-format=iso or /dev/kmsg lines) instead of /dev/kmsg.")
 	cmd.Flags().DurationVar(&o.ToolTimeout, "tool-timeout", o.ToolTimeout, "How long each nvidia-smi or nv-fabricmanager run may take (a hung nvidia-smi is a finding).")
 	return cmd
 }

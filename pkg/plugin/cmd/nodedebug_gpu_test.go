@@ -81,3 +81,46 @@ func TestAgentGPUPrintsJSON(t *testing.T) {
 		t.Errorf("exit %d node %+v\n%s%s", code, n, stdout, stderr)
 	}
 }
+
+// --kernel-log with real kernel lines (dmesg --decode --time-format=iso, see
+// pkg/plugin/gpu/testdata/README.md): application Xids only, so the node
+// stays Healthy, and the finding carries the log's own date. Then a driver
+// 570+ fallen-off-the-bus message in plain dmesg form: Unhealthy, at uptime.
+func TestGPULocalSavedKernelLogs(t *testing.T) {
+	h := t4Host(t)
+	real, err := os.ReadFile("../gpu/testdata/dmesg-xid.decode-iso.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(h.Root+"/kern.log", real, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	local := []string{"node-debug", "gpu", "--local", "--host-root", h.Root, "--proc-root", h.Proc, "--kernel-log", "/kern.log", "-o", "json"}
+	stdout, stderr, code := runPlugin(t, local...)
+	var l gpu.GPUNodeList
+	if code != 0 || json.Unmarshal([]byte(stdout), &l) != nil || len(l.Items) != 1 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	s := l.Items[0].Status
+	if s.Verdict != gpu.VerdictHealthy || len(s.Xids) != 2 || s.Xids[0].Count != 16 || len(s.Findings) != 2 ||
+		!strings.Contains(s.Findings[0].Message, "GPU 0000:38:00: Xid 13 seen 16 time(s), last at 2025-01-21T04:41:44Z") {
+		t.Errorf("status %+v", s)
+	}
+
+	fell := "[ 1843.308145] NVRM: The NVIDIA GPU 0000:00:04.0\n" +
+		"               NVRM: (PCI ID: 10de:1eb8) installed in this system has\n" +
+		"               NVRM: fallen off the bus and is not responding to commands.\n"
+	if err := os.WriteFile(h.Root+"/kern.log", []byte(fell), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = runPlugin(t, local...)
+	l = gpu.GPUNodeList{}
+	if code != cli.ExitFindings || json.Unmarshal([]byte(stdout), &l) != nil || len(l.Items) != 1 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	s = l.Items[0].Status
+	if s.Verdict != gpu.VerdictUnhealthy || len(s.Findings) != 1 || s.Findings[0].Code != gpu.FindingFallenOffBus ||
+		s.Findings[0].Message != "GPU 0 (0000:00:04, PCI ID 10de:1eb8) has fallen off the bus and is not responding to commands (logged 1 time(s), last at uptime 1843 s)" {
+		t.Errorf("status %+v", s)
+	}
+}

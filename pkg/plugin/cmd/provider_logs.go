@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 		tail         int64 = -1
 		podName      string
 		container    = akash.ProviderContainer
+		fromFile     string
 	)
 	cmd := &cobra.Command{
 		Use:   "logs",
@@ -51,15 +53,23 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			declined, no capacity, price too high, bid placed and its price, lease won
 			or lost, order closed, bid timeout), one row each with the order ID, the
 			price, the outcome and the message — the runbook's grep -Ev noise filter,
-			as a parser. It reads the tendermint-style format of older providers
-			(I[2023-09-20|14:27:57.373] ...), the console format of newer ones
-			(2:27PM INF ...) and JSON logs.`),
+			as a parser. It reads the tendermint format of providers before 0.10
+			(I[2022-11-11|12:09:10.778] ...), the console format of 0.10 and later
+			(8:36PM INF ..., with or without colour codes) and JSON logs.
+
+			--from-file parses a saved log instead (a file, or - for standard
+			input), with no cluster needed: a log an operator sent you, or
+			kubectl logs output kept from before a restart.`),
 		Example: templates.Examples(`
 			# Bid-engine events of the last hour
 			kubectl akash provider logs --bids --since 1h
 
 			# Follow bids as they happen
 			kubectl akash provider logs --bids -f
+
+			# A saved log, or one piped in
+			kubectl akash provider logs --bids --from-file provider.log
+			kubectl -n akash-services logs akash-provider-0 --previous | kubectl akash provider logs --bids --from-file -
 
 			# Orders the bid script priced too high
 			kubectl akash provider logs --bids --jq '.items[] | select(.spec.outcome == "PriceTooHigh") | .spec.order'`),
@@ -70,6 +80,9 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			}
 			if since < 0 {
 				return fmt.Errorf("--since must be positive, got %s", since)
+			}
+			if cmd.Flags().Changed("from-file") {
+				return bidsFromFile(cmd, g, out, fromFile, bids)
 			}
 			c, err := g.Clients()
 			if err != nil {
@@ -124,7 +137,34 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 	fs.Int64Var(&tail, "tail", tail, "Only the last N lines of the log (-1: all).")
 	fs.StringVar(&podName, "pod", "", "The provider pod (default: the running pod labelled app=akash-provider).")
 	fs.StringVarP(&container, "container", "c", container, "The container.")
+	fs.StringVar(&fromFile, "from-file", "", "Parse this saved provider log (- for standard input) instead of the pod's; needs --bids, and no cluster.")
 	return cmd
+}
+
+// bidsFromFile parses a saved log: no cluster, so none of the flags that
+// choose or stream the pod's log apply.
+func bidsFromFile(cmd *cobra.Command, g *Globals, out *output.Flags, path string, bids bool) error {
+	if !bids {
+		return fmt.Errorf("--from-file parses a saved log into bid-engine events: add --bids")
+	}
+	for _, f := range []string{"follow", "since", "tail", "pod", "container"} {
+		if cmd.Flags().Changed(f) {
+			return fmt.Errorf("--%s reads the provider pod's log; it does not apply to --from-file", f)
+		}
+	}
+	if path == "" {
+		return fmt.Errorf("--from-file needs a file name, or - for standard input")
+	}
+	var r io.Reader = g.Streams.In
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("reading the saved log: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	return printBidEvents(cmd.Context(), g, out, r, false)
 }
 
 // bidEventObject wraps a parsed event as a result object named after its order.
@@ -171,7 +211,7 @@ func printBidEvents(ctx context.Context, g *Globals, out *output.Flags, r io.Rea
 		fmt.Fprintln(g.Streams.Out, followLine(bidRow(ev), wide))
 	}
 	if err := sc.Err(); err != nil && ctx.Err() == nil { // an interrupt ends a follow quietly
-		return fmt.Errorf("reading the provider's logs: %w", err)
+		return fmt.Errorf("reading the provider's log: %w", err)
 	}
 	if follow {
 		return nil

@@ -137,17 +137,27 @@ func mergeQuery(s *Status, gpus []GPU) {
 }
 
 // kernelLog reads and analyses the kernel log; an unreadable one is a warning.
+// Only the live log (/dev/kmsg) is dated from this boot: a saved one may
+// come from an earlier boot or another machine, so its seconds since boot
+// stay that.
 func kernelLog(env agent.Env, o Options, now time.Time, s *Status) KernelReport {
 	path := filepath.Join(env.HostRoot, "dev/kmsg")
+	live := true
 	if o.KernelLog != "" {
 		path = filepath.Join(env.HostRoot, o.KernelLog)
+		fi, err := os.Stat(path)
+		live = err == nil && fi.Mode()&os.ModeCharDevice != 0
 	}
 	lines, err := ReadKernelLog(path)
 	if err != nil {
 		s.add(FindingKernelLogUnreadable, SeverityWarning, fmt.Sprintf("the kernel log could not be read: %v", err),
 			"run the check as root (the debug pod is privileged), or pass --kernel-log with a saved dmesg")
 	}
-	return AnalyzeKernel(lines, bootTime(env.ProcRoot, now))
+	var boot time.Time
+	if live {
+		boot = bootTime(env.ProcRoot, now)
+	}
+	return AnalyzeKernel(lines, boot)
 }
 
 // bootTime is now minus the host's uptime, or zero when unknown.

@@ -119,16 +119,23 @@ func TestCollectSXMFabricAndXids(t *testing.T) {
 	if s.FabricManager == nil || s.FabricManager.Running || s.FabricManager.Version != "550.120" {
 		t.Errorf("fabric manager %+v", s.FabricManager)
 	}
-	// Xid 79 on 0000:5d:00 is GPU 1 (bus 00000000:5D:00.0), dated from the boot time.
+	// Xid 79 on 0000:5d:00 is GPU 1 (bus 00000000:5D:00.0). The log is a
+	// saved file: its seconds since boot are not dated from this boot.
 	var x79 *gpu.XidGroup
 	for i, x := range s.Xids {
 		if x.Code == 79 && x.Device == "0000:5d:00" {
 			x79 = &s.Xids[i]
 		}
 	}
-	if x79 == nil || x79.GPUIndex == nil || *x79.GPUIndex != 1 || x79.LastSeen == nil ||
-		!x79.LastSeen.Time.Equal(now.Add(-43200*time.Second).Add(13*time.Second)) {
+	if x79 == nil || x79.GPUIndex == nil || *x79.GPUIndex != 1 || x79.LastSeen != nil || x79.LastSecondsSinceBoot != 13 {
 		t.Errorf("Xid 79: %+v", x79)
+	}
+	if m := f[gpu.FindingXidCritical].Message; !strings.Contains(m, "GPU 1 (0000:5d:00): Xid 79 seen 2 time(s), last at uptime 13 s") {
+		t.Errorf("Xid 79 message %q", m)
+	}
+	// 0000:b3:00 fell off with the driver's own message, no Xid
+	if m := f[gpu.FindingFallenOffBus].Message; m != "GPU 0000:b3:00 (PCI ID 10de:26b5) has fallen off the bus and is not responding to commands (logged 1 time(s), last at uptime 11 s)" {
+		t.Errorf("fallen off message %q", m)
 	}
 	if !strings.Contains(f[gpu.FindingXidCritical].Fix, "nvidia-smi -r") {
 		t.Errorf("critical fix %q", f[gpu.FindingXidCritical].Fix)
@@ -208,5 +215,29 @@ func TestCollectMissingDeviceNodes(t *testing.T) {
 	f := findings(collect(t, h, gpu.Options{KernelLog: "k.log"}))
 	if d := f[gpu.FindingDeviceNodesMissing]; !strings.Contains(d.Message, "/dev/nvidia-uvm") || strings.Contains(d.Message, "nvidiactl") {
 		t.Errorf("device nodes: %+v", f)
+	}
+}
+
+// Only the live kernel log is dated from this boot (/proc/uptime): the same
+// lines in a saved file say "at uptime N s", as their boot is unknown. A
+// driver 570+ fallen-off-the-bus message is the finding for that GPU.
+func TestCollectKernelLogDating(t *testing.T) {
+	h := fakehost.New(t)
+	h.ProcFile("uptime", "43200.00 100.00\n")
+	h.Process("1", "systemd")
+	log := "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0\n" +
+		"               NVRM: (PCI ID: 10de:26b5) installed in this system has\n" +
+		"               NVRM: fallen off the bus and is not responding to commands.\n"
+	h.File("dev/kmsg", log, 0) // a regular file stands in for the device
+	h.File("var/log/kern.log", log, 0)
+
+	live := findings(collect(t, h, gpu.Options{}))[gpu.FindingFallenOffBus]
+	if live.Message != "GPU 0000:b3:00 (PCI ID 10de:26b5) has fallen off the bus and is not responding to commands (logged 1 time(s), last at 2024-10-01T00:30:43Z)" ||
+		live.Severity != gpu.SeverityError {
+		t.Errorf("live: %+v", live)
+	}
+	saved := findings(collect(t, h, gpu.Options{KernelLog: "/var/log/kern.log"}))[gpu.FindingFallenOffBus]
+	if saved.Message != "GPU 0000:b3:00 (PCI ID 10de:26b5) has fallen off the bus and is not responding to commands (logged 1 time(s), last at uptime 1843 s)" {
+		t.Errorf("saved: %+v", saved)
 	}
 }

@@ -22,24 +22,35 @@ type KernelLine struct {
 var (
 	dmesgStamp = regexp.MustCompile(`^\[\s*(\d+\.\d+)\]\s?(.*)$`)
 	dmesgTime  = regexp.MustCompile(`^\[(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\]\s?(.*)$`)
+	// dmesg --time-format=iso: 2025-01-21T04:41:44,283302+00:00
+	isoStamp   = regexp.MustCompile(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[,.](\d+))?(Z|[+-]\d\d:?\d\d)\s?(.*)$`)
 	kmsgRecord = regexp.MustCompile(`^(\d+),(\d+),(\d+),[^;]*;(.*)$`)
+	// dmesg --decode (-x) puts the facility and level first: "kern  :warn  : "
+	decodePrefix = regexp.MustCompile(`^[a-z]+ *:[a-z]+ *: ?`)
+	kmsgEscape   = regexp.MustCompile(`\\x([0-9a-fA-F]{2})`)
+	// the dictionary lines after a /dev/kmsg record: " SUBSYSTEM=pci"
+	kmsgDict = regexp.MustCompile(`^ [A-Z_]+=`)
 )
 
 // ParseKernelLine reads one line of a kernel log in any of the shapes an
 // operator may hand over: a /dev/kmsg record ("4,1234,5678901,-;msg",
-// microseconds since boot), `dmesg` ("[ 5.678901] msg"), `dmesg -T`
-// ("[Sat Aug 19 01:15:15 2023] msg"), or anything else (journal lines,
-// bare messages), kept whole with no time. ok is false for the "KEY=value"
-// continuation lines /dev/kmsg adds after a record.
+// microseconds since boot, with \xNN escapes: a multi-line message is one
+// record), `dmesg` ("[ 5.678901] msg"), `dmesg -T` ("[Sat Aug 19 01:15:15
+// 2023] msg"), `dmesg --time-format=iso` ("2025-01-21T04:41:44,283302+00:00
+// msg"), each optionally after dmesg --decode's "kern  :warn  : ", or
+// anything else (journal lines, bare messages), kept whole with no time.
+// ok is false for the "KEY=value" continuation lines /dev/kmsg adds after a
+// record.
 func ParseKernelLine(line string) (KernelLine, bool) {
 	line = strings.TrimRight(line, "\r\n")
-	if strings.HasPrefix(line, " ") && strings.Contains(line, "=") && !strings.Contains(line, ":") {
+	if kmsgDict.MatchString(line) {
 		return KernelLine{}, false
 	}
 	if m := kmsgRecord.FindStringSubmatch(line); m != nil {
 		us, _ := strconv.ParseInt(m[3], 10, 64)
-		return KernelLine{Msg: m[4], SinceBoot: float64(us) / 1e6}, true
+		return KernelLine{Msg: unescapeKmsg(m[4]), SinceBoot: float64(us) / 1e6}, true
 	}
+	line = decodePrefix.ReplaceAllString(line, "")
 	if m := dmesgStamp.FindStringSubmatch(line); m != nil {
 		s, _ := strconv.ParseFloat(m[1], 64)
 		return KernelLine{Msg: m[2], SinceBoot: s}, true
@@ -50,42 +61,121 @@ func ParseKernelLine(line string) (KernelLine, bool) {
 			return KernelLine{Msg: m[2], SinceBoot: -1, At: at}, true
 		}
 	}
+	if m := isoStamp.FindStringSubmatch(line); m != nil {
+		zone := strings.Replace(m[3], ":", "", 1)
+		if at, err := time.Parse("2006-01-02T15:04:05Z0700", m[1]+zone); err == nil {
+			if m[2] != "" {
+				frac, _ := strconv.ParseFloat("0."+m[2], 64)
+				at = at.Add(time.Duration(frac * float64(time.Second)))
+			}
+			return KernelLine{Msg: m[4], SinceBoot: -1, At: at}, true
+		}
+	}
 	return KernelLine{Msg: line, SinceBoot: -1}, strings.TrimSpace(line) != ""
+}
+
+// unescapeKmsg undoes /dev/kmsg's \xNN escapes (a newline is \x0a).
+func unescapeKmsg(s string) string {
+	if !strings.Contains(s, `\x`) {
+		return s
+	}
+	return kmsgEscape.ReplaceAllStringFunc(s, func(e string) string {
+		b, _ := strconv.ParseUint(e[2:], 16, 8)
+		return string(rune(b))
+	})
+}
+
+// continues says whether a text log line carries on the message before it:
+// dmesg and journalctl indent the further lines of a multi-line message
+// and give them no time of their own.
+func continues(line string) bool {
+	return (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) && strings.TrimSpace(line) != ""
 }
 
 // KernelReport is what the kernel log says about the GPUs.
 type KernelReport struct {
 	Xids  []XidGroup
 	SXids []XidGroup
-	// FallenOff are the PCI devices (normalised, see NormPCI) the driver
-	// reported as fallen off the bus.
-	FallenOff []string
+	// FallenOff are the GPUs the driver reported as fallen off the bus
+	// without an Xid (Xid 79 is in Xids), by device.
+	FallenOff []FallenOff
 	// APIMismatch holds the client (user-space) and kernel module versions
 	// of the last "NVRM: API mismatch" block.
 	APIMismatch *[2]string
 }
 
+// FallenOff is a GPU the driver reported as fallen off the bus.
+type FallenOff struct {
+	// Device is the PCI address (normalised, see NormPCI).
+	Device string
+	// PCIID is the GPU's vendor:device ID ("10de:26b5"), when logged.
+	PCIID string
+	Count int
+	// LastSeen and LastSecondsSinceBoot: as in XidGroup.
+	LastSeen             *metav1.Time
+	LastSecondsSinceBoot float64
+}
+
 var (
-	xidLine       = regexp.MustCompile(`NVRM: Xid \(PCI:([0-9A-Fa-f:.]+)\): (\d+), (.*)$`)
-	sxidLine      = regexp.MustCompile(`SXid \(PCI:([0-9A-Fa-f:.]+)\): (\d+), (.*)$`)
-	xidProcess    = regexp.MustCompile(`^pid=([^,]*), name=([^,]*), (.*)$`)
-	fallenOff     = regexp.MustCompile(`(?:GPU|PCI:?)\s*([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}(?:\.\d)?)\b.*fallen off the bus`)
-	apiClient     = regexp.MustCompile(`NVRM: API mismatch: the client has the version (\S+?),? but`)
-	apiKernel     = regexp.MustCompile(`this kernel module has the version (\S+?)\.?\s+Please|this kernel module has the version (\S+?)\.?\s*$`)
-	sxidNonFatal  = regexp.MustCompile(`^(?i)non-fatal`)
-	pciSeparators = strings.NewReplacer("PCI:", "", "pci:", "")
+	xidLine      = regexp.MustCompile(`NVRM: Xid \(PCI:([0-9A-Fa-f:.]+)\): (\d+), (.*)$`)
+	sxidLine     = regexp.MustCompile(`SXid \(PCI:([0-9A-Fa-f:.]+)\): (\d+), (.*)$`)
+	xidProcess   = regexp.MustCompile(`^pid=([^,]*), name=([^,]*), (.*)$`)
+	fallenOff    = regexp.MustCompile(`(?:GPU|PCI:?)\s*([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}(?:\.\d)?)\b.*fallen off the bus`)
+	gpuIntro     = regexp.MustCompile(`NVRM: The NVIDIA GPU ([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}(?:\.\d)?)`)
+	pciID        = regexp.MustCompile(`\(PCI ID: ([0-9A-Fa-f]{4}:[0-9A-Fa-f]{4})\)`)
+	nvrmNewline  = regexp.MustCompile(`\s*\n\s*(?:NVRM:\s*)?`)
+	apiClient    = regexp.MustCompile(`NVRM: API mismatch: the client has the version (\S+?),? but`)
+	apiKernel    = regexp.MustCompile(`this kernel module has the version (\S+?)\.?\s+Please|this kernel module has the version (\S+?)\.?\s*$`)
+	sxidNonFatal = regexp.MustCompile(`^(?i)non-fatal`)
+	pciPrefix    = strings.NewReplacer("PCI:", "", "pci:", "")
 )
+
+// introWindow is how many further messages may come between "NVRM: The
+// NVIDIA GPU <address>" and the "fallen off the bus" line that completes
+// it, when a log keeps the driver's three lines as separate messages.
+const introWindow = 4
 
 // AnalyzeKernel groups the NVRM Xid and NVSwitch SXid lines by device and
 // code, and picks out "fallen off the bus" and API mismatch messages. boot
-// is the host's boot time (zero when unknown), to date kernel timestamps.
+// is the host's boot time (zero when unknown: then kernel timestamps stay
+// seconds since boot), to date kernel timestamps.
+//
+// The driver writes some reports as one message of several "NVRM:" lines:
+// since driver 570 a GPU lost from the bus is only
+//
+//	NVRM: The NVIDIA GPU 0000:b3:00.0
+//	NVRM: (PCI ID: 10de:26b5) installed in this system has
+//	NVRM: fallen off the bus and is not responding to commands.
+//
+// with no Xid. Such a message is read as one line; a log that split it
+// into separate messages is put back together.
 func AnalyzeKernel(lines []KernelLine, boot time.Time) KernelReport {
 	var r KernelReport
 	xids, sxids := map[string]*XidGroup{}, map[string]*XidGroup{}
-	fallen := map[string]bool{}
+	fallen := map[string]*FallenOff{}
+	fell := func(dev, id string, l KernelLine) {
+		f := fallen[dev]
+		if f == nil {
+			f = &FallenOff{Device: dev}
+			fallen[dev] = f
+		}
+		f.Count++
+		if id != "" {
+			f.PCIID = id
+		}
+		f.LastSeen, f.LastSecondsSinceBoot = stamp(l, boot)
+	}
 	pendingClient := ""
+	// a "The NVIDIA GPU <address>" line still waiting for its end
+	var intro struct {
+		dev, id string
+		left    int
+	}
 	for _, l := range lines {
-		msg := l.Msg
+		msg := nvrmNewline.ReplaceAllString(l.Msg, " ")
+		if intro.left > 0 {
+			intro.left--
+		}
 		if m := xidLine.FindStringSubmatch(msg); m != nil {
 			code, _ := strconv.Atoi(m[2])
 			g := group(xids, NormPCI(m[1]), code, ClassOf(code))
@@ -98,9 +188,6 @@ func AnalyzeKernel(lines []KernelLine, boot time.Time) KernelReport {
 			}
 			seen(g, l, boot, rest)
 			g.Process = proc
-			if code == 79 {
-				fallen[g.Device] = true
-			}
 			continue
 		}
 		if m := sxidLine.FindStringSubmatch(msg); m != nil {
@@ -113,12 +200,33 @@ func AnalyzeKernel(lines []KernelLine, boot time.Time) KernelReport {
 			continue
 		}
 		if m := fallenOff.FindStringSubmatch(msg); m != nil {
-			fallen[NormPCI(m[1])] = true
+			id := ""
+			if p := pciID.FindStringSubmatch(msg); p != nil {
+				id = p[1]
+			}
+			fell(NormPCI(m[1]), id, l)
+			intro.left = 0
 			continue
+		}
+		if m := gpuIntro.FindStringSubmatch(msg); m != nil {
+			intro.dev, intro.id, intro.left = NormPCI(m[1]), "", introWindow+1
+			if p := pciID.FindStringSubmatch(msg); p != nil {
+				intro.id = p[1]
+			}
+			continue
+		}
+		if intro.left > 0 {
+			if p := pciID.FindStringSubmatch(msg); p != nil {
+				intro.id = p[1]
+			}
+			if strings.Contains(msg, "fallen off the bus") {
+				fell(intro.dev, intro.id, l)
+				intro.left = 0
+				continue
+			}
 		}
 		if m := apiClient.FindStringSubmatch(msg); m != nil {
 			pendingClient = m[1]
-			continue
 		}
 		if m := apiKernel.FindStringSubmatch(msg); m != nil && pendingClient != "" {
 			k := m[1]
@@ -130,10 +238,10 @@ func AnalyzeKernel(lines []KernelLine, boot time.Time) KernelReport {
 		}
 	}
 	r.Xids, r.SXids = sorted(xids), sorted(sxids)
-	for d := range fallen {
-		r.FallenOff = append(r.FallenOff, d)
+	for _, f := range fallen {
+		r.FallenOff = append(r.FallenOff, *f)
 	}
-	sort.Strings(r.FallenOff)
+	sort.Slice(r.FallenOff, func(i, j int) bool { return r.FallenOff[i].Device < r.FallenOff[j].Device })
 	return r
 }
 
@@ -149,19 +257,26 @@ func group(m map[string]*XidGroup, dev string, code int, class Class) *XidGroup 
 func seen(g *XidGroup, l KernelLine, boot time.Time, msg string) {
 	g.Count++
 	g.LastMessage = strings.TrimSpace(msg)
-	g.LastSecondsSinceBoot = 0
-	g.LastSeen = nil
+	g.LastSeen, g.LastSecondsSinceBoot = stamp(l, boot)
+}
+
+// stamp is when a line was logged: a date when its source gave one, or
+// when the boot time is known; the kernel's seconds since boot otherwise
+// (0: unknown).
+func stamp(l KernelLine, boot time.Time) (*metav1.Time, float64) {
+	var since float64
 	if l.SinceBoot >= 0 {
-		g.LastSecondsSinceBoot = l.SinceBoot
+		since = l.SinceBoot
 	}
 	switch {
 	case !l.At.IsZero():
 		t := metav1.NewTime(l.At.UTC())
-		g.LastSeen = &t
+		return &t, since
 	case l.SinceBoot >= 0 && !boot.IsZero():
 		t := metav1.NewTime(boot.Add(time.Duration(l.SinceBoot * float64(time.Second))).UTC().Truncate(time.Second))
-		g.LastSeen = &t
+		return &t, since
 	}
+	return nil, since
 }
 
 func sorted(m map[string]*XidGroup) []XidGroup {
@@ -182,7 +297,7 @@ func sorted(m map[string]*XidGroup) []XidGroup {
 // ("PCI:0000:5d:00", "0000:b3:00.0", "00000000:5D:00.0") into one key,
 // "0000:5d:00": a four-digit domain, bus and device, lower case, no function.
 func NormPCI(addr string) string {
-	a := strings.ToLower(pciSeparators.Replace(strings.TrimSpace(addr)))
+	a := strings.ToLower(pciPrefix.Replace(strings.TrimSpace(addr)))
 	parts := strings.Split(a, ":")
 	if len(parts) == 2 {
 		parts = append([]string{"0000"}, parts...)

@@ -16,7 +16,8 @@ const maxLogBytes = 32 << 20
 // ReadKernelLog reads the kernel log at path: /dev/kmsg (a character
 // device: one record per read, non-blocking, so the read stops at the end
 // of the ring buffer instead of waiting for new messages), or any text file
-// of kernel log lines (see ParseKernelLine).
+// of kernel log lines (see ParseKernelLine), where an indented line without
+// a time of its own carries on the message before it.
 func ReadKernelLog(path string) ([]KernelLine, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -39,7 +40,13 @@ func ReadKernelLog(path string) ([]KernelLine, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		if l, ok := ParseKernelLine(sc.Text()); ok {
+		l, ok := ParseKernelLine(sc.Text())
+		switch {
+		case !ok:
+		case continues(sc.Text()) && len(lines) > 0:
+			last := &lines[len(lines)-1]
+			last.Msg += "\n" + strings.TrimSpace(sc.Text())
+		default:
 			lines = append(lines, l)
 		}
 	}

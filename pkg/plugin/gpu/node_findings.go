@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
@@ -73,7 +75,7 @@ func xidFindings(s *Status, kern KernelReport) {
 		if idx, ok := byBus[x.Device]; ok {
 			x.GPUIndex = &idx
 		}
-		what := fmt.Sprintf("%s: Xid %d seen %d time(s)%s, last: %s", gpuName(x), x.Code, x.Count, when(x), x.LastMessage)
+		what := fmt.Sprintf("%s: Xid %d seen %d time(s)%s, last: %s", gpuName(x.Device, x.GPUIndex), x.Code, x.Count, when(x.LastSeen, x.LastSecondsSinceBoot), x.LastMessage)
 		switch x.Class {
 		case ClassCritical:
 			if x.Code == 79 {
@@ -89,11 +91,21 @@ func xidFindings(s *Status, kern KernelReport) {
 			s.add(FindingXidOther, SeverityWarning, what, "look the code up in NVIDIA's Xid catalogue; if it repeats after a GPU reset or reboot, treat the GPU as faulty")
 		}
 	}
-	for _, d := range kern.FallenOff {
-		if xid79[d] {
-			continue
+	for _, f := range kern.FallenOff {
+		if xid79[f.Device] {
+			continue // the Xid 79 finding says it, with the reset command
 		}
-		s.add(FindingFallenOffBus, SeverityError, "GPU "+d+" has fallen off the bus and is not responding",
+		name := "GPU " + f.Device
+		switch i, listed := byBus[f.Device]; {
+		case listed && f.PCIID != "":
+			name = fmt.Sprintf("GPU %d (%s, PCI ID %s)", i, f.Device, f.PCIID)
+		case listed:
+			name = fmt.Sprintf("GPU %d (%s)", i, f.Device)
+		case f.PCIID != "":
+			name += " (PCI ID " + f.PCIID + ")"
+		}
+		s.add(FindingFallenOffBus, SeverityError,
+			fmt.Sprintf("%s has fallen off the bus and is not responding to commands (logged %d time(s)%s)", name, f.Count, when(f.LastSeen, f.LastSecondsSinceBoot)),
 			"drain the node and power-cycle it (a warm reboot is often not enough); if it falls off again, check the PCIe riser, power and cooling, or replace the GPU")
 	}
 	for _, x := range s.SXids {
@@ -101,7 +113,7 @@ func xidFindings(s *Status, kern KernelReport) {
 		if x.Class == ClassCritical {
 			sev = SeverityError
 		}
-		s.add(FindingSXid, sev, fmt.Sprintf("NVSwitch %s: SXid %d seen %d time(s)%s, last: %s", x.Device, x.Code, x.Count, when(&x), x.LastMessage),
+		s.add(FindingSXid, sev, fmt.Sprintf("NVSwitch %s: SXid %d seen %d time(s)%s, last: %s", x.Device, x.Code, x.Count, when(x.LastSeen, x.LastSecondsSinceBoot), x.LastMessage),
 			"fatal SXids need the node drained and rebooted (the fabric manager re-trains the NVLinks); repeated non-fatal link errors mean a bad NVLink/baseboard: open a case with the system vendor")
 	}
 }
@@ -114,16 +126,23 @@ func criticalFix(x *XidGroup) string {
 	return "drain the node (kubectl drain --ignore-daemonsets), then reset the GPU (" + reset + ") or reboot; if the Xid returns, the GPU (or its PCIe/NVLink path) is faulty: have it replaced before uncordoning"
 }
 
-func gpuName(x *XidGroup) string {
-	if x.GPUIndex != nil {
-		return fmt.Sprintf("GPU %d (%s)", *x.GPUIndex, x.Device)
+func gpuName(dev string, index *int) string {
+	if index != nil {
+		return fmt.Sprintf("GPU %d (%s)", *index, dev)
 	}
-	return "GPU " + x.Device
+	return "GPU " + dev
 }
 
-func when(x *XidGroup) string {
-	if x.LastSeen != nil {
-		return ", last at " + x.LastSeen.UTC().Format("2006-01-02T15:04:05Z")
+// when says when a kernel log line was logged: a date when one is known,
+// else the kernel's own timestamp, seconds since boot. A saved log's
+// timestamps are from a boot of its own, not this one: read against this
+// boot they would give wrong (often future) dates.
+func when(at *metav1.Time, sinceBoot float64) string {
+	switch {
+	case at != nil:
+		return ", last at " + at.UTC().Format("2006-01-02T15:04:05Z")
+	case sinceBoot > 0:
+		return fmt.Sprintf(", last at uptime %d s", int64(sinceBoot))
 	}
 	return ""
 }

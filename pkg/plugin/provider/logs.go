@@ -27,47 +27,98 @@ const (
 	OutcomeDeclined     = "Declined"     // the provider does not match the order
 	OutcomeNoCapacity   = "NoCapacity"   // the reservation failed
 	OutcomePriceTooHigh = "PriceTooHigh" // the bid script's price exceeds the order's maximum
-	OutcomePriceError   = "PriceError"   // the bid script failed
+	OutcomePriceError   = "PriceError"   // the bid script failed, or priced in another denom than the order's
 	OutcomeBidding      = "Bidding"      // the bid is being sent, with its price
 	OutcomeBid          = "Bid"          // the bid is on chain
+	OutcomeBidExists    = "BidExists"    // after a restart: the provider's bid is already on chain
 	OutcomeBidFailed    = "BidFailed"    // the bid transaction failed
 	OutcomeWon          = "Won"
 	OutcomeLost         = "Lost"
 	OutcomeOrderClosed  = "OrderClosed"
-	OutcomeTimeout      = "BidTimeout"
-	OutcomeBidClosed    = "BidClosed"
+	OutcomeTimeout      = "BidTimeout"     // no lease in time (or a stale bid found at start): the bid is closed
+	OutcomeBidClosed    = "BidClosed"      // the provider closed its bid
+	OutcomeCloseFailed  = "BidCloseFailed" // closing the bid failed: it stays open on chain
+	OutcomeError        = "Error"          // the bid engine gave up on the order (chain query, event bus, ...)
 )
 
-// outcomeOf classifies a bid-engine message.
-func outcomeOf(msg string) string {
-	m := strings.ToLower(msg)
-	switch {
-	case m == "order detected":
-		return OutcomeDetected
-	case m == "declined to bid", strings.HasPrefix(m, "unable to fulfill"):
-		return OutcomeDeclined
-	case m == "reserving resources":
-		return OutcomeNoCapacity
-	case strings.HasPrefix(m, "price too high"):
-		return OutcomePriceTooHigh
-	case m == "error calculating price", m == "unsupported denomination":
-		return OutcomePriceError
-	case m == "submitting fulfillment":
-		return OutcomeBidding
-	case m == "bid complete":
-		return OutcomeBid
-	case m == "bid failed":
-		return OutcomeBidFailed
-	case m == "lease won":
-		return OutcomeWon
-	case m == "lease lost":
-		return OutcomeLost
-	case m == "order closed":
-		return OutcomeOrderClosed
-	case strings.HasPrefix(m, "bid timeout"):
-		return OutcomeTimeout
-	case m == "bid closed":
-		return OutcomeBidClosed
+// bidMessage is one message the bid engine logs, lower case; prefix
+// matches messages that carry a detail after a colon or parenthesis.
+type bidMessage struct {
+	msg     string
+	prefix  bool
+	outcome string
+}
+
+// bidMessages are every message of akash-network/provider's
+// bidengine/order.go (v0.6 to v0.16, tendermint and cosmossdk.io/log
+// alike) and the per-order ones of bidengine/service.go, with their
+// outcome; "" marks progress lines. A message logged at error level with an
+// err= field and not listed is an Error: a newer provider's failure still shows.
+var bidMessages = []bidMessage{
+	// service.go
+	{msg: "order detected", outcome: OutcomeDetected},
+	{msg: "existing order"},
+	{msg: "creating catchup order"}, // an Error when it carries err=
+	{msg: "handling order", outcome: OutcomeError},
+	// order.go, run loop
+	{msg: "could not get existing bid", outcome: OutcomeError},
+	{msg: "found existing bid", outcome: OutcomeBidExists},
+	{msg: "bid in unexpected state", outcome: OutcomeError},
+	{msg: "found expired bid", outcome: OutcomeTimeout},
+	{msg: "ignoring group"},
+	{msg: "lease lost", outcome: OutcomeLost},
+	{msg: "lease won", outcome: OutcomeWon},
+	{msg: "failed to publish to event queue", outcome: OutcomeError},
+	{msg: "order closed", outcome: OutcomeOrderClosed},
+	{msg: "group fetched"},
+	{msg: "fetching group", outcome: OutcomeError},
+	{msg: "failure during checking should bid", outcome: OutcomeError},
+	{msg: "declined to bid", outcome: OutcomeDeclined},
+	{msg: "requesting reservation"},
+	{msg: "reserving resources", outcome: OutcomeNoCapacity},
+	{msg: "reservation fulfilled"},
+	{msg: "fulfillment already exists", outcome: OutcomeBidExists},
+	{msg: "error calculating price", outcome: OutcomePriceError},
+	{msg: "unsupported denomination", outcome: OutcomePriceError},
+	{msg: "price too high", prefix: true, outcome: OutcomePriceTooHigh},
+	{msg: "submitting fulfillment", outcome: OutcomeBidding},
+	{msg: "bid failed", outcome: OutcomeBidFailed},
+	{msg: "bid complete", outcome: OutcomeBid},
+	{msg: "bid timeout", prefix: true, outcome: OutcomeTimeout},
+	{msg: "shutting down"},
+	{msg: "unreserving reservation"},
+	{msg: "error unreserving reservation", outcome: OutcomeError},
+	{msg: "closing bid"}, // a BidCloseFailed when it carries err=
+	{msg: "bid closed", outcome: OutcomeBidClosed},
+	// order.go, shouldBid
+	{msg: "unable to fulfill", prefix: true, outcome: OutcomeDeclined},
+	{msg: "attribute signature requirements not met", outcome: OutcomeDeclined},
+	// v0.16 pre-releases: the verification preflight
+	{msg: "verification requirements not met", outcome: OutcomeDeclined},
+	{msg: "verification preflight", prefix: true}, // "... falling open": it bids anyway
+}
+
+// outcomeOf classifies a bid-engine event by its message, and for the
+// messages the provider logs both as progress and as failure, by its err.
+func outcomeOf(ev BidEvent) string {
+	m := strings.ToLower(ev.Message)
+	failed := ev.Error != "" || ev.Level == "error"
+	for _, b := range bidMessages {
+		if m != b.msg && !(b.prefix && strings.HasPrefix(m, b.msg)) {
+			continue
+		}
+		switch {
+		case b.outcome != "":
+			return b.outcome
+		case b.msg == "closing bid" && failed:
+			return OutcomeCloseFailed
+		case b.msg == "creating catchup order" && failed:
+			return OutcomeError
+		}
+		return ""
+	}
+	if ev.Level == "error" && ev.Error != "" {
+		return OutcomeError
 	}
 	return ""
 }
@@ -85,11 +136,11 @@ func NewBidParser() *BidParser { return &BidParser{prices: map[string]string{}} 
 // Parse parses one line; ok is false for lines that are not bid-engine
 // events with an outcome (other modules, progress lines, noise).
 func (p *BidParser) Parse(line string) (BidEvent, bool) {
-	ev, ok := parseLine(strings.TrimRight(line, "\r\n"))
+	ev, ok := parseLine(StripANSI(strings.TrimRight(line, "\r\n")))
 	if !ok || !strings.HasPrefix(ev.Module, "bidengine") {
 		return BidEvent{}, false
 	}
-	ev.Outcome = outcomeOf(ev.Message)
+	ev.Outcome = outcomeOf(ev)
 	if ev.Outcome == "" {
 		return BidEvent{}, false
 	}
@@ -107,15 +158,26 @@ func (p *BidParser) Parse(line string) (BidEvent, bool) {
 	return ev, true
 }
 
-// The provider's log formats: tendermint's (`I[2023-09-20|14:27:57.373] msg
-// key=value ...`, providers up to 0.6), cosmossdk.io/log's console format
-// (`2:27PM INF msg key=value ...`, optionally with an RFC 3339 time), and
-// JSON (one object per line).
+// The provider's log formats: tendermint's (`I[2022-11-11|12:09:10.778] msg
+// key=value ...`, providers before 0.10), cosmossdk.io/log's console format
+// (`8:36PM INF msg key=value ...`, 0.10 and later; zerolog's console writer,
+// coloured unless told not to), and JSON (one object per line).
 var (
 	tmLine      = regexp.MustCompile(`^([DIEW])\[([^\]]+)\]\s+(.*)$`)
-	consoleLine = regexp.MustCompile(`^(\S+)\s+(TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(.*)$`)
+	consoleLine = regexp.MustCompile(`^(\S+)\s+(TRC|DBG|INF|WRN|ERR|FTL|PNC|\?\?\?)\s+(.*)$`)
 	firstKey    = regexp.MustCompile(`(?:^|\s)[A-Za-z0-9_.\-]+=`)
+	// ansiCSI is an ANSI escape sequence (colour, bold, reset) as zerolog's
+	// console writer puts around the time, level, message and keys.
+	ansiCSI = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
 )
+
+// StripANSI removes terminal colour and style codes from a log line.
+func StripANSI(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	return ansiCSI.ReplaceAllString(s, "")
+}
 
 var levels = map[string]string{"D": "debug", "I": "info", "E": "error", "W": "warn",
 	"TRC": "trace", "DBG": "debug", "INF": "info", "WRN": "warn", "ERR": "error", "FTL": "fatal", "PNC": "panic"}
@@ -176,8 +238,10 @@ func (ev *BidEvent) fill(f map[string]string) {
 	if ev.Order == "" {
 		ev.Order = f["order-id"]
 	}
-	ev.Price = f["price"]
-	ev.MaxPrice = f["max-price"]
+	// the bid engine's service logs the order's query path, order/owner/dseq/gseq/oseq
+	ev.Order = strings.TrimPrefix(ev.Order, "order/")
+	ev.Price = coin(f["price"])
+	ev.MaxPrice = coin(f["max-price"])
 	ev.Lease = f["lease"]
 	ev.Error = f["err"]
 	if ev.Order == "" && ev.Lease != "" {
@@ -186,6 +250,19 @@ func (ev *BidEvent) fill(f map[string]string) {
 			ev.Order = strings.Join(parts[:4], "/")
 		}
 	}
+}
+
+// coin writes a price as the provider's String() does (21.5uakt), also
+// when a logger marshalled the coin as JSON ({"denom":"uakt","amount":"21.5"}).
+func coin(v string) string {
+	if !strings.HasPrefix(v, "{") {
+		return v
+	}
+	var c struct{ Denom, Amount string }
+	if err := json.Unmarshal([]byte(v), &c); err != nil || c.Denom == "" {
+		return v
+	}
+	return c.Amount + c.Denom
 }
 
 // keyValues parses `a=b c="d e" f=g` into a map; quoted values may hold

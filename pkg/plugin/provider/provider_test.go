@@ -150,8 +150,8 @@ func TestMigrateErrors(t *testing.T) {
 	}
 }
 
-// Log lines in the provider's formats: tendermint-style (providers up to
-// 0.6), the console format of cosmossdk.io/log, and JSON.
+// Log lines in the provider's formats: tendermint-style (providers before
+// 0.10), the console format of cosmossdk.io/log, and JSON.
 const providerLog = `I[2024-03-05|10:00:00.101] order detected                               module=bidengine-service order=akash1tenant/1234/1/1
 I[2024-03-05|10:00:00.350] group fetched                                module=bidengine-order order=akash1tenant/1234/1/1
 I[2024-03-05|10:00:00.351] requesting reservation                       module=bidengine-order order=akash1tenant/1234/1/1
