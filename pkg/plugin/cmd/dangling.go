@@ -211,10 +211,7 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 // then the bid closes one transaction at a time. A lease's teardown stops
 // at its first failure, so a Manifest that conflicts keeps its namespace.
 func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap *snapshot.Snapshot, items []dangling.DanglingLease) error {
-	plan, deletes, closes := dangling.Plan(items, execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
-		path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
-		return "wrote " + path, err
-	}))
+	plan, deletes, closes := dangling.Plan(items, backupAction(o.Globals, o.BackupDir, snap))
 	engine := o.Exec.NewEngine().
 		Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete).
 		Register(execute.Local{}, execute.Backup)

@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -70,18 +72,14 @@ func writeBackup(g *Globals, dir string, snap *snapshot.Snapshot) (string, map[s
 	return path, counts, nil
 }
 
-// backupOrSkip writes the backup that must come before a change. When it
-// cannot, every action is marked Skipped with the reason and false is
-// returned: nothing is changed without a backup.
-func backupOrSkip(g *Globals, dir string, snap *snapshot.Snapshot, actions []*execute.Action) bool {
-	if _, _, err := writeBackup(g, dir, snap); err != nil {
-		for _, a := range actions {
-			a.Outcome = execute.Outcome{Result: execute.Skipped, Message: "not done: " + err.Error()}
-		}
-		fmt.Fprintf(g.Streams.ErrOut, "error: %v\n", err)
-		return false
-	}
-	return true
+// backupAction plans the backup of the lease objects that must come
+// before a change: the executor runs it as a gate, so nothing is changed
+// without it.
+func backupAction(g *Globals, dir string, snap *snapshot.Snapshot) *execute.Action {
+	return execute.NewBackup(filepath.Join(dir, "kubectl-akash-backup-<UTC>.yaml"), func(context.Context) (string, error) {
+		path, _, err := writeBackup(g, dir, snap)
+		return "wrote " + path, err
+	})
 }
 
 // NewManifestsBackupCmd builds `kubectl akash manifests backup`.

@@ -108,86 +108,32 @@ func (o *HealOptions) Run(ctx context.Context) error {
 			errors++
 		}
 	}
-	restarts := o.planRestart(snap.ProviderPods, items, len(patches) > 0)
-	plan := &execute.Plan{}
-	if len(patches) > 0 {
-		plan.Add("backup", execute.NewBackup(o.BackupDir+"/kubectl-akash-backup-<UTC>.yaml", func(context.Context) (string, error) {
-			path, _, err := writeBackup(o.Globals, o.BackupDir, snap)
-			return "wrote " + path, err
-		})).Gate = true
-	}
-	// One group per Manifest patch (the services of one Manifest share it).
-	for _, a := range patches {
-		plan.Add("manifest "+a.Target.Namespace+"/"+a.Target.Name, a)
-	}
-	if len(restarts) > 0 {
-		plan.Add("akash-provider", restarts...).When = func() (bool, string) {
-			for _, a := range patches {
-				if a.Result == execute.Succeeded || a.Result == execute.DryRun {
-					return true, ""
-				}
-			}
-			return false, "no Manifest was patched, so the provider need not restart"
+	var pods []corev1.Pod
+	if o.RestartProvider && len(patches) > 0 {
+		pods = snap.ProviderPods
+		if len(pods) == 0 {
+			fmt.Fprintf(o.Streams.ErrOut, "warning: no akash-provider pod (label app=akash-provider) in namespace %s: restart the provider yourself after healing\n", o.ProviderNamespace)
 		}
 	}
+	heal := rollout.PlanHeal(items, pods, backupAction(o.Globals, o.BackupDir, snap))
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.Streams, Output: o.Output,
 		Result: rollout.LostCommandsList(items),
 		Table:  func() *output.Table { return rollout.LostCommandTable(items) },
-		Plan:   plan,
+		Plan:   heal.Plan,
 		Engine: o.Exec.NewEngine().
 			Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete, execute.Patch).
 			Register(execute.Local{}, execute.Backup),
 		Question: fmt.Sprintf("Patch %d Manifest service(s); a backup is written first.", len(patches)),
-		After:    func() { o.markRestarted(items, restarts) },
+		After: func() {
+			if o.Exec.DryRun == cmdutil.DryRunNone {
+				heal.MarkRestarted()
+			}
+		},
 	}
 	err = flow.Run(ctx)
 	if err == nil && errors > 0 {
 		return &cli.ExitError{Code: cli.ExitFailure, Err: fmt.Errorf("%d service(s) could not be healed (see MESSAGE)", errors)}
 	}
 	return err
-}
-
-// planRestart plans deleting the akash-provider pod(s), one shared action
-// per pod attached to every healed service, so the table shows whether the
-// restart happened.
-func (o *HealOptions) planRestart(pods []corev1.Pod, items []rollout.LostCommand, anyPatch bool) []*execute.Action {
-	if !o.RestartProvider || !anyPatch {
-		return nil
-	}
-	if len(pods) == 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "warning: no akash-provider pod (label app=akash-provider) in namespace %s: restart the provider yourself after healing\n", o.ProviderNamespace)
-		return nil
-	}
-	var restarts []*execute.Action
-	for i := range pods {
-		p := &pods[i]
-		restarts = append(restarts, execute.NewDelete(execute.Target{
-			Version: "v1", Resource: "pods", Kind: "Pod", Namespace: p.Namespace, Name: p.Name, UID: string(p.UID),
-		}))
-	}
-	for i := range items {
-		if len(items[i].Status.Actions) > 0 {
-			items[i].Status.Actions = append(items[i].Status.Actions, restarts...)
-		}
-	}
-	return restarts
-}
-
-// markRestarted clears ProviderRestartNeeded where the service was patched
-// and every provider pod was deleted.
-func (o *HealOptions) markRestarted(items []rollout.LostCommand, restarts []*execute.Action) {
-	if len(restarts) == 0 || o.Exec.DryRun != cmdutil.DryRunNone {
-		return
-	}
-	for _, r := range restarts {
-		if r.Result != execute.Succeeded && r.Result != execute.NotFound {
-			return
-		}
-	}
-	for i := range items {
-		if len(items[i].Status.Actions) > 0 && items[i].Status.Actions[0].Result == execute.Succeeded {
-			items[i].Status.ProviderRestartNeeded = false
-		}
-	}
 }
