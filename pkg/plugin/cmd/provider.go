@@ -3,21 +3,17 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/podutils"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // NewProviderCmd builds `kubectl akash provider`, the helpers around the
@@ -37,65 +33,14 @@ func NewProviderCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// listProviderPods is the one LIST of the provider pods, sorted by name.
+// listProviderPods reads the akash-provider pods through the snapshot (one
+// LIST) and refuses a namespace without any.
 func listProviderPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.Pod, error) {
-	l, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: provider.Selector})
+	snap, err := snapshot.Load(ctx, c, snapshot.Spec{ProviderNamespace: ns, ProviderPods: true})
 	if err != nil {
-		return nil, cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("pods"), "akash-provider pods in namespace "+ns)
+		return nil, err
 	}
-	pods := l.Items
-	sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
-	if len(pods) == 0 {
-		return nil, fmt.Errorf("no akash-provider pod (label %s) in namespace %s: is the provider installed there? (--provider-namespace)", provider.Selector, ns)
-	}
-	return pods, nil
-}
-
-// providerContainer is the provider container's spec and status (the first
-// container when none is named provider).
-func providerContainer(p *corev1.Pod) (image string, restarts int32) {
-	if len(p.Spec.Containers) == 0 {
-		return "", 0
-	}
-	name := p.Spec.Containers[0].Name
-	image = p.Spec.Containers[0].Image
-	for _, c := range p.Spec.Containers {
-		if c.Name == akash.ProviderContainer {
-			name, image = c.Name, c.Image
-		}
-	}
-	for _, s := range p.Status.ContainerStatuses {
-		if s.Name == name {
-			restarts = s.RestartCount
-		}
-	}
-	return image, restarts
-}
-
-// ProviderStatus is the result of `provider status`.
-type ProviderStatus struct {
-	metav1.TypeMeta   `json:",inline"`
-	metav1.ObjectMeta `json:"metadata"`
-	Spec              ProviderStatusSpec `json:"spec"`
-}
-
-// ProviderStatusSpec holds the pods and what /status said.
-type ProviderStatusSpec struct {
-	Pods          []ProviderPod      `json:"pods"`
-	Endpoint      *provider.Endpoint `json:"endpoint,omitempty"`
-	EndpointError string             `json:"endpointError,omitempty"`
-}
-
-// ProviderPod is one akash-provider pod.
-type ProviderPod struct {
-	Name      string       `json:"name"`
-	Node      string       `json:"node,omitempty"`
-	Phase     string       `json:"phase"`
-	Ready     bool         `json:"ready"`
-	Restarts  int32        `json:"restarts"`
-	Image     string       `json:"image"`
-	Version   string       `json:"version,omitempty"`
-	StartTime *metav1.Time `json:"startTime,omitempty"`
+	return provider.RequirePods(snap.ProviderPods, ns)
 }
 
 func newProviderStatusCmd(g *Globals) *cobra.Command {
@@ -131,16 +76,8 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st := ProviderStatus{TypeMeta: output.TypeMeta("ProviderStatus"), ObjectMeta: metav1.ObjectMeta{Name: service, Namespace: g.ProviderNamespace}}
-			findings := false
-			for i := range pods {
-				p := &pods[i]
-				image, restarts := providerContainer(p)
-				pp := ProviderPod{Name: p.Name, Node: p.Spec.NodeName, Phase: string(p.Status.Phase), Ready: podutils.IsPodReady(p),
-					Restarts: restarts, Image: image, Version: provider.ImageVersion(image), StartTime: p.Status.StartTime}
-				findings = findings || !pp.Ready
-				st.Spec.Pods = append(st.Spec.Pods, pp)
-			}
+			st := provider.NewStatus(service, g.ProviderNamespace, pods)
+			findings := st.NotReady()
 			pctx, cancel := context.WithTimeout(ctx, timeout)
 			body, err := c.Kube.CoreV1().Services(g.ProviderNamespace).ProxyGet(scheme, service, port, "status", nil).DoRaw(pctx)
 			cancel()
@@ -154,7 +91,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 				findings = true
 				fmt.Fprintf(g.Streams.ErrOut, "warning: %v\n", err)
 			}
-			if err := printProviderStatus(g, out, &st); err != nil {
+			if err := provider.PrintStatus(g.Streams.Out, out, st); err != nil {
 				return err
 			}
 			if findings {
@@ -169,67 +106,4 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&scheme, "status-scheme", scheme, "The scheme /status is served with (https or http).")
 	cmd.Flags().DurationVar(&timeout, "status-timeout", timeout, "How long to wait for /status.")
 	return cmd
-}
-
-// printProviderStatus prints the pods table, then the endpoint's summary
-// and inventory tables; machine formats get the one object.
-func printProviderStatus(g *Globals, out *output.Flags, st *ProviderStatus) error {
-	now := metav1.Now
-	podTable := func() *output.Table {
-		t := output.NewTable(output.Column{Name: "POD"}, output.Column{Name: "READY"}, output.Column{Name: "STATUS"},
-			output.Column{Name: "RESTARTS"}, output.Column{Name: "VERSION"}, output.Column{Name: "AGE"},
-			output.Column{Name: "NODE", Wide: true}, output.Column{Name: "IMAGE", Wide: true})
-		for _, p := range st.Spec.Pods {
-			age := "<unknown>"
-			if p.StartTime != nil {
-				age = output.Age(*p.StartTime, now)
-			}
-			t.AddRow(p.Name, strconv.FormatBool(p.Ready), p.Phase, p.Restarts, p.Version, age, p.Node, p.Image)
-		}
-		return t
-	}
-	if !out.Human() {
-		return out.Print(g.Streams.Out, st, podTable)
-	}
-	w := g.Streams.Out
-	if err := out.PrintTable(w, podTable); err != nil {
-		return err
-	}
-	ep := st.Spec.Endpoint
-	if ep == nil {
-		return nil
-	}
-	fmt.Fprintln(w)
-	if err := out.PrintTable(w, func() *output.Table {
-		t := output.NewTable(output.Column{Name: "ADDRESS"}, output.Column{Name: "HOSTNAME"}, output.Column{Name: "LEASES"},
-			output.Column{Name: "ORDERS"}, output.Column{Name: "DEPLOYMENTS"})
-		t.AddRow(ep.Address, ep.PublicHostname, ep.ActiveLeases, ep.Orders, ep.Deployments)
-		return t
-	}); err != nil {
-		return err
-	}
-	if len(ep.Nodes) == 0 {
-		return nil
-	}
-	fmt.Fprintln(w)
-	return out.PrintTable(w, func() *output.Table {
-		t := output.NewTable(output.Column{Name: "NODE"}, output.Column{Name: "CPU (AVAIL/ALLOC)"},
-			output.Column{Name: "MEMORY (AVAIL/ALLOC)"}, output.Column{Name: "GPU (AVAIL/ALLOC)"},
-			output.Column{Name: "EPHEMERAL (AVAIL/ALLOC)", Wide: true})
-		for _, n := range ep.Nodes {
-			t.AddRow(n.Name,
-				fmt.Sprintf("%s/%s", milli(n.Available.CPU), milli(n.Allocatable.CPU)),
-				fmt.Sprintf("%s/%s", bytesQ(n.Available.Memory), bytesQ(n.Allocatable.Memory)),
-				fmt.Sprintf("%d/%d", n.Available.GPU, n.Allocatable.GPU),
-				fmt.Sprintf("%s/%s", bytesQ(n.Available.StorageEphemeral), bytesQ(n.Allocatable.StorageEphemeral)))
-		}
-		return t
-	})
-}
-
-func milli(m int64) string { return resource.NewMilliQuantity(m, resource.DecimalSI).String() }
-
-func bytesQ(b int64) string {
-	const gi = 1 << 30
-	return strconv.FormatFloat(float64(b)/gi, 'f', 1, 64) + "Gi"
 }
