@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/restmapper"
@@ -224,30 +223,6 @@ func NewPluginsCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// PluginInfo describes one loaded plugin command.
-type PluginInfo struct {
-	metav1.TypeMeta   `json:",inline"`
-	metav1.ObjectMeta `json:"metadata"`
-	Spec              PluginInfoSpec `json:"spec"`
-}
-
-// PluginInfoSpec is where a plugin came from and what it reads.
-type PluginInfoSpec struct {
-	Short     string   `json:"short"`
-	Source    string   `json:"source"`
-	Kind      string   `json:"kind"`
-	Resources []string `json:"resources"`
-	Columns   []string `json:"columns"`
-	JQ        string   `json:"jq"`
-}
-
-// PluginInfoList is a list of PluginInfo.
-type PluginInfoList struct {
-	metav1.TypeMeta `json:",inline"`
-	metav1.ListMeta `json:"metadata"`
-	Items           []PluginInfo `json:"items"`
-}
-
 func newPluginsListCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
 	cmd := &cobra.Command{
@@ -266,35 +241,11 @@ func newPluginsListCmd(g *Globals) *cobra.Command {
 			for _, a := range args {
 				want[a] = true
 			}
-			l := PluginInfoList{TypeMeta: output.ListMeta("PluginInfo"), Items: []PluginInfo{}}
-			for _, e := range g.plugins.entries {
-				if len(want) > 0 && !want[e.Name] {
-					continue
-				}
-				delete(want, e.Name)
-				info := PluginInfo{TypeMeta: output.TypeMeta("PluginInfo"), ObjectMeta: metav1.ObjectMeta{Name: e.Name},
-					Spec: PluginInfoSpec{Short: e.Short, Source: e.Source, Kind: e.Kind, JQ: e.JQ}}
-				for _, r := range e.Resources {
-					info.Spec.Resources = append(info.Spec.Resources, r.Resource)
-				}
-				for _, c := range e.Columns {
-					info.Spec.Columns = append(info.Spec.Columns, c.Name)
-				}
-				l.Items = append(l.Items, info)
+			l, missing := plugins.Infos(g.plugins.entries, args)
+			if missing != "" {
+				return fmt.Errorf("no plugin command %q: kubectl akash plugins list shows the ones loaded", missing)
 			}
-			for _, a := range args {
-				if want[a] {
-					return fmt.Errorf("no plugin command %q: kubectl akash plugins list shows the ones loaded", a)
-				}
-			}
-			return out.Print(g.Streams.Out, l, func() *output.Table {
-				t := output.NewTable(output.Column{Name: "NAME"}, output.Column{Name: "SHORT"}, output.Column{Name: "SOURCE"},
-					output.Column{Name: "RESOURCES", Wide: true})
-				for _, it := range l.Items {
-					t.AddRow(it.Name, it.Spec.Short, it.Spec.Source, strings.Join(it.Spec.Resources, ","))
-				}
-				return t
-			})
+			return out.Print(g.Streams.Out, l, func() *output.Table { return plugins.InfoTable(l) })
 		},
 	}
 	out.AddFlags(cmd)
