@@ -115,6 +115,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		NewLeasesCmd(g),
 		NewDanglingCmd(g),
 		NewReplicaSetsCmd(g),
+		NewPodsCmd(g),
 		NewManifestsCmd(g),
 		NewNodeDebugCmd(g),
 		NewCertsCmd(g),

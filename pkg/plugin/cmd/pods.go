@@ -1,0 +1,153 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/failedpods"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
+
+// NewPodsCmd builds `kubectl akash pods`.
+func NewPodsCmd(g *Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "pods",
+		Aliases: []string{"pod", "po"},
+		Short:   "Clean up tenant pods that failed for good",
+		GroupID: groupWorkloads,
+	}
+	cmd.AddCommand(NewCleanFailedCmd(g))
+	return cmd
+}
+
+// CleanFailedOptions are the options of `pods clean-failed`.
+type CleanFailedOptions struct {
+	*Globals
+	Output    *output.Flags
+	Exec      *execute.Options
+	Schedule  scheduleOptions
+	MinAge    time.Duration
+	ChunkSize int64
+	Selector  string
+
+	namespace string
+}
+
+// NewCleanFailedOptions returns the defaults: --min-age 10m.
+func NewCleanFailedOptions(g *Globals) *CleanFailedOptions {
+	return &CleanFailedOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), MinAge: 10 * time.Minute}
+}
+
+// NewCleanFailedCmd builds `kubectl akash pods clean-failed`.
+func NewCleanFailedCmd(g *Globals) *cobra.Command {
+	o := NewCleanFailedOptions(g)
+	cmd := &cobra.Command{
+		Use:   "clean-failed",
+		Short: "Delete the Failed pods of lease namespaces, saying per lease what failed and why",
+		Long: templates.LongDesc(`
+			Pods of a lease that failed for good (evicted, OOM-killed, a container that
+			could not run) stay in the cluster as Failed until someone deletes them; the
+			provider playbooks run "kubectl delete pods -A -l akash.network=true
+			--field-selector status.phase=Failed" from cron for that.
+
+			clean-failed reads the Failed pods in one LIST, keeps only those in lease
+			namespaces (named after their lease and labelled with it), says for each its
+			lease, service, node and why it failed, and deletes those that failed more than
+			--min-age ago, each with its UID and resourceVersion as preconditions. Running
+			pods are never read, let alone deleted.`),
+		Example: templates.Examples(`
+			# What would be deleted, and why each pod failed
+			kubectl akash pods clean-failed --dry-run=client
+
+			# From a CronJob in the cluster, every 10 minutes
+			kubectl akash pods clean-failed --schedule '*/10 * * * *' | kubectl apply -f -`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.namespace = o.NamespaceFlag(cmd)
+			if err := o.Exec.Complete(cmd); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			if o.Schedule.Enabled(cmd) {
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules())
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	o.Schedule.AddFlags(cmd)
+	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Keep pods that failed less than this long ago (their logs may still be wanted).")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only pods matching this label selector (e.g. akash.network/manifest-service=web).")
+	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	return cmd
+}
+
+// Validate checks flags without I/O.
+func (o *CleanFailedOptions) Validate() error {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
+		return err
+	}
+	if o.MinAge < 0 {
+		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)
+	}
+	if o.ChunkSize < 0 {
+		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	}
+	return nil
+}
+
+// Run reads the Failed lease pods and their namespaces (two LISTs), and
+// deletes the ones old enough through the executor.
+func (o *CleanFailedOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
+		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
+		LeaseNamespaces: true, Pods: true, PodPhase: corev1.PodFailed,
+	})
+	if err != nil {
+		return err
+	}
+	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+		return err
+	}
+	items := failedpods.Find(snap, failedpods.Options{Now: time.Now(), MinAge: o.MinAge})
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(o.Streams.ErrOut, "No Failed pods in lease namespaces.")
+		return nil
+	}
+	plan := failedpods.Plan(items)
+	flow := &execute.Flow{
+		Options: o.Exec, Streams: o.Streams, Output: o.Output,
+		Result:   failedpods.NewList(items),
+		Table:    func() *output.Table { return failedpods.Table(items, metav1.Now) },
+		Plan:     plan,
+		Engine:   o.Exec.NewEngine().Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete),
+		Question: fmt.Sprintf("Delete %d Failed pod(s) of lease(s).", execute.CountPlanned(plan.Actions())),
+	}
+	return flow.Run(ctx)
+}
+
+// cleanFailedRules are exactly the calls `pods clean-failed` makes: LISTs of
+// lease namespaces and (Failed) pods in every namespace, a GET of the -n
+// namespace, and DELETE of pods.
+func cleanFailedRules() []schedule.Rule {
+	return []schedule.Rule{
+		{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "list"}},
+		{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list", "delete"}},
+	}
+}
