@@ -116,10 +116,22 @@ func (o *NodeOps) find(explicit, name string) string {
 	return ""
 }
 
+// etcdutl is the node path of etcdutl: beside the etcdctl in use first
+// (etcd's release archives ship both in one directory, often not one of
+// binDirs), else the first of binDirs that has it.
+func (o *NodeOps) etcdutl() string {
+	if ctl := o.find(o.Etcdctl, "etcdctl"); ctl != "" {
+		if p := path.Join(path.Dir(ctl), "etcdutl"); o.Host.Exists(p) {
+			return p
+		}
+	}
+	return o.find("", "etcdutl")
+}
+
 // Probe looks at the node without changing anything.
 func (o *NodeOps) Probe() Probe {
 	p := Probe{EtcdEnv: o.Host.Exists(o.EtcdEnv), Etcdctl: o.find(o.Etcdctl, "etcdctl"),
-		Etcdutl: o.find("", "etcdutl"), Kubeadm: o.find(o.Kubeadm, "kubeadm"), StaticPods: []string{}}
+		Etcdutl: o.etcdutl(), Kubeadm: o.find(o.Kubeadm, "kubeadm"), StaticPods: []string{}}
 	entries, err := os.ReadDir(o.Host.path(o.StaticPodDir))
 	if err != nil {
 		p.Problems = append(p.Problems, fmt.Sprintf("cannot list the static-pod dir %s: %v", o.StaticPodDir, err))
@@ -237,7 +249,7 @@ func (o *NodeOps) Snapshot(ctx context.Context) (string, string, error) {
 	// etcdctl's before 3.6 (etcdctl 3.6 prints its help for it and exits 0,
 	// so it is asked only when its help lists status).
 	var status []string
-	if u := o.find("", "etcdutl"); u != "" {
+	if u := o.etcdutl(); u != "" {
 		status = []string{u, "snapshot", "status", file, "-w", "table"}
 	} else if help, _ := o.run(ctx, env, etcdctl, "snapshot", "--help"); regexp.MustCompile(`(?m)^\s+status\b`).MatchString(help) {
 		status = []string{etcdctl, "snapshot", "status", file, "-w", "table"}
