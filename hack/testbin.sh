@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds, once, the real Kubernetes components the local test cluster runs, from Go
 # modules only (these machines reach the Go module proxy and Debian, nothing else):
-#   kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl  (k8s.io/kubernetes)
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl,
+#   kubeadm                                                                      (k8s.io/kubernetes)
 #   etcd 3.6                                                                     (go.etcd.io/etcd/server/v3)
+#   etcdctl, etcdutl 3.6                                                         (go.etcd.io/etcd/etcdctl/v3, etcdutl/v3)
 #   kwok                                                                         (sigs.k8s.io/kwok)
 # The binaries are cached outside the repository, keyed by version, so a second run
 # is instant; a missing cache is simply rebuilt.
@@ -33,27 +35,44 @@ build_kubernetes() {
     awk -v v="$minor" '/=> \.\/staging/ {print "\t" $1 " => " $1 " " v}' "$mod"
     printf ')\n'
   } >go.mod
-  printf 'package main\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kubelet/app"\n)\n\nfunc main() {}\n' >main.go
+  printf 'package main\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kubeadm/app"\n\t_ "k8s.io/kubernetes/cmd/kubelet/app"\n)\n\nfunc main() {}\n' >main.go
   GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
   local c
-  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm; do
     [ -x "$BIN/$c" ] && continue
     echo "testbin: building $c v$K8S_VERSION (first run only)" >&2
-    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp.$$" "k8s.io/kubernetes/cmd/$c"
+    local ldflags=-s
+    # kubectl akash reads `kubeadm version` to plan a renewal: stamp it as a release build is.
+    [ "$c" = kubeadm ] && ldflags="-s -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION")"
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags="$ldflags" -o "$BIN/$c.tmp.$$" "k8s.io/kubernetes/cmd/$c"
     mv "$BIN/$c.tmp.$$" "$BIN/$c"
   done
 }
 
+# etcd, etcdctl and etcdutl from one module that requires them all: etcdctl's and
+# etcdutl's own go.mod carry replace directives, so `go install ...@version` refuses them.
+# (etcdctl 3.6 only saves snapshots; reading one back is etcdutl's.)
 build_etcd() {
   local work
   work=$(mktemp -d); trap 'rm -rf "$work"' RETURN
   cd "$work"
-  printf 'module etcdbin\n\ngo 1.24\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$ETCD_VERSION" >go.mod
+  printf 'module etcdbin\n\ngo 1.24\n\nrequire (\n\tgo.etcd.io/etcd/server/v3 v%s\n\tgo.etcd.io/etcd/etcdctl/v3 v%s\n\tgo.etcd.io/etcd/etcdutl/v3 v%s\n)\n' "$ETCD_VERSION" "$ETCD_VERSION" "$ETCD_VERSION" >go.mod
   printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' >main.go
+  mkdir tools
+  printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "go.etcd.io/etcd/etcdctl/v3/ctlv3"\n\t_ "go.etcd.io/etcd/etcdutl/v3/etcdutl"\n)\n' >tools/tools.go
   GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
-  echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
-  GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp.$$" .
-  mv "$BIN/etcd.tmp.$$" "$BIN/etcd"
+  if [ ! -x "$BIN/etcd" ]; then
+    echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp.$$" .
+    mv "$BIN/etcd.tmp.$$" "$BIN/etcd"
+  fi
+  local c
+  for c in etcdctl etcdutl; do
+    [ -x "$BIN/$c" ] && continue
+    echo "testbin: building $c v$ETCD_VERSION (first run only)" >&2
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp.$$" "go.etcd.io/etcd/$c/v3"
+    mv "$BIN/$c.tmp.$$" "$BIN/$c"
+  done
 }
 
 build_kwok() {
@@ -66,7 +85,7 @@ build_kwok() {
   rm -rf "$BIN/kwok-stage"; cp -r "$src" "$BIN/kwok-stage"; chmod -R u+w "$BIN/kwok-stage"
 }
 
-missing kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl && (build_kubernetes)
-missing etcd && (build_etcd)
+missing kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm && (build_kubernetes)
+missing etcd etcdctl etcdutl && (build_etcd)
 { missing kwok || [ ! -d "$BIN/kwok-stage" ]; } && (build_kwok)
 echo "$BIN"

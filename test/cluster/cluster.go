@@ -187,3 +187,7 @@ var KwokAddresses = []corev1.NodeAddress{
 	{Type: corev1.NodeInternalIP, Address: "127.0.0.1"},
 	{Type: corev1.NodeHostName, Address: "localhost"},
 }
+
+// EtcdURL is the cluster's etcd client URL (plain HTTP on loopback, as
+// hack/cluster.sh starts it: 64 ports below the API server's).
+func (c *Cluster) EtcdURL() string { return fmt.Sprintf("http://127.0.0.1:%d", c.port-64) }

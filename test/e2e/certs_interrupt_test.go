@@ -19,7 +19,8 @@ import (
 )
 
 // parkedRig is a real busybox static pod and the `certs renew` arguments
-// that restart it on the real node.
+// that renew a tree the real kubeadm wrote (renewTree) and restart the pod
+// on the real node.
 type parkedRig struct {
 	c                         *cluster.Cluster
 	debugNS, podNS            string
@@ -32,14 +33,14 @@ type parkedRig struct {
 func newParkedRig(t *testing.T, c *cluster.Cluster, node, prefix string) *parkedRig {
 	t.Helper()
 	r := &parkedRig{c: c, debugNS: c.Namespace(t, prefix+"-debug"), podNS: c.Namespace(t, prefix+"-static")}
-	root := t.TempDir()
+	root, renew := renewTree(t, c)
 	r.backups = filepath.Join(root, "backups")
 	name, dir := staticPod(t, c, r.podNS, r.backups)
 	r.name, r.mirror = name, name+"-"+node
 	r.manifest = filepath.Join(dir, name+".yaml")
 	r.parked = filepath.Join(r.backups, "parked-manifests", name+".yaml")
 	r.container = mirrorReady(t, c, r.podNS, r.mirror, 90*time.Second, nil).Status.ContainerStatuses[0].ContainerID
-	r.args = append(renewTree(t, root, filepath.Join(root, "tools.log")), "--node", node, "--image", c.AgentImage,
+	r.args = append(renew, "--node", node, "--image", c.AgentImage,
 		"--debug-namespace", r.debugNS, "--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", r.podNS,
 		"--backup-dir", r.backups, "-o", "json")
 	return r

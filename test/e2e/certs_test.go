@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,15 +208,16 @@ func mirrorReady(t *testing.T, c *cluster.Cluster, ns, name string, timeout time
 
 // The runbook's restart step is a no-op, and certs renew's is not: on the
 // real kubelet, deleting the mirror pod leaves the same container running,
-// while renew (stand-in kubeadm and etcdctl in a tree the test owns, a real
-// busybox static pod) moves the manifest out and back and the container is
-// replaced.
+// while renew (the real kubeadm, etcdctl and etcdutl in a tree the real
+// kubeadm wrote, the test cluster's etcd, a real busybox static pod)
+// renews every certificate, snapshots etcd, and moves the manifest out and
+// back through the guardian, and the container is replaced.
 func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 	c := cluster.Get(t)
 	node := c.NeedRealNode(t)
 	debugNS := c.Namespace(t, "certs-renew-debug")
 	podNS := c.Namespace(t, "certs-renew-static")
-	root := t.TempDir()
+	root, renew := renewTree(t, c)
 	backups := filepath.Join(root, "backups")
 	name, dir := staticPod(t, c, podNS, backups)
 	mirror := name + "-" + node
@@ -233,16 +236,22 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 		t.Fatalf("deleting the mirror pod replaced the container (%s -> %s): the premise of the restart step is wrong", container, got)
 	}
 
-	log := filepath.Join(root, "tools.log")
 	snapDir := t.TempDir()
-	args := append(renewTree(t, root, log), "--node", node, "--image", c.AgentImage, "--debug-namespace", debugNS,
+	args := append(renew, "--node", node, "--image", c.AgentImage, "--debug-namespace", debugNS,
 		"--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", podNS,
 		"--backup-dir", backups, "--snapshot-dir", snapDir, "--out-period", "21s", "--ready-timeout", "60s", "-o", "json")
 
+	kubeadmBefore := expiration(t, root)
+	oldFiles := treeFiles(t, root+"/etc/kubernetes")
+	time.Sleep(1100 * time.Millisecond) // renewed certificates must be visibly later, to the second
 	r := kubectlAkash(t, c, runOpts{}, append(args, "--dry-run=client")...).ok(t)
-	if strings.Contains(r.stdout, `"Succeeded"`) || fileExists(log) {
+	if strings.Contains(r.stdout, `"Succeeded"`) || fileExists(backups) {
 		t.Fatalf("dry run acted:\n%s", r.stdout)
 	}
+	if !strings.Contains(r.stdout, "will run kubeadm v1.35.4 ("+root+"/usr/local/bin/kubeadm) chrooted into "+root+": /usr/local/bin/kubeadm certs renew all --cert-dir=/etc/kubernetes/pki") {
+		t.Errorf("the plan does not name the node's kubeadm, its root and its command:\n%s", r.stdout)
+	}
+	sameFiles(t, root+"/etc/kubernetes", oldFiles, "after the dry run")
 
 	r = kubectlAkash(t, c, runOpts{}, append(args, "--yes")...).ok(t)
 	var ren certs.Renewal
@@ -252,8 +261,14 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 	var steps []string
 	for _, s := range ren.Status.Steps {
 		steps = append(steps, string(s.Verb)+"="+string(s.Result))
-		if s.Verb == certs.StepRestart && !strings.Contains(s.Message, "its processes ended") {
+		t.Logf("%s %s: %s %s", s.Verb, s.Component, s.Result, s.Message)
+		switch {
+		case s.Verb == certs.StepRestart && !strings.Contains(s.Message, "its processes ended"):
 			t.Errorf("the restart did not see the pod's processes end (its cgroup on the node): %s", s.Message)
+		case s.Verb == certs.StepSnapshot && !strings.Contains(s.Message, "etcdutl snapshot status"):
+			t.Errorf("the snapshot was not read back with the etcdutl beside etcdctl: %s", s.Message)
+		case s.Verb == certs.StepKubeadm && !strings.Contains(s.Message, "check-expiration agrees"):
+			t.Errorf("kubeadm's check-expiration was not compared after the renewal: %s", s.Message)
 		}
 		if s.Result != execute.Succeeded && !(s.Verb == certs.StepEtcdSvc && s.Result == execute.Skipped) {
 			t.Errorf("%s %s: %s %s", s.Verb, s.Component, s.Result, s.Message)
@@ -267,41 +282,96 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 	if !fileExists(filepath.Join(dir, name+".yaml")) {
 		t.Errorf("the manifest is not back in %s", dir)
 	}
-	toolLog, _ := os.ReadFile(log)
-	if !strings.Contains(string(toolLog), "etcdctl snapshot save "+backups) || !strings.Contains(string(toolLog), "kubeadm certs renew all --cert-dir="+root+"/etc/kubernetes/pki") {
-		t.Errorf("tools log:\n%s", toolLog)
-	}
-	if m, _ := filepath.Glob(filepath.Join(snapDir, node+"-etcd-snapshot-*.db")); len(m) != 1 {
-		t.Errorf("snapshot not copied back: %v", m)
-	}
+	renewedLater(t, kubeadmBefore, expiration(t, root))
+	snapshotCopied(t, c, snapDir, node+"-etcd-snapshot-*.db")
 	if m, _ := filepath.Glob(filepath.Join(backups, "kubernetes-certs-*.tar.gz")); len(m) != 1 {
 		t.Errorf("no backup archive: %v", m)
+	} else {
+		inTar := untar(t, m[0])
+		for p, b := range oldFiles {
+			if got, ok := inTar[strings.TrimPrefix(p, "/")]; !ok || !bytes.Equal(got, b) {
+				t.Errorf("backup of %s: present %v, the old bytes %v", p, ok, bytes.Equal(got, b))
+			}
+		}
 	}
 	noDebugPods(t, c, debugNS)
 }
 
-// renewTree writes a node tree with expired certificates under root, a
-// stand-in kubeadm (which installs renewed ones) and etcdctl that log to
-// log, and kubespray's etcd.env; it returns the `certs renew` arguments
-// that aim at them.
-func renewTree(t *testing.T, root, log string) []string {
+// renewTree is a node tree in a new directory (see kubeadmRoot), with the
+// real kubeadm, etcdctl and etcdutl in its usr/local/bin and kubespray's
+// etc/etcd.env pointing etcdctl at the test cluster's etcd. It returns the
+// tree and the `certs renew` arguments that aim at it as --node-root.
+func renewTree(t *testing.T, c *cluster.Cluster) (string, []string) {
 	t.Helper()
-	now := time.Now()
-	certstest.Kubeadm(t, root, certstest.DefaultExpiries(now))
-	fresh := certstest.Expiries{Valid: now.Add(365 * 24 * time.Hour), Expiring: now.Add(365 * 24 * time.Hour), Expired: now.Add(365 * 24 * time.Hour)}
-	renewed := filepath.Join(root, "renewed")
-	cas := certstest.Kubeadm(t, renewed, fresh)
-	cas["etcd-ca"].Issue(t, "localhost", fresh.Valid).WritePair(t, renewed, "etc/kubernetes/pki/etcd/peer")
-	certstest.Write(t, root, "etc/etcd.env", []byte("ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\nETCDCTL_CACERT=/etc/ssl/etcd/ssl/ca.pem\n"))
-	certstest.Write(t, root, "bin/kubeadm", []byte("#!/bin/sh\necho \"kubeadm $*\" >>"+log+"\ncp -R "+renewed+"/etc/kubernetes/. "+root+"/etc/kubernetes/\n"))
-	certstest.Write(t, root, "bin/etcdctl", []byte("#!/bin/sh\necho \"etcdctl $* $ETCDCTL_CACERT\" >>"+log+"\n"+
-		"case \"$1 $2\" in\n\"snapshot save\") echo snapshot >\"$3\";;\n\"snapshot status\") test -s \"$3\" && echo ok;;\n*) exit 2;;\nesac\n"))
-	for _, f := range []string{"bin/kubeadm", "bin/etcdctl"} {
-		if err := os.Chmod(filepath.Join(root, f), 0o755); err != nil {
-			t.Fatal(err)
+	root := kubeadmRoot(t, c, "etcdctl", "etcdutl")
+	certstestWrite(t, root, "etc/etcd.env", "ETCDCTL_ENDPOINTS="+c.EtcdURL()+"\nETCDCTL_DIAL_TIMEOUT=5s\n")
+	bin := root + "/usr/local/bin/"
+	return root, []string{"certs", "renew", "--node-root", root, "--kubeadm", bin + "kubeadm", "--etcdctl", bin + "etcdctl", "--etcd-service="}
+}
+
+// treeFiles are the regular files under dir by path, with their bytes.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			out[p], err = os.ReadFile(p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// sameFiles asserts that dir holds exactly the files of old, byte for byte.
+func sameFiles(t *testing.T, dir string, old map[string][]byte, when string) {
+	t.Helper()
+	now := treeFiles(t, dir)
+	for p, b := range old {
+		if got, ok := now[p]; !ok || !bytes.Equal(got, b) {
+			t.Errorf("%s: %s changed (present %v)", when, p, ok)
 		}
 	}
-	return []string{"certs", "renew", "--node-root", root, "--kubeadm", root + "/bin/kubeadm", "--etcdctl", root + "/bin/etcdctl", "--etcd-service="}
+	for p := range now {
+		if _, ok := old[p]; !ok {
+			t.Errorf("%s: %s is new", when, p)
+		}
+	}
+}
+
+// renewedLater asserts, by kubeadm's own check-expiration before and after,
+// that every certificate and kubeconfig expires later and no CA changed.
+func renewedLater(t *testing.T, before, after map[string]time.Time) {
+	t.Helper()
+	for name, b := range before {
+		a, ok := after[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: kubeadm no longer reports it", name)
+		case name != "ca" && name != "etcd-ca" && name != "front-proxy-ca":
+			if !a.After(b) {
+				t.Errorf("%s not renewed: kubeadm says %s, before %s", name, a, b)
+			}
+		case !a.Equal(b):
+			t.Errorf("the CA %s changed: %s -> %s", name, b, a)
+		}
+	}
+}
+
+// snapshotCopied asserts that one snapshot matching glob was copied into
+// dir and that the real etcdutl reads it.
+func snapshotCopied(t *testing.T, c *cluster.Cluster, dir, glob string) {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, glob))
+	if len(m) != 1 {
+		t.Errorf("snapshot not copied back: %v", m)
+		return
+	}
+	if out, err := exec.Command(filepath.Join(c.BinDir, "etcdutl"), "snapshot", "status", m[0], "-w", "json").CombinedOutput(); err != nil || !strings.Contains(string(out), `"hash"`) {
+		t.Errorf("the copied snapshot does not read: %v\n%s", err, out)
+	}
 }
 
 func fileExists(p string) bool {

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
 	"path"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -81,6 +84,10 @@ type Probe struct {
 	Etcdctl string `json:"etcdctl,omitempty"`
 	Etcdutl string `json:"etcdutl,omitempty"`
 	Kubeadm string `json:"kubeadm,omitempty"`
+	// KubeadmTool is what that kubeadm is and the renewal command built
+	// from its help; CrossCheck says how its check-expiration compared.
+	KubeadmTool *KubeadmTool `json:"kubeadmTool,omitempty"`
+	CrossCheck  string       `json:"crossCheck,omitempty"`
 	// StaticPods are the manifests' base names (kube-apiserver, ...).
 	StaticPods []string `json:"staticPods"`
 	// Restored are manifests found left parked and put back (before the
@@ -109,10 +116,22 @@ func (o *NodeOps) find(explicit, name string) string {
 	return ""
 }
 
+// etcdutl is the node path of etcdutl: beside the etcdctl in use first
+// (etcd's release archives ship both in one directory, often not one of
+// binDirs), else the first of binDirs that has it.
+func (o *NodeOps) etcdutl() string {
+	if ctl := o.find(o.Etcdctl, "etcdctl"); ctl != "" {
+		if p := path.Join(path.Dir(ctl), "etcdutl"); o.Host.Exists(p) {
+			return p
+		}
+	}
+	return o.find("", "etcdutl")
+}
+
 // Probe looks at the node without changing anything.
 func (o *NodeOps) Probe() Probe {
 	p := Probe{EtcdEnv: o.Host.Exists(o.EtcdEnv), Etcdctl: o.find(o.Etcdctl, "etcdctl"),
-		Etcdutl: o.find("", "etcdutl"), Kubeadm: o.find(o.Kubeadm, "kubeadm"), StaticPods: []string{}}
+		Etcdutl: o.etcdutl(), Kubeadm: o.find(o.Kubeadm, "kubeadm"), StaticPods: []string{}}
 	entries, err := os.ReadDir(o.Host.path(o.StaticPodDir))
 	if err != nil {
 		p.Problems = append(p.Problems, fmt.Sprintf("cannot list the static-pod dir %s: %v", o.StaticPodDir, err))
@@ -132,22 +151,30 @@ func (o *NodeOps) Probe() Probe {
 // run runs argv on the node with env: in a chroot into the host's root
 // when that is not / (a debug pod), so the node's own binaries find their
 // libraries and their default paths mean the node's files. The pod already
-// shares the host's network and PID namespaces.
+// shares the host's network and PID namespaces. It returns stdout and
+// stderr together.
 func (o *NodeOps) run(ctx context.Context, env []string, argv ...string) (string, error) {
+	out, errOut, err := o.runIn(ctx, "/", env, argv...)
+	return strings.TrimSpace(strings.Join([]string{out, errOut}, "\n")), err
+}
+
+// runIn is run chrooted into the node directory root ("/": the node's
+// root), with stdout and stderr apart: a tool's JSON is its stdout alone.
+func (o *NodeOps) runIn(ctx context.Context, root string, env []string, argv ...string) (string, string, error) {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin", "HOME=/root"}, env...)
-	if o.Host.Root != "" && o.Host.Root != "/" {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: o.Host.Root}
+	if chroot := o.Host.path(root); chroot != "/" {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: chroot}
 		cmd.Dir = "/"
 	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
-	text := strings.TrimSpace(out.String())
+	stdout, stderr := strings.TrimSpace(out.String()), strings.TrimSpace(errOut.String())
 	if err != nil {
-		return text, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, lastLines(text, 3))
+		return stdout, stderr, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, lastLines(strings.TrimSpace(stdout+"\n"+stderr), 3))
 	}
-	return text, nil
+	return stdout, stderr, nil
 }
 
 // lastLines keeps the end of a tool's output for a one-line message.
@@ -214,32 +241,92 @@ func (o *NodeOps) Snapshot(ctx context.Context) (string, string, error) {
 	if fi.Size() == 0 {
 		return file, "", fmt.Errorf("the snapshot %s is empty", file)
 	}
-	status := []string{etcdctl, "snapshot", "status", file, "-w", "table"}
-	if u := o.find("", "etcdutl"); u != "" {
+	trailer, err := VerifySnapshot(o.Host.path(file))
+	if err != nil {
+		return file, "", fmt.Errorf("the snapshot %s is damaged: %w", file, err)
+	}
+	// `snapshot status` reads the database itself: etcdutl's since 3.5,
+	// etcdctl's before 3.6 (etcdctl 3.6 prints its help for it and exits 0,
+	// so it is asked only when its help lists status).
+	var status []string
+	if u := o.etcdutl(); u != "" {
 		status = []string{u, "snapshot", "status", file, "-w", "table"}
+	} else if help, _ := o.run(ctx, env, etcdctl, "snapshot", "--help"); regexp.MustCompile(`(?m)^\s+status\b`).MatchString(help) {
+		status = []string{etcdctl, "snapshot", "status", file, "-w", "table"}
+	}
+	if status == nil {
+		if !trailer {
+			return file, "", fmt.Errorf("the snapshot %s cannot be verified: it has no sha256 trailer, and there is no etcdutl (nor an etcdctl with snapshot status) to read it", file)
+		}
+		return file, fmt.Sprintf("%s (%d bytes); its sha256 trailer matches (no etcdutl on the node, and %s has no snapshot status)", file, fi.Size(), etcdctl), nil
 	}
 	out, err := o.run(ctx, env, status...)
-	if err != nil {
-		return file, "", fmt.Errorf("the snapshot %s cannot be read back: %w", file, err)
+	if err != nil || !strings.Contains(strings.ToUpper(out), "HASH") {
+		return file, "", fmt.Errorf("the snapshot %s cannot be read back: %v: %s", file, err, lastLines(out, 2))
 	}
-	return file, fmt.Sprintf("%s (%d bytes); status: %s", file, fi.Size(), lastLines(out, 1)), nil
+	return file, fmt.Sprintf("%s (%d bytes); %s: %s", file, fi.Size(), path.Base(status[0])+" snapshot status", lastLines(out, 2)), nil
 }
 
-// KubeadmRenew runs `kubeadm certs renew all` on the node, with the
-// layout's directories spelled out (they are kubeadm's defaults on a
-// standard node).
-func (o *NodeOps) KubeadmRenew(ctx context.Context) (string, error) {
-	kubeadm := o.find(o.Kubeadm, "kubeadm")
-	if kubeadm == "" {
-		return "", fmt.Errorf("no kubeadm on the node (pass --kubeadm PATH)")
+// VerifySnapshot checks the sha256 etcd appends to a snapshot it streams
+// (etcdctl saves it with the database): ok when it is there and matches,
+// an error when it is there and does not, false when there is none.
+func VerifySnapshot(file string) (bool, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return false, err
 	}
-	out, err := o.run(ctx, nil, kubeadm, "certs", "renew", "all",
-		"--cert-dir="+o.CertDir, "--kubeconfig-dir="+o.Layout.KubernetesDir,
-		"--kubeconfig="+path.Join(o.Layout.KubernetesDir, "admin.conf"))
+	const magic = 0xED0CDAED // bbolt's, in the first meta page
+	if len(b) < 64 || binary.LittleEndian.Uint32(b[16:20]) != magic {
+		return false, fmt.Errorf("not a bbolt database")
+	}
+	n := len(b) - sha256.Size
+	if n%512 != 0 {
+		return false, nil // a database without a trailer is whole pages
+	}
+	if sum := sha256.Sum256(b[:n]); !bytes.Equal(sum[:], b[n:]) {
+		return false, fmt.Errorf("its sha256 trailer does not match its content (truncated or corrupted)")
+	}
+	return true, nil
+}
+
+// KubeadmRenew runs `kubeadm certs renew all` on the node, as the node's
+// kubeadm accepts it (see KubeadmTool), then checks that it did: every
+// certificate and kubeconfig kubeadm renews expires later than before, and
+// kubeadm's own check-expiration, where it has one, agrees with this
+// command's reading.
+func (o *NodeOps) KubeadmRenew(ctx context.Context) (string, error) {
+	k, err := o.KubeadmTool(ctx)
 	if err != nil {
 		return "", err
 	}
-	return lastLines(out, 1), nil
+	before := Scan(o.Host, o.Layout)
+	if _, _, err := o.runIn(ctx, k.Root, nil, k.Renew...); err != nil {
+		return "", err
+	}
+	after := map[string]Certificate{}
+	for _, c := range Scan(o.Host, o.Layout) {
+		after[c.Name] = c
+	}
+	var stale []string
+	renewed := 0
+	for _, b := range before {
+		if (b.Source != SourceKubeadm && b.Source != SourceKubeconfig) || b.Name == "kubelet.conf" || b.IsCA || b.NotAfter == nil {
+			continue
+		}
+		if a := after[b.Name]; a.NotAfter == nil || !a.NotAfter.After(b.NotAfter.Time) {
+			stale = append(stale, b.Name)
+			continue
+		}
+		renewed++
+	}
+	if len(stale) > 0 {
+		return "", fmt.Errorf("kubeadm %s finished, but these do not expire any later than before: %s", k.Version, strings.Join(stale, ", "))
+	}
+	cross, err := o.crossCheck(ctx, k)
+	if err != nil {
+		return "", fmt.Errorf("after the renewal: %w", err)
+	}
+	return fmt.Sprintf("kubeadm %s renewed %d certificates and kubeconfigs; %s", k.Version, renewed, cross), nil
 }
 
 // RestartEtcdService restarts kubespray's host etcd with systemctl.

@@ -18,6 +18,9 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 		p := o.Probe()
 		p.Restored = restored
 		p.Problems = append(p.Problems, busy...)
+		if p.Kubeadm != "" {
+			o.probeKubeadm(ctx, &p)
+		}
 		for _, rs := range restored {
 			if rs.Error != "" {
 				p.Problems = append(p.Problems, rs.Error)
@@ -51,4 +54,22 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 		rep.Error = err.Error()
 	}
 	return rep
+}
+
+// probeKubeadm asks the node's kubeadm what it is and accepts, and whether
+// it reads the certificates this command reads: a kubeadm that would renew
+// other files than the ones checked is a problem, found before any change.
+func (o *NodeOps) probeKubeadm(ctx context.Context, p *Probe) {
+	k, err := o.KubeadmTool(ctx)
+	if err != nil {
+		p.Problems = append(p.Problems, err.Error())
+		return
+	}
+	p.KubeadmTool = k
+	cross, err := o.crossCheck(ctx, k)
+	if err != nil {
+		p.Problems = append(p.Problems, err.Error()+": it would not renew what this command checks")
+		return
+	}
+	p.CrossCheck = cross
 }

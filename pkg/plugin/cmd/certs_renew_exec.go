@@ -66,10 +66,15 @@ func (r *renewApplier) Apply(ctx context.Context, a *execute.Action, dryRun cmdu
 	return execute.Outcome{Result: execute.Succeeded, Message: msg}
 }
 
-// Rehearse is the client dry run of a step.
+// Rehearse is the client dry run of a step; what the plan found out (the
+// node's kubeadm and its command) stays in the message.
 func (r *renewApplier) Rehearse(a *execute.Action) execute.Outcome {
 	if s := r.step(a); s != nil {
-		return execute.Outcome{Result: execute.DryRun, Message: "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"}
+		msg := "would " + string(s.Verb) + " " + s.TargetText() + " (dry run: nothing done)"
+		if a.Message != "" {
+			msg += ": " + a.Message
+		}
+		return execute.Outcome{Result: execute.DryRun, Message: msg}
 	}
 	return execute.Outcome{Result: execute.DryRun, Message: "would " + a.Describe()}
 }

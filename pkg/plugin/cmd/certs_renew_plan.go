@@ -58,7 +58,14 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 		snap.Outcome = execute.Outcome{Result: execute.Skipped, Message: fmt.Sprintf("no etcd on this node (no etcd.yaml in %s, no %s)", o.Ops.StaticPodDir, o.Ops.EtcdEnv)}
 	}
 	ren.Add(node, certs.StepBackup, "", fileTarget(o.Ops.BackupDir))
-	ren.Add(node, certs.StepKubeadm, "", fileTarget(o.Ops.CertDir))
+	kubeadm := ren.Add(node, certs.StepKubeadm, "", fileTarget(o.Ops.CertDir))
+	if k := p.KubeadmTool; k != nil {
+		msg := "will run " + k.String()
+		if p.CrossCheck != "" {
+			msg += "; before: " + p.CrossCheck
+		}
+		kubeadm.Outcome = execute.Outcome{Result: execute.Planned, Message: msg}
+	}
 	pods := o.StaticPods
 	if p.EtcdStaticPod && !slices.Contains(pods, "etcd") {
 		pods = append([]string{"etcd"}, pods...)
