@@ -273,3 +273,23 @@ func untar(t *testing.T, file string) map[string][]byte {
 		}
 	}
 }
+
+// TestCertsCheckCrossChecksWithKubeadm: on a node with a kubeadm that has
+// check-expiration -o json, certs check asks it too and reports that it
+// agrees on every certificate (and would report each disagreement).
+func TestCertsCheckCrossChecksWithKubeadm(t *testing.T) {
+	c := cluster.Get(t)
+	root := kubeadmRoot(t, c)
+	r := kubectlAkash(t, c, runOpts{}, "certs", "check", "--local", "--host-root", root, "--no-client", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("fresh certificates, kubeadm agreeing: exit %d\n%s", r.code, r.stderr)
+	}
+	nodes := listItems[certs.NodeCertificates](t, "NodeCertificatesList", r.stdout, r.stderr)
+	if len(nodes) != 1 {
+		t.Fatalf("%d nodes", len(nodes))
+	}
+	k := nodes[0].Status.Kubeadm
+	if k == nil || k.Version != "v1.35.4" || k.Compared < 14 || len(k.Disagreements) != 0 || k.Error != "" {
+		t.Fatalf("kubeadm's view: %+v", k)
+	}
+}

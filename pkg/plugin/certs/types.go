@@ -84,7 +84,10 @@ type NodeCertificates struct {
 // NodeStatus holds a node's certificates, or why it could not be checked.
 type NodeStatus struct {
 	Certificates []Certificate `json:"certificates"`
-	Error        string        `json:"error,omitempty"`
+	// Kubeadm is the node's kubeadm's own view, compared with ours, when
+	// the node has a kubeadm that can say it.
+	Kubeadm *KubeadmView `json:"kubeadm,omitempty"`
+	Error   string       `json:"error,omitempty"`
 }
 
 // List is the result of `certs check`.
@@ -137,7 +140,7 @@ func (l *List) Assess(now time.Time, warn time.Duration) {
 
 // Counts are the verdicts of a list, for the exit code.
 type Counts struct {
-	Findings   int // expired, expiring or missing certificates
+	Findings   int // expired, expiring or missing certificates, kubeadm disagreements
 	Errors     int // unreadable certificates
 	NodeErrors int // nodes that could not be checked
 }
@@ -148,6 +151,9 @@ func (l *List) Count() Counts {
 	for _, node := range l.Items {
 		if node.Status.Error != "" {
 			n.NodeErrors++
+		}
+		if k := node.Status.Kubeadm; k != nil {
+			n.Findings += len(k.Disagreements)
 		}
 		for _, c := range node.Status.Certificates {
 			switch c.Status {

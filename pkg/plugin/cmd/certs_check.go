@@ -23,6 +23,8 @@ type CertsCheckOptions struct {
 	Warn   string
 	// NoClient skips the API server's and the kubeconfig's certificates.
 	NoClient bool
+	// Kubeadm is the node's kubeadm to cross-check with ("" = found).
+	Kubeadm string
 
 	warn time.Duration
 	args []string
@@ -47,10 +49,14 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 
 			The nodes are the ones labelled node-role.kubernetes.io/control-plane unless
 			NODE..., -l or --all-nodes (every kubelet) say otherwise. An expected file that
-			is absent is Missing; one that cannot be read or parsed is an Error.
+			is absent is Missing; one that cannot be read or parsed is an Error. Where the
+			node has a kubeadm with "certs check-expiration -o json" (1.30s and later),
+			its view is compared with this one, name by name and to the second, and every
+			disagreement is reported (spec.status.kubeadm, and a warning).
 
 			Exit codes (unlike kubeadm, which exits 0 even when certificates expired):
-			0 all valid; 3 something expired, is missing, or expires within --warn;
+			0 all valid; 3 something expired, is missing, expires within --warn, or
+			kubeadm disagrees;
 			1 a node or a certificate could not be read.`),
 		Example: templates.Examples(`
 			# Every control-plane node, plus the API server and your kubeconfig
@@ -75,6 +81,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Warn, "warn", "", "Report certificates that expire within this window as Expiring and exit 3 (days like 30d, or a duration).")
+	cmd.Flags().StringVar(&o.Kubeadm, "kubeadm", "", "kubeadm on the node, to cross-check with (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
 	cmd.Flags().BoolVar(&o.NoClient, "no-client", false, "Skip the API server's serving certificate and the kubeconfig's client certificate.")
 	return cmd
 }
@@ -99,11 +106,13 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	if o.Nodes.Local {
 		host, _ := os.Hostname()
 		n := certs.NewNode(host)
-		n.Status.Certificates = certs.Scan(certs.Host{Root: o.Nodes.HostRoot}, o.Nodes.Layout())
+		h := certs.Host{Root: o.Nodes.HostRoot}
+		n.Status.Certificates = certs.Scan(h, o.Nodes.Layout())
+		n.Status.Kubeadm = certs.CrossCheckKubeadm(ctx, h, o.Nodes.Layout(), o.Kubeadm, n.Status.Certificates)
 		list.Items = append(list.Items, n)
 	} else {
 		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args,
-			append([]string{"kubectl-akash", "agent", "certs", "--host-root=" + nodedebug.HostRoot}, layoutArgs(o.Nodes.Layout())...))
+			append([]string{"kubectl-akash", "agent", "certs", "--host-root=" + nodedebug.HostRoot, "--kubeadm=" + o.Kubeadm}, layoutArgs(o.Nodes.Layout())...))
 		if err != nil {
 			return o.explainNoNodes(err)
 		}
@@ -123,6 +132,16 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	list.Assess(time.Now(), o.warn)
 	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return certs.Table(list) }); err != nil {
 		return err
+	}
+	for _, n := range list.Items {
+		if k := n.Status.Kubeadm; k != nil {
+			for _, d := range k.Disagreements {
+				fmt.Fprintf(o.g.Streams.ErrOut, "warning: node %s: kubeadm %s disagrees: %s\n", n.Name, k.Version, d)
+			}
+			if k.Error != "" {
+				fmt.Fprintf(o.g.Streams.ErrOut, "warning: node %s: could not cross-check with kubeadm: %s\n", n.Name, k.Error)
+			}
+		}
 	}
 	return certsExit(list.Count())
 }
