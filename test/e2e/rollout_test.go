@@ -321,3 +321,48 @@ func TestForceNewWatchNeedsYes(t *testing.T) {
 		t.Fatalf("exit %d: %q", r.code, r.stderr)
 	}
 }
+
+// TestForceNewKnowsTheProvidersStrategy: on one full node, a lease created
+// by a provider before 0.6.7 (the Kubernetes default strategy) and one
+// with the provider's own strategy (maxSurge 0, maxUnavailable 1) are both
+// updated. Only the first gets stuck, and force-new says why; --schedule
+// says whether the CronJob is still needed for each.
+func TestForceNewKnowsTheProvidersStrategy(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	node := dedicatedNode(t, c, "2")
+	legacy := fixture.NewLease(t.Name()+"/legacy", 5560001, fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 1200, Memory: 64 << 20})
+	current := fixture.NewLease(t.Name()+"/current", 5560002, fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 600, Memory: 64 << 20})
+	seedLeases(t, c, c.Namespace(t, "lease"), []fixture.Lease{legacy, current}, []fixture.Options{{Legacy: true, Node: node}, {Node: node}})
+	waitRunning(t, c, legacy.Namespace(), selectorOf(legacy, "web"), 1)
+	oldCurrent := waitRunning(t, c, current.Namespace(), selectorOf(current, "web"), 1)[0]
+	for _, l := range []fixture.Lease{legacy, current} {
+		updateDeployment(t, c, l.Namespace(), "web", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
+	}
+	waitUnschedulable(t, c, legacy.Namespace(), selectorOf(legacy, "web"))
+	// The provider's strategy stops the old pod first: the update lands.
+	eventually(t, 60*time.Second, func(ctx context.Context) (bool, string, error) {
+		pods := waitRunning(t, c, current.Namespace(), selectorOf(current, "web"), 1)
+		return pods[0].UID != oldCurrent.UID && pods[0].Spec.Containers[0].Image == "nginx:1.27", "old pod still running", nil
+	})
+
+	r := kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "--min-age=0", "--dry-run=client", "-o", "json").ok(t)
+	got := stuckList(t, r.stdout)
+	if _, ok := got[current.Namespace()+"/web"]; ok {
+		t.Fatal("the update of a Deployment with the provider's strategy landed: nothing to repair")
+	}
+	s := got[legacy.Namespace()+"/web"]
+	if s.Spec.Strategy.Provider || s.Spec.Strategy.MaxSurge != "25%" || !strings.Contains(s.Spec.StrategyNote, "Kubernetes default strategy") || len(s.Status.Actions) != 1 {
+		t.Fatalf("the legacy Deployment is repaired and says why: %+v", s)
+	}
+
+	schedule := func(ns string) string {
+		return kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "-n", ns, "--schedule", "*/5 * * * *").ok(t).stderr
+	}
+	if note := schedule(current.Namespace()); !strings.Contains(note, "this CronJob is not needed") {
+		t.Errorf("only the provider's strategy here: %q", note)
+	}
+	if note := schedule(legacy.Namespace()); !strings.Contains(note, "1 of 1 lease Deployments can still get stuck") || !strings.Contains(note, "still repairs") {
+		t.Errorf("a legacy Deployment here: %q", note)
+	}
+}

@@ -85,6 +85,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
+				o.scheduleNote(cmd.Context())
 				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules())
 			}
 			return o.Run(cmd.Context())
@@ -99,6 +100,30 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")
 	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
+}
+
+// scheduleNote says, before the CronJob is printed, whether this provider
+// still needs it: a lease Deployment with the provider's own strategy and
+// one replica cannot get stuck this way. It is advice only: when the
+// Deployments cannot be read, nothing is said.
+func (o *ForceNewOptions) scheduleNote(ctx context.Context) {
+	clients, err := o.Clients()
+	if err != nil {
+		return
+	}
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector, Deployments: true})
+	if err != nil {
+		klog.V(2).Infof("force-new --schedule: not reading the Deployments' strategies: %v", err)
+		return
+	}
+	n := rollout.CountStrategies(snap.Deployments)
+	switch {
+	case n.Total == 0:
+	case n.CanStall == 0:
+		fmt.Fprintf(o.Streams.ErrOut, "note: all %d lease Deployments use the provider's own strategy (maxSurge 0, maxUnavailable 1; provider 0.6.7 and later) with one replica: their updates cannot get stuck waiting for their old pod, so this CronJob is not needed on this provider today (keep it only if older Deployments may come back).\n", n.Total)
+	default:
+		fmt.Fprintf(o.Streams.ErrOut, "note: %d of %d lease Deployments can still get stuck (%d with the Kubernetes default strategy from providers before 0.6.7, %d with more than one replica): this CronJob still repairs them.\n", n.CanStall, n.Total, n.Legacy, n.CanStall-n.Legacy)
+	}
 }
 
 // Complete reads -n and --dry-run.

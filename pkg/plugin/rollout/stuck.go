@@ -47,6 +47,10 @@ type StuckSpec struct {
 	NewReplicaSet string `json:"newReplicaSet"`
 	// Since is when the update started (the new ReplicaSet's creation).
 	Since metav1.Time `json:"since"`
+	// Strategy is the Deployment's rollout strategy, and StrategyNote what
+	// it means for this update.
+	Strategy     Strategy `json:"strategy"`
+	StrategyNote string   `json:"strategyNote"`
 }
 
 // StuckStatus holds the planned deletions and their outcomes, and why
@@ -114,12 +118,14 @@ func FindStuck(s *snapshot.Snapshot, o StuckOptions) []StuckRollout {
 			Spec: StuckSpec{
 				Service: d.Labels[akash.LabelManifestService], Reason: reason, Pod: pod.Name,
 				RolloutStatus: status, NewReplicaSet: newRS.Name, Since: newRS.CreationTimestamp,
+				Strategy: StrategyOf(d),
 			},
 			Status: StuckStatus{Actions: []*execute.Action{}},
 		}
 		if id, ok := leases[d.Namespace]; ok {
 			r.Spec.LeaseID = &id
 		}
+		r.Spec.StrategyNote = r.Spec.Strategy.Explain()
 		old := holdingOld(owned, newRS)
 		switch {
 		case len(old) == 0:

@@ -24,6 +24,7 @@ func StuckTable(items []StuckRollout, now func() metav1.Time) *output.Table {
 		output.Column{Name: "MESSAGE"},
 		output.Column{Name: "SINCE", Wide: true},
 		output.Column{Name: "ROLLOUT STATUS", Wide: true},
+		output.Column{Name: "STRATEGY", Wide: true, Description: "the Deployment's rollout strategy"},
 	)
 	for _, r := range items {
 		var del []string
@@ -35,7 +36,7 @@ func StuckTable(items []StuckRollout, now func() metav1.Time) *output.Table {
 			result, msg = "NothingToDo", r.Status.Note
 		}
 		t.AddRow(r.Namespace, leaseShort(r.Spec.LeaseID), r.Name, r.Spec.Reason, r.Spec.NewReplicaSet,
-			output.Or(strings.Join(del, ","), output.None), result, output.Or(msg, output.None), output.Age(r.Spec.Since, now), r.Spec.RolloutStatus)
+			output.Or(strings.Join(del, ","), output.None), result, output.Or(msg, output.None), output.Age(r.Spec.Since, now), r.Spec.RolloutStatus, r.Spec.Strategy.String())
 	}
 	return t
 }
