@@ -197,6 +197,10 @@ func TestProviderStatus(t *testing.T) {
 				Name, Version string
 				Ready         bool
 			}
+			Cluster *struct {
+				Kind  string
+				Nodes int
+			}
 			Endpoint struct {
 				Address      string
 				ActiveLeases int
@@ -219,8 +223,11 @@ func TestProviderStatus(t *testing.T) {
 	if e.Address != "akash1provideraddress" || e.ActiveLeases != 2 || e.Orders != 4 || len(e.Nodes) != 1 || e.Nodes[0].Available.CPU != 28000 || e.Nodes[0].Allocatable.GPU != 2 {
 		t.Fatalf("endpoint %+v", e)
 	}
-	if got := counter.Count("LIST pods"); got != 1 || counter.Total() != 2 {
-		t.Errorf("want one LIST of pods and one proxied GET, got %s", counter)
+	if got := counter.Count("LIST pods"); got != 1 || counter.Count("LIST nodes") != 1 || counter.Total() != 3 {
+		t.Errorf("want one LIST of pods, one of nodes and one proxied GET, got %s", counter)
+	}
+	if cl := st.Spec.Cluster; cl == nil || cl.Nodes < 1 || cl.Kind == "" {
+		t.Errorf("the cluster's kind, from its nodes: %+v", cl)
 	}
 	table := kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "status", "--status-scheme", "http").ok(t).stdout
 	for _, want := range []string{"akash-provider-0", "provider.example.com", "28/32", "1/2"} {

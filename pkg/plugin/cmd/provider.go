@@ -51,14 +51,17 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 		Use:   "status",
 		Short: "The akash-provider pods and the provider's own /status (leases, orders, inventory)",
 		Long: templates.LongDesc(`
-			Shows the akash-provider pods — readiness, restarts, image and version — and
+			Shows the akash-provider pods — readiness, restarts, image, provider version
+			and helm chart — how the cluster was installed (kubeadm, which kubespray uses,
+			k3s or RKE2, read from the nodes) and
 			what the provider's /status endpoint reports: active leases, open orders,
 			deployments and each node's allocatable and available resources. /status is
 			reached through the API server's service proxy (the Service's port 8443), so
 			it works from any machine with a kubeconfig, without port-forwarding.
 
 			Exit code 3 when a provider pod is not Ready or /status does not answer.
-			Two API calls: one LIST of the provider pods, one GET through the proxy.`),
+			Three API calls: one LIST of the provider pods, one of the nodes, one GET
+			through the proxy.`),
 		Example: templates.Examples(`
 			kubectl akash provider status
 			kubectl akash provider status --jq '.spec.endpoint.activeLeases'`),
@@ -77,6 +80,14 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			st := provider.NewStatus(service, g.ProviderNamespace, pods)
+			// How the cluster was installed decides which runbooks apply;
+			// a user who may not list nodes still gets the rest.
+			if nodes, err := snapshot.Load(ctx, c, snapshot.Spec{Nodes: true}); err == nil {
+				cl := provider.ClusterOf(nodes.Nodes)
+				st.Spec.Cluster = &cl
+			} else {
+				fmt.Fprintf(g.Streams.ErrOut, "warning: the cluster's kind is not shown: %v\n", err)
+			}
 			findings := st.NotReady()
 			pctx, cancel := context.WithTimeout(ctx, timeout)
 			body, err := c.Kube.CoreV1().Services(g.ProviderNamespace).ProxyGet(scheme, service, port, "status", nil).DoRaw(pctx)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -36,7 +37,7 @@ func NewStatus(service, ns string, pods []corev1.Pod) *Status {
 		p := &pods[i]
 		image, restarts := providerContainer(p)
 		st.Spec.Pods = append(st.Spec.Pods, Pod{Name: p.Name, Node: p.Spec.NodeName, Phase: string(p.Status.Phase), Ready: podutils.IsPodReady(p),
-			Restarts: restarts, Image: image, Version: ImageVersion(image), StartTime: p.Status.StartTime})
+			Restarts: restarts, Image: image, Version: ImageVersion(image), Chart: p.Labels["helm.sh/chart"], StartTime: p.Status.StartTime})
 	}
 	return st
 }
@@ -81,20 +82,24 @@ type Status struct {
 
 // StatusSpec holds the pods and what /status said.
 type StatusSpec struct {
-	Pods          []Pod     `json:"pods"`
-	Endpoint      *Endpoint `json:"endpoint,omitempty"`
-	EndpointError string    `json:"endpointError,omitempty"`
+	Pods     []Pod     `json:"pods"`
+	Endpoint *Endpoint `json:"endpoint,omitempty"`
+	// Cluster is how the cluster was installed, when the nodes could be read.
+	Cluster       *Cluster `json:"cluster,omitempty"`
+	EndpointError string   `json:"endpointError,omitempty"`
 }
 
 // Pod is one akash-provider pod.
 type Pod struct {
-	Name      string       `json:"name"`
-	Node      string       `json:"node,omitempty"`
-	Phase     string       `json:"phase"`
-	Ready     bool         `json:"ready"`
-	Restarts  int32        `json:"restarts"`
-	Image     string       `json:"image"`
-	Version   string       `json:"version,omitempty"`
+	Name     string `json:"name"`
+	Node     string `json:"node,omitempty"`
+	Phase    string `json:"phase"`
+	Ready    bool   `json:"ready"`
+	Restarts int32  `json:"restarts"`
+	Image    string `json:"image"`
+	Version  string `json:"version,omitempty"`
+	// Chart is the helm chart the pod was installed with (helm.sh/chart).
+	Chart     string       `json:"chart,omitempty"`
 	StartTime *metav1.Time `json:"startTime,omitempty"`
 }
 
@@ -105,13 +110,13 @@ func PrintStatus(w io.Writer, out *output.Flags, st *Status) error {
 	podTable := func() *output.Table {
 		t := output.NewTable(output.Column{Name: "POD"}, output.Column{Name: "READY"}, output.Column{Name: "STATUS"},
 			output.Column{Name: "RESTARTS"}, output.Column{Name: "VERSION"}, output.Column{Name: "AGE"},
-			output.Column{Name: "NODE", Wide: true}, output.Column{Name: "IMAGE", Wide: true})
+			output.Column{Name: "NODE", Wide: true}, output.Column{Name: "CHART", Wide: true}, output.Column{Name: "IMAGE", Wide: true})
 		for _, p := range st.Spec.Pods {
 			age := "<unknown>"
 			if p.StartTime != nil {
 				age = output.Age(*p.StartTime, now)
 			}
-			t.AddRow(p.Name, strconv.FormatBool(p.Ready), p.Phase, p.Restarts, p.Version, age, p.Node, p.Image)
+			t.AddRow(p.Name, strconv.FormatBool(p.Ready), p.Phase, p.Restarts, output.Or(p.Version, output.None), age, p.Node, output.Or(p.Chart, output.None), p.Image)
 		}
 		return t
 	}
@@ -120,6 +125,9 @@ func PrintStatus(w io.Writer, out *output.Flags, st *Status) error {
 	}
 	if err := out.PrintTable(w, podTable); err != nil {
 		return err
+	}
+	if cl := st.Spec.Cluster; cl != nil {
+		fmt.Fprintf(w, "\nCluster: %s, %d node(s), kubelet %s\n", cl.Kind, cl.Nodes, output.Or(strings.Join(cl.KubeletVersions, ", "), output.None))
 	}
 	ep := st.Spec.Endpoint
 	if ep == nil {

@@ -41,6 +41,7 @@ type Spec struct {
 	StatefulSets      bool // StatefulSets labelled akash.network/manifest-service
 	Events            bool // Events of kind Pod, reason FailedScheduling
 	ProviderPods      bool // pods labelled app=akash-provider in ProviderNamespace
+	Nodes             bool // every node
 
 	// Backup keeps the Manifests as stored (Snapshot.ManifestObjects), for
 	// commands that write a backup; the others need only the typed view.
@@ -66,6 +67,7 @@ type Snapshot struct {
 	StatefulSets      []appsv1.StatefulSet
 	Events            []corev1.Event
 	ProviderPods      []corev1.Pod
+	Nodes             []corev1.Node
 }
 
 // Load runs the LISTs the spec asks for, in parallel, and returns the first
@@ -108,6 +110,18 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 		g.Go(func() (err error) {
 			s.ProviderLeasedIPs, err = listDynamic(ctx, c, akash.ProviderLeasedIPGVR, spec.LeaseNamespace, spec.ChunkSize)
 			return cli.ExplainList(err, akash.ProviderLeasedIPGVR, "ProviderLeasedIPs in namespace "+spec.LeaseNamespace)
+		})
+	}
+	if spec.Nodes {
+		g.Go(func() (err error) {
+			s.Nodes, err = listAll(ctx, spec.ChunkSize, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Node, string, error) {
+				l, err := c.Kube.CoreV1().Nodes().List(ctx, o)
+				if err != nil {
+					return nil, "", err
+				}
+				return l.Items, l.Continue, nil
+			})
+			return cli.ExplainList(err, gvr("", "v1", "nodes"), "nodes")
 		})
 	}
 	if spec.LeaseNamespaces {
