@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -137,7 +136,11 @@ func (o *NodeOps) run(ctx context.Context, env []string, argv ...string) (string
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin", "HOME=/root"}, env...)
 	if o.Host.Root != "" && o.Host.Root != "/" {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: o.Host.Root}
+		attr, err := chrootAttr(o.Host.Root)
+		if err != nil {
+			return "", err
+		}
+		cmd.SysProcAttr = attr
 		cmd.Dir = "/"
 	}
 	var out bytes.Buffer
