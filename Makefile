@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X $(MODULE)/pkg/plugin/version.version=$(VERSION) -X $(MODULE)/pkg/plugin/version.commit=$(COMMIT)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test unit deps testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
+.PHONY: all build test unit crossbuild deps testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
 
 all: build
 
@@ -26,13 +26,23 @@ testbin:
 
 ## test: everything — vet, unit tests and the e2e tests against a real local cluster
 ## (with a real kubelet + containerd node for the node-debug tests)
-test: vet deps testbin
+test: vet crossbuild deps testbin
 	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" KUBECTL_AKASH_E2E=required KUBECTL_AKASH_REAL_NODE=1 \
 	  go test -count=1 -timeout 60m ./...
 
 ## unit: the tests that need no cluster (e2e tests skip themselves)
 unit:
 	KUBECTL_AKASH_E2E=off go test -count=1 ./...
+
+## crossbuild: build and vet (tests included) for every platform of the krew manifest,
+## so nothing Linux-only slips into the client that laptops run
+KREW_PLATFORMS := $(shell awk '$$1 == "os:" { os = $$2 } $$1 == "arch:" { print os "/" $$2 }' krew-manifest/akash.yaml)
+crossbuild:
+	@for p in $(KREW_PLATFORMS); do \
+	  echo "crossbuild $$p"; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} go build -o /dev/null ./...; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./...; \
+	done
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs/proctree"
@@ -327,9 +326,7 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 		m.out = out
 		if ps := c.ProcessState; ps != nil {
 			m.CPU = append(m.CPU, (ps.UserTime() + ps.SystemTime()).Seconds())
-			if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-				m.MaxRSSMB = max(m.MaxRSSMB, float64(ru.Maxrss)/1024) // KiB on Linux
-			}
+			m.MaxRSSMB = max(m.MaxRSSMB, maxRSSMB(ps))
 		}
 		if proxy != nil {
 			r := proxy.Take()

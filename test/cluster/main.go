@@ -277,8 +277,13 @@ func reservePort() (int, *os.File, error) {
 		if err != nil {
 			return 0, nil, err
 		}
+		locked, err := tryLock(lock)
+		if err != nil {
+			lock.Close()
+			return 0, nil, err
+		}
 		// port-62 is the real node's kubelet, when there is one.
-		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && portsFree(port, port-64, port-63, port-62) {
+		if locked && portsFree(port, port-64, port-63, port-62) {
 			return port, lock, nil
 		}
 		lock.Close()

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -73,7 +72,12 @@ func lockRealNode() (*os.File, error) {
 	deadline := time.Now().Add(wait)
 	said := false
 	for {
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+		locked, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if locked {
 			return f, nil
 		}
 		if !said {

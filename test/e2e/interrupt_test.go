@@ -1,3 +1,5 @@
+//go:build unix
+
 package e2e
 
 import (
@@ -27,29 +29,6 @@ import (
 // during a run the first signal starts nothing new while the action in
 // flight finishes; the second exits at once, naming what was in flight.
 // All of them exit 130.
-
-// pluginBinary builds cmd/kubectl-akash once per package run, into the
-// cluster's state dir (removed at teardown).
-func pluginBinary(t *testing.T, c *cluster.Cluster) string {
-	t.Helper()
-	built.once.Do(func() {
-		built.path = filepath.Join(c.Dir, "kubectl-akash")
-		out, err := exec.Command("go", "build", "-o", built.path, "../../cmd/kubectl-akash").CombinedOutput()
-		if err != nil {
-			built.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.path
-}
-
-var built struct {
-	once sync.Once
-	path string
-	err  error
-}
 
 // syncBuffer is a bytes.Buffer safe to read while a process writes it.
 type syncBuffer struct {

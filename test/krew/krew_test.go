@@ -86,7 +86,7 @@ func TestDistInstallsWithKrew(t *testing.T) {
 		t.Errorf("dist.sh printed:\n%s\nwant the paths it wrote:\n%s", stdout, wantOut)
 	}
 
-	sum := checkArchive(t, archive, filepath.Join(root, "LICENSE"))
+	sum, _ := checkArchive(t, archive, filepath.Join(root, "LICENSE"), runtime.GOOS)
 	checksums, err := os.ReadFile(filepath.Join(dist, "checksums.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -156,10 +156,10 @@ func TestDistInstallsWithKrew(t *testing.T) {
 	}
 }
 
-// checkArchive checks that a release archive holds exactly the executable
-// plugin, its completion helper and the repository's LICENSE, and returns
-// its sha256.
-func checkArchive(t *testing.T, path, licensePath string) string {
+// checkArchive checks that a release archive for goos holds exactly the
+// executable plugin, its completion helper (both named .exe on Windows) and
+// the repository's LICENSE, and returns its sha256 and the plugin binary.
+func checkArchive(t *testing.T, path, licensePath, goos string) (sum string, plugin []byte) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -168,6 +168,10 @@ func checkArchive(t *testing.T, path, licensePath string) string {
 	license, err := os.ReadFile(licensePath)
 	if err != nil {
 		t.Fatal(err)
+	}
+	exe := ""
+	if goos == "windows" {
+		exe = ".exe"
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
@@ -185,9 +189,14 @@ func checkArchive(t *testing.T, path, licensePath string) string {
 		}
 		names = append(names, h.Name)
 		switch h.Name {
-		case "kubectl-akash", "kubectl_complete-akash":
+		case "kubectl-akash" + exe, "kubectl_complete-akash" + exe:
 			if h.Typeflag != tar.TypeReg || h.Mode&0o111 == 0 {
 				t.Errorf("%s: %s is not an executable file (mode %o)", path, h.Name, h.Mode)
+			}
+			if h.Name == "kubectl-akash"+exe {
+				if plugin, err = io.ReadAll(tr); err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
 			}
 		case "LICENSE":
 			if got, err := io.ReadAll(tr); err != nil || !bytes.Equal(got, license) {
@@ -196,9 +205,9 @@ func checkArchive(t *testing.T, path, licensePath string) string {
 		}
 	}
 	slices.Sort(names)
-	if strings.Join(names, " ") != "LICENSE kubectl-akash kubectl_complete-akash" {
-		t.Errorf("%s holds %v, want LICENSE, kubectl-akash and kubectl_complete-akash", path, names)
+	if want := "LICENSE kubectl-akash" + exe + " kubectl_complete-akash" + exe; strings.Join(names, " ") != want {
+		t.Errorf("%s holds %v, want %s", path, names, want)
 	}
 	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	return hex.EncodeToString(s[:]), plugin
 }

@@ -12,7 +12,6 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -164,7 +163,11 @@ func (o *NodeOps) runIn(ctx context.Context, root string, env []string, argv ...
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin", "HOME=/root"}, env...)
 	if chroot := o.Host.path(root); chroot != "/" {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: chroot}
+		attr, err := chrootAttr(chroot)
+		if err != nil {
+			return "", "", err
+		}
+		cmd.SysProcAttr = attr
 		cmd.Dir = "/"
 	}
 	var out, errOut bytes.Buffer

@@ -37,6 +37,11 @@ func tryLock(file string) (unlock func(), held bool, err error) {
 // to the agent's process group or terminal reaches it.
 func newSession() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }
 
+// chrootAttr runs a command chrooted into root, the host's root in a debug pod.
+func chrootAttr(root string) (*syscall.SysProcAttr, error) {
+	return &syscall.SysProcAttr{Chroot: root}, nil
+}
+
 // leaveCgroups moves this process out of the debug pod's container cgroups
 // into the root cgroup of each hierarchy the host mounts under
 // <hostRoot>/sys/fs/cgroup: deleting the pod kills every process in the

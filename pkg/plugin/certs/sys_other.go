@@ -13,6 +13,10 @@ func tryLock(string) (unlock func(), held bool, err error) { return func() {}, f
 
 func newSession() *syscall.SysProcAttr { return nil }
 
+func chrootAttr(root string) (*syscall.SysProcAttr, error) {
+	return nil, fmt.Errorf("running the node's tools chrooted into %s works on Linux only, not %s", root, runtime.GOOS)
+}
+
 func leaveCgroups(hostRoot, _ string) (string, error) {
 	if hostRoot == "" || hostRoot == "/" {
 		return "not on Linux: no cgroups to leave", nil

@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,5 +44,24 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	cmd.AddCommand(newAgentCertsCmd(g, f), newAgentCertsRenewCmd(g, f))
 	// The debug pod's own plumbing: its idle main process, node facts, the host shell.
 	cmd.AddCommand(newAgentPauseCmd(), newAgentInfoCmd(g, f), newAgentShellCmd(g, f))
+	if runtime.GOOS != "linux" {
+		refuseOffLinux(cmd, runtime.GOOS)
+	}
 	return cmd
+}
+
+// refuseOffLinux makes the agent and each of its subcommands fail with one
+// sentence, whatever their flags and arguments: the checks read a Linux
+// node's /proc and host root, so on a laptop they could only mislead.
+func refuseOffLinux(agent *cobra.Command, goos string) {
+	err := fmt.Errorf("kubectl-akash agent runs on Linux nodes, inside node-debug's pods, not on %s", goos)
+	var refuse func(c *cobra.Command)
+	refuse = func(c *cobra.Command) {
+		c.Args, c.DisableFlagParsing, c.Run = cobra.ArbitraryArgs, true, nil
+		c.RunE = func(*cobra.Command, []string) error { return err }
+		for _, sub := range c.Commands() {
+			refuse(sub)
+		}
+	}
+	refuse(agent)
 }

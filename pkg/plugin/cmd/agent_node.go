@@ -63,7 +63,7 @@ func newAgentShellCmd(g *Globals, f *AgentFlags) *cobra.Command {
 		Short: "Replace this process with a root shell in the host's namespaces",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.HostRoot != "" && f.HostRoot != "/" {
-				if err := syscall.Chroot(f.HostRoot); err != nil {
+				if err := chroot(f.HostRoot); err != nil {
 					return fmt.Errorf("chroot %s: %w", f.HostRoot, err)
 				}
 				if err := os.Chdir("/"); err != nil {

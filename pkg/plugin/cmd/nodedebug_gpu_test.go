@@ -74,6 +74,7 @@ func TestGPULocalExitCodes(t *testing.T) {
 
 // `agent gpu` is what debug pods run: JSON on stdout, exit 0 whatever it found.
 func TestAgentGPUPrintsJSON(t *testing.T) {
+	skipAgentOffLinux(t)
 	h := fakehost.New(t)
 	stdout, stderr, code := runPlugin(t, "agent", "gpu", "--host-root", h.Root, "--proc-root", h.Proc, "--node-name", "n1", "--kernel-log", "/missing")
 	var n gpu.GPUNode

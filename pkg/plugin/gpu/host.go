@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -84,18 +83,13 @@ func (h Host) Run(ctx context.Context, name string, args ...string) (Output, err
 		// Path is resolved after the chroot; exec.Command must not look it up here.
 		cmd.Path = path
 		cmd.Err = nil
-		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
 		cmd.Dir = "/"
 	} else {
 		cmd.Path = filepath.Join(root, path)
 	}
-	// Its own process group, killed whole on timeout: a stand-in script or a
-	// wrapper would otherwise leave a child holding the output pipes.
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	if err := isolate(cmd, root); err != nil {
+		return Output{Code: -1}, err
 	}
-	cmd.SysProcAttr.Setpgid = true
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.Env = []string{"PATH=" + strings.Join(binDirs, ":"), "LC_ALL=C"}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 2 * time.Second

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ClockTicks is USER_HZ, the unit of stat's starttime. It is part of the
@@ -97,18 +95,16 @@ func (f FS) ReadStats(pids []int) (stats []Stat, errs []error) {
 			buf := make([]byte, 4096)
 			path := make([]byte, 0, 32)
 			out := make([]Stat, 0, len(pids))
-			// Paths are resolved relative to one open /proc: the kernel
-			// walks "<pid>/stat", not the whole root path, per file.
-			dir, err := syscall.Open(f.Proc, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+			dir, err := openDir(f.Proc)
 			if err != nil {
-				partErrs[w] = append(partErrs[w], &fs.PathError{Op: "open", Path: f.Proc, Err: err})
+				partErrs[w] = append(partErrs[w], err)
 				return
 			}
-			defer syscall.Close(dir)
+			defer dir.close()
 			for _, pid := range pids {
 				path = strconv.AppendInt(path[:0], int64(pid), 10)
 				path = append(path, "/stat"...)
-				b, err := readAt(dir, string(path), buf)
+				b, err := dir.read(string(path), buf)
 				if err != nil {
 					if !Gone(err) {
 						partErrs[w] = append(partErrs[w], err)
@@ -136,32 +132,6 @@ func (f FS) ReadStats(pids []int) (stats []Stat, errs []error) {
 		errs = append(errs, partErrs[w]...)
 	}
 	return stats, errs
-}
-
-// readAt reads a small file under dir into buf: /proc files are generated
-// whole on the first read, and os.ReadFile's stat and growing buffer cost
-// more than the read itself at 100,000 files.
-func readAt(dir int, path string, buf []byte) ([]byte, error) {
-	fd, err := unix.Openat(dir, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-	}
-	defer syscall.Close(fd)
-	n := 0
-	for n < len(buf) {
-		m, err := syscall.Read(fd, buf[n:])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-		}
-		if m == 0 {
-			break
-		}
-		n += m
-	}
-	return buf[:n], nil
 }
 
 // Stat reads one process's stat.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"syscall"
 )
 
 // Status is what the node checks need from /proc/<pid>/status.
@@ -17,16 +16,6 @@ type Status struct {
 	// SigCgt is the mask of caught signals: bit n-1 set = signal n has a
 	// handler. SigIgn is the mask of ignored ones.
 	SigCgt, SigIgn uint64
-}
-
-// Catches reports whether the process installed a handler for sig.
-func (s *Status) Catches(sig syscall.Signal) bool { return maskHas(s.SigCgt, sig) }
-
-// Ignores reports whether the process set sig to SIG_IGN.
-func (s *Status) Ignores(sig syscall.Signal) bool { return maskHas(s.SigIgn, sig) }
-
-func maskHas(mask uint64, sig syscall.Signal) bool {
-	return sig >= 1 && sig <= 64 && mask&(1<<(uint(sig)-1)) != 0
 }
 
 // ContainerInit reports whether the process is PID 1 of a PID namespace

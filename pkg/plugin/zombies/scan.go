@@ -1,3 +1,5 @@
+//go:build linux
+
 package zombies
 
 import (
@@ -13,10 +15,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 )
-
-// shimComm is how every containerd shim shows in stat: comm is cut to 15
-// bytes, so containerd-shim-runc-v2 reads "containerd-shim".
-const shimComm = "containerd-shim"
 
 // maxDepth stops an ancestor walk that would loop (a PID recycled into
 // its own ancestry between reads).
