@@ -272,7 +272,10 @@ func Detect(ctx context.Context, r Runner, what string) (CLI, error) {
 		if lerr != nil {
 			return CLI{}, fmt.Errorf("%s: cannot tell which chain CLI it is, so nothing was sent: %w", what, lerr)
 		}
-		cli, _, derr = DetectCLI(out.Stdout, long.Stdout)
+		cli, needLong, derr = DetectCLI(out.Stdout, long.Stdout)
+		if needLong {
+			derr = fmt.Errorf("it is neither akt nor provider-services (`version` printed %q, `version --long` nothing)", clip(strings.TrimSpace(out.Stdout+" "+out.Stderr)))
+		}
 	}
 	if derr != nil {
 		return CLI{}, fmt.Errorf("%s is refused: %w; pass an akt or provider-services binary — nothing was sent", what, derr)

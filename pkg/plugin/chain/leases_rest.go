@@ -75,7 +75,7 @@ func (r *restReclamation) reclamation() *Reclamation {
 	out := &Reclamation{StartedAt: int64(r.StartedAt)}
 	var w string
 	if json.Unmarshal(r.Window, &w) == nil {
-		if d, err := time.ParseDuration(w); err == nil {
+		if d, err := time.ParseDuration(w); err == nil && d > 0 {
 			out.Window = d.String()
 		}
 	} else if len(r.Window) > 0 {
@@ -92,6 +92,9 @@ func (r *restReclamation) reclamation() *Reclamation {
 	var reason string
 	if json.Unmarshal(r.Reason, &reason) == nil && reason != "lease_closed_invalid" {
 		out.Reason = reason
+	}
+	if out.Window == "" && !out.Started() {
+		return nil // a zero window: no reclamation
 	}
 	return out
 }
