@@ -33,6 +33,11 @@ const (
 func standInScript(dir string) string {
 	return `#!/bin/sh
 D=` + dir + `
+# Like the real provider-services: its name only in version --long.
+case "$*" in
+"version") echo "v0.10.0"; exit 0 ;;
+"version --long") printf 'name: provider-services\nserver_name: provider-services\nversion: v0.10.0\ncommit: 0000000\n'; exit 0 ;;
+esac
 echo "$*" >>"$D/calls"
 n=$(wc -l <"$D/calls" | tr -d ' ')
 if [ "$1 $2" = "query tx" ]; then

@@ -2,7 +2,6 @@ package chain
 
 import (
 	"context"
-	"strconv"
 
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
@@ -61,15 +60,12 @@ func (t TxApplier) Rehearse(a *execute.Action) execute.Outcome {
 	if !ok {
 		return execute.Outcome{Result: execute.DryRun, Message: "would " + a.Describe()}
 	}
-	res := TxResult{Command: t.B.Runner.CommandLine(tx.Argv())}
+	res := TxResult{Command: t.B.Runner.CommandLine(t.B.CLI.CloseBidArgv(tx.CloseBid))}
 	res.Outcome = execute.Outcome{Result: execute.DryRun, Message: "would run: " + res.Command}
 	tx.record(res)
 	return res.Outcome
 }
 
-// QueryLeaseArgv reads one lease's state: what to run when a close was cut
-// off and may or may not be on chain.
-func QueryLeaseArgv(id akash.LeaseID) []string {
-	return []string{Program, "query", "market", "lease", "get", "--owner", id.Owner, "--dseq", strconv.FormatUint(id.DSeq, 10),
-		"--gseq", strconv.FormatUint(uint64(id.GSeq), 10), "--oseq", strconv.FormatUint(uint64(id.OSeq), 10), "--provider", id.Provider}
-}
+// QueryLeaseArgv reads one lease's state with provider-services: what to
+// run when a close was cut off and may or may not be on chain.
+func QueryLeaseArgv(id akash.LeaseID) []string { return CLI{}.QueryLeaseArgv(id) }

@@ -36,6 +36,9 @@ type Broadcaster struct {
 	BlockTime time.Duration
 	// MaxAttempts bounds broadcasts of one transaction (sequence mismatches).
 	MaxAttempts int
+	// CLI is the dialect and flags of the Runner's CLI (zero: provider-services
+	// with its own environment, as in the provider pod).
+	CLI CLI
 	// CommitTimeout bounds the wait for a broadcast transaction's block.
 	CommitTimeout time.Duration
 	// Sleep waits d or until ctx ends; tests replace it.
@@ -77,7 +80,7 @@ type TxResult struct {
 func (b *Broadcaster) CloseBid(ctx context.Context, req CloseBid) TxResult {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	argv := req.Argv()
+	argv := b.CLI.CloseBidArgv(req)
 	res := TxResult{Command: b.Runner.CommandLine(argv)}
 	switch b.DryRun {
 	case cmdutil.DryRunClient:
@@ -96,7 +99,7 @@ func (b *Broadcaster) CloseBid(ctx context.Context, req CloseBid) TxResult {
 		if err != nil && ctx.Err() != nil {
 			// Cut off while the CLI ran: it may have broadcast already.
 			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("cut off while the transaction was being sent (%v): it may be on chain; check with `%s` before closing again",
-				err, strings.Join(QueryLeaseArgv(req.ID), " "))}
+				err, strings.Join(b.CLI.QueryLeaseArgv(req.ID), " "))}
 			return res
 		}
 		if err != nil {
@@ -114,7 +117,7 @@ func (b *Broadcaster) CloseBid(ctx context.Context, req CloseBid) TxResult {
 			}
 		} else {
 			text := out.Stdout + "\n" + out.Stderr + "\n" + resp.RawLog
-			res.Outcome = b.failure(req, classify(text), describeFailure(out, resp, parsed))
+			res.Outcome = b.failure(req, classify(text), describeFailure(b.CLI.Name(), out, resp, parsed))
 			if classify(text) != failSequence {
 				return res
 			}
@@ -141,14 +144,14 @@ func (b *Broadcaster) awaitCommit(ctx context.Context, res *TxResult, resp TxRes
 	for resp.Height == 0 {
 		if time.Now().After(deadline) {
 			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("broadcast as %s but not seen in a block within %s: check `%s` before closing again",
-				resp.TxHash, b.commitTimeout(), strings.Join(QueryTxArgv(resp.TxHash), " "))}
+				resp.TxHash, b.commitTimeout(), strings.Join(b.CLI.QueryTxArgv(resp.TxHash), " "))}
 			return
 		}
 		if err := b.sleep(ctx, b.blockTime()); err != nil {
-			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("broadcast as %s, interrupted while waiting for its block (%v): check `%s` before closing again", resp.TxHash, err, strings.Join(QueryTxArgv(resp.TxHash), " "))}
+			res.Outcome = execute.Outcome{Result: execute.Unknown, Message: fmt.Sprintf("broadcast as %s, interrupted while waiting for its block (%v): check `%s` before closing again", resp.TxHash, err, strings.Join(b.CLI.QueryTxArgv(resp.TxHash), " "))}
 			return
 		}
-		out, err := b.Runner.Run(ctx, QueryTxArgv(resp.TxHash))
+		out, err := b.Runner.Run(ctx, b.CLI.QueryTxArgv(resp.TxHash))
 		if err != nil {
 			continue // the next query may work; the deadline bounds this
 		}
@@ -158,7 +161,7 @@ func (b *Broadcaster) awaitCommit(ctx context.Context, res *TxResult, resp TxRes
 	}
 	res.Height = uint64(resp.Height)
 	if resp.Code != 0 {
-		res.Outcome = execute.Outcome{Result: execute.Failed, Message: describeFailure(Output{}, resp, true)}
+		res.Outcome = execute.Outcome{Result: execute.Failed, Message: describeFailure(b.CLI.Name(), Output{}, resp, true)}
 		if k := classify(resp.RawLog); k != failOther {
 			res.Outcome = b.failure(CloseBid{}, k, res.Message)
 		}
@@ -169,7 +172,7 @@ func (b *Broadcaster) awaitCommit(ctx context.Context, res *TxResult, resp TxRes
 
 // simulate runs the CLI's --dry-run for req.
 func (b *Broadcaster) simulate(ctx context.Context, req CloseBid) TxResult {
-	argv := req.SimulateArgv()
+	argv := b.CLI.SimulateArgv(req)
 	res := TxResult{Command: b.Runner.CommandLine(argv), Attempts: 1}
 	out, err := b.Runner.Run(ctx, argv)
 	if err != nil {
@@ -177,7 +180,7 @@ func (b *Broadcaster) simulate(ctx context.Context, req CloseBid) TxResult {
 		return res
 	}
 	if out.ExitCode != 0 {
-		res.Outcome = b.failure(req, classify(out.Stdout+"\n"+out.Stderr), "simulation refused: "+describeFailure(out, TxResponse{}, false))
+		res.Outcome = b.failure(req, classify(out.Stdout+"\n"+out.Stderr), "simulation refused: "+describeFailure(b.CLI.Name(), out, TxResponse{}, false))
 		return res
 	}
 	msg := "server dry run: the chain simulated the close and accepted it; nothing was signed or broadcast"
@@ -193,14 +196,14 @@ func (b *Broadcaster) simulate(ctx context.Context, req CloseBid) TxResult {
 func (b *Broadcaster) failure(req CloseBid, kind failureKind, msg string) execute.Outcome {
 	switch kind {
 	case failReclamation:
-		hint := "provider-services tx market bid start-reclaim --owner <owner> --dseq <dseq> --gseq <gseq> --oseq <oseq>"
+		hint := "`" + b.CLI.Name() + " tx market bid start-reclaim --owner <owner> --dseq <dseq> --gseq <gseq> --oseq <oseq>`"
 		if req.ID.Owner != "" {
-			hint = fmt.Sprintf("provider-services tx market bid start-reclaim --owner %s --dseq %d --gseq %d --oseq %d", req.ID.Owner, req.ID.DSeq, req.ID.GSeq, req.ID.OSeq)
+			hint = StartReclaimHint(b.CLI, req.ID)
 		}
-		return execute.Outcome{Result: execute.Failed, Message: "the lease has a reclamation window that has not elapsed, so the chain refuses an early close: start reclaiming it (" +
-			hint + ") and close it once the window has passed (" + msg + ")"}
+		return execute.Outcome{Result: execute.Failed, Message: "the lease has a reclamation window that has not elapsed, so the chain refuses an early close: start reclaiming it with " +
+			hint + ", and close it once its deadline has passed (" + msg + ")"}
 	case failUnknownReason:
-		return execute.Outcome{Result: execute.Failed, Message: "this provider-services does not know --reason (an older release): re-run with --reason 0 to leave it out (" + msg + ")"}
+		return execute.Outcome{Result: execute.Failed, Message: "this " + b.CLI.Name() + " does not know --reason (an older release): re-run with --reason 0 to leave it out (" + msg + ")"}
 	}
 	return execute.Outcome{Result: execute.Failed, Message: msg}
 }

@@ -3,8 +3,10 @@
 // signed with the provider's key; the akash-provider pod already holds that
 // key and the chain settings in its environment, so the default Runner
 // execs the CLI in that pod through the Kubernetes exec API. A Runner is an
-// interface so that a local provider-services with the operator's own key
-// (--via-cli) is the same to every caller.
+// interface so that a local CLI with the operator's own key (--via-cli) is
+// the same to every caller. A local CLI is akt or provider-services; which
+// one is detected from its version output (Detect), and a CLI value writes
+// every command line in that one's dialect.
 //
 // Transactions go out one at a time and each waits for its block: two
 // transactions from one account in the same block fail with "account

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
@@ -28,6 +29,46 @@ type LeaseState struct {
 	// CreatedAt and ClosedOn are block heights (0 when unknown or open).
 	CreatedAt int64 `json:"createdAt,omitempty"`
 	ClosedOn  int64 `json:"closedOn,omitempty"`
+	// Reclamation is set when the lease has a reclamation window (2026
+	// chains, providers that offer one): it cannot be closed early, only
+	// reclaimed, and is closed by the chain at the deadline.
+	Reclamation *Reclamation `json:"reclamation,omitempty"`
+}
+
+// Reclamation is a lease's reclamation window and, once started, its
+// deadline. The chain stores the start as a block height and the deadline
+// as a unix time (akash.market.v1.Reclamation).
+type Reclamation struct {
+	// Window is the negotiated duration ("24h0m0s"); empty when the chain
+	// sent one this plugin cannot read.
+	Window string `json:"window,omitempty"`
+	// StartedAt is the block height reclaiming started at; 0: not started.
+	StartedAt int64 `json:"startedAt,omitempty"`
+	// Deadline is when the window expires; nil: not started.
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// Reason is the provider's stated reason, as the chain names it.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Started reports whether reclaiming has begun.
+func (r *Reclamation) Started() bool { return r != nil && (r.StartedAt != 0 || r.Deadline != nil) }
+
+// Describe is the reclamation in a few words, relative to now.
+func (r *Reclamation) Describe(now time.Time) string {
+	if r == nil {
+		return ""
+	}
+	if r.Deadline == nil {
+		if r.Window == "" {
+			return "has a reclamation window, not started"
+		}
+		return "has a reclamation window of " + r.Window + ", not started"
+	}
+	d := r.Deadline.UTC().Format(time.RFC3339)
+	if left := r.Deadline.Sub(now); left > 0 {
+		return fmt.Sprintf("reclaiming until %s (in %s)", d, left.Round(time.Second))
+	}
+	return "reclamation deadline " + d + " has passed"
 }
 
 // LeaseSource reads the provider's leases from the chain.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 
@@ -52,6 +53,50 @@ type restLease struct {
 	State     string                 `json:"state"`
 	CreatedAt string                 `json:"created_at"`
 	ClosedOn  string                 `json:"closed_on"`
+	// Reclamation is null (the fixture's shape) or absent without a window.
+	Reclamation *restReclamation `json:"reclamation"`
+}
+
+// restReclamation is akash.market.v1.Reclamation in JSON: window is a
+// google.protobuf.Duration ("86400s"; some encoders print Go's "24h0m0s"),
+// started_at and deadline are int64 (strings in proto JSON, numbers in
+// others), reason an enum name or number.
+type restReclamation struct {
+	Window    json.RawMessage `json:"window"`
+	StartedAt akash.Uint      `json:"started_at"`
+	Deadline  akash.Uint      `json:"deadline"`
+	Reason    json.RawMessage `json:"reason"`
+}
+
+func (r *restReclamation) reclamation() *Reclamation {
+	if r == nil {
+		return nil
+	}
+	out := &Reclamation{StartedAt: int64(r.StartedAt)}
+	var w string
+	if json.Unmarshal(r.Window, &w) == nil {
+		if d, err := time.ParseDuration(w); err == nil && d > 0 {
+			out.Window = d.String()
+		}
+	} else if len(r.Window) > 0 {
+		// a number: nanoseconds, as Go's time.Duration marshals
+		var n int64
+		if json.Unmarshal(r.Window, &n) == nil && n > 0 {
+			out.Window = time.Duration(n).String()
+		}
+	}
+	if r.Deadline != 0 {
+		t := time.Unix(int64(r.Deadline), 0).UTC()
+		out.Deadline = &t
+	}
+	var reason string
+	if json.Unmarshal(r.Reason, &reason) == nil && reason != "lease_closed_invalid" {
+		out.Reason = reason
+	}
+	if out.Window == "" && !out.Started() {
+		return nil // a zero window: no reclamation
+	}
+	return out
 }
 
 type restListResponse struct {
@@ -85,7 +130,7 @@ func (l restLease) state() (LeaseState, error) {
 	if err != nil {
 		return LeaseState{}, err
 	}
-	s := LeaseState{ID: lid, State: l.State}
+	s := LeaseState{ID: lid, State: l.State, Reclamation: l.Reclamation.reclamation()}
 	s.CreatedAt, _ = strconv.ParseInt(l.CreatedAt, 10, 64)
 	s.ClosedOn, _ = strconv.ParseInt(l.ClosedOn, 10, 64)
 	if err := s.ID.Validate(); err != nil {

@@ -3,7 +3,6 @@ package chain
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -27,39 +26,15 @@ type CloseBid struct {
 	Reason uint32
 }
 
-// Argv is the command line. The provider is not an argument: the CLI signs
-// with --from (AKASH_FROM in the provider pod), and a bid can only be
-// closed by its provider, so the key decides whose bid it is. --output json
-// makes the answer parseable; --yes skips the CLI's own prompt, because
-// kubectl-akash already asked.
-func (c CloseBid) Argv() []string {
-	argv := []string{Program, "tx", "market", "bid", "close",
-		"--owner", c.ID.Owner,
-		"--dseq", strconv.FormatUint(c.ID.DSeq, 10),
-		"--gseq", strconv.FormatUint(uint64(c.ID.GSeq), 10),
-		"--oseq", strconv.FormatUint(uint64(c.ID.OSeq), 10),
-	}
-	if c.Reason != 0 {
-		argv = append(argv, "--reason", strconv.FormatUint(uint64(c.Reason), 10))
-	}
-	return append(argv, "--yes", "--output", "json")
-}
+// Argv is the command line of provider-services with its own environment
+// (the akash-provider pod): CLI.CloseBidArgv with the zero CLI.
+func (c CloseBid) Argv() []string { return CLI{}.CloseBidArgv(c) }
 
-// SimulateArgv is the command line of --dry-run=server: the CLI's own
-// --dry-run, which simulates the transaction against the chain (the
-// market module's checks, fees, the signer's account) and broadcasts
-// nothing. The Cosmos SDK requires --from to be an address, not a key
-// name, in simulation mode, so the lease's provider address is passed.
-func (c CloseBid) SimulateArgv() []string {
-	argv := c.Argv()
-	return append(argv[:len(argv)-3], "--dry-run", "--from", c.ID.Provider)
-}
+// SimulateArgv is provider-services' --dry-run of the close.
+func (c CloseBid) SimulateArgv() []string { return CLI{}.SimulateArgv(c) }
 
-// QueryTxArgv looks a transaction up by hash, to learn whether (and in
-// which block) it was committed.
-func QueryTxArgv(hash string) []string {
-	return []string{Program, "query", "tx", hash, "--output", "json"}
-}
+// QueryTxArgv looks a transaction up by hash with provider-services.
+func QueryTxArgv(hash string) []string { return CLI{}.QueryTxArgv(hash) }
 
 // TxResponse is the part of the Cosmos SDK's TxResponse the plugin reads.
 // The CLI prints it as JSON with --output json, and as YAML without; both
@@ -134,7 +109,7 @@ func lastLine(s string) string {
 }
 
 // describeFailure is the one sentence that says why a run did not work.
-func describeFailure(out Output, resp TxResponse, parsed bool) string {
+func describeFailure(name string, out Output, resp TxResponse, parsed bool) string {
 	if parsed && resp.Code != 0 {
 		return fmt.Sprintf("the chain refused the transaction %s (code %d%s): %s", resp.TxHash, resp.Code, codespace(resp.Codespace), strings.TrimSpace(resp.RawLog))
 	}
@@ -145,7 +120,7 @@ func describeFailure(out Output, resp TxResponse, parsed bool) string {
 	if msg == "" {
 		msg = "no output"
 	}
-	return fmt.Sprintf("%s exited %d: %s", Program, out.ExitCode, msg)
+	return fmt.Sprintf("%s exited %d: %s", name, out.ExitCode, msg)
 }
 
 func codespace(cs string) string {

@@ -58,8 +58,20 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			* open on chain but not in the cluster — the tenant pays for nothing.
 
 			The chain is read through the chain's REST API (--api URL; market v1beta5,
-			falling back to v1beta4) or, by default, with provider-services inside the
-			akash-provider pod. A lease whose chain state cannot be read is "unknown"
+			falling back to v1beta4), through a local CLI (--via-cli PATH: akt, with
+			"akt query market lease --by provider ADDR STATE -o json", or provider-services;
+			which one is detected from its version output), or, by default, with
+			provider-services inside the akash-provider pod. Bid closes are signed by the
+			same CLI; prefer akt with a dedicated key (see leases close --help: in-pod
+			transactions collide with the provider's own account sequence). Block times
+			come only from --api, so without it no bid is closed (a lease's age is
+			unknown); --api and --via-cli together read with one and sign with the other.
+
+			Reclamation (2026 chains): a lease that is reclaiming stays open until its
+			deadline and is never torn down; its deadline is shown (CHAIN STATE, and
+			spec.reclamation in -o json|yaml). An open lease with nothing in the cluster
+			whose reclamation window has not run out is not closed (the chain refuses an
+			early close); the report names the command that starts reclaiming it. A lease whose chain state cannot be read is "unknown"
 			and is never acted on; one the chain does not know is reported, not deleted.
 
 			With --close: a lease closed on chain loses what the provider's own teardown
@@ -171,7 +183,7 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	source, err := o.source(clients, snap)
+	source, err := o.source(ctx, clients, snap)
 	if err != nil {
 		return err
 	}
@@ -181,7 +193,15 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 		return err
 	}
 	dangling.ReadAges(ctx, source, &view, inCluster)
-	opts := dangling.Options{Provider: provider, LeaseNamespace: o.LeaseNamespace, MinAge: o.MinAge}
+	now := time.Now()
+	for _, l := range view.Open {
+		if _, ok := inCluster[l.ID]; ok && l.Reclamation.Started() {
+			fmt.Fprintf(o.Streams.ErrOut, "Lease %s is %s: the provider serves it until then, and nothing is done to it.\n", l.ID, l.Reclamation.Describe(now))
+		}
+	}
+	cliInUse := o.Chain.cli
+	opts := dangling.Options{Provider: provider, LeaseNamespace: o.LeaseNamespace, MinAge: o.MinAge, Now: now,
+		ReclaimHint: func(id akash.LeaseID) string { return chain.StartReclaimHint(cliInUse, id) }}
 	if o.Close {
 		opts.CloseBid = func(id akash.LeaseID) *execute.Action {
 			a := chain.NewCloseBidAction(id, o.Chain.Reason)
@@ -216,13 +236,11 @@ func (o *DanglingOptions) clean(ctx context.Context, clients *cli.Clients, snap 
 		Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete).
 		Register(execute.Local{}, execute.Backup)
 	if closes > 0 {
-		r, _, err := o.Chain.runner(o.Globals, clients, snap)
+		r, _, err := o.Chain.runner(ctx, o.Globals, clients, snap)
 		if err != nil {
 			return err
 		}
-		b := chain.NewBroadcaster(r, o.Exec.DryRun)
-		b.BlockTime = o.Chain.BlockTime
-		engine.Register(chain.TxApplier{B: b}, chain.VerbCloseBid)
+		engine.Register(chain.TxApplier{B: o.Chain.broadcaster(r, o.Exec.DryRun)}, chain.VerbCloseBid)
 	}
 	flow := &execute.Flow{
 		Options: o.Exec, Streams: o.Streams, Output: o.Output,
@@ -247,15 +265,15 @@ func isLoopback(host string) bool {
 
 // source is the chain REST API with --api, or provider-services where the
 // provider's key and node settings are.
-func (o *DanglingOptions) source(clients *cli.Clients, snap *snapshot.Snapshot) (chain.LeaseSource, error) {
+func (o *DanglingOptions) source(ctx context.Context, clients *cli.Clients, snap *snapshot.Snapshot) (chain.LeaseSource, error) {
 	if o.API != "" {
 		return chain.Verified{LeaseSource: &chain.REST{Base: o.API, Client: &http.Client{Timeout: o.APITimeout}}}, nil
 	}
-	r, where, err := o.Chain.runner(o.Globals, clients, snap)
+	r, where, err := o.Chain.runner(ctx, o.Globals, clients, snap)
 	if err != nil {
-		return nil, fmt.Errorf("reading the chain needs --api URL or the akash-provider pod: %w", err)
+		return nil, fmt.Errorf("reading the chain needs --api URL, --via-cli akt|provider-services, or the akash-provider pod: %w", err)
 	}
-	return chain.Verified{LeaseSource: &chain.CLISource{Runner: r, Where: where}}, nil
+	return chain.Verified{LeaseSource: &chain.CLISource{Runner: r, CLI: o.Chain.cli, Where: where}}, nil
 }
 
 // danglingRules are the calls a scheduled dangling makes: reads of lease

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -23,9 +24,16 @@ import (
 // the choice of where the transaction is signed.
 type chainOptions struct {
 	Reason uint32
-	// ViaCLI, when set, is a local provider-services run with the
-	// operator's environment instead of exec in the provider pod.
+	// ViaCLI, when set, is a local akt or provider-services (detected from
+	// its version output) run with the operator's environment and keys
+	// instead of exec in the provider pod.
 	ViaCLI string
+	// From, KeyringBackend, Node, ChainID and CLIContext are passed to the
+	// local CLI (--from, --keyring-backend, --node, --chain-id, akt's
+	// --context) when set.
+	From, KeyringBackend, Node, ChainID, CLIContext string
+	// cli is the detected CLI, once runner ran.
+	cli chain.CLI
 	// BlockTime is the chain's time between blocks: the wait before a retry
 	// after a sequence mismatch, and between checks for a commit.
 	BlockTime time.Duration
@@ -53,7 +61,12 @@ func (c *chainOptions) capOf() *execute.Cap {
 func (c *chainOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().Uint32Var(&c.Reason, "reason", c.Reason, "On-chain close reason (10000-19999, providers' range); 0 leaves --reason out for provider-services releases without it.")
 	cmd.Flags().DurationVar(&c.BlockTime, "block-time", c.BlockTime, "The chain's time between blocks: how long to wait before retrying after an account sequence mismatch, and between checks that a transaction was committed.")
-	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign with a local provider-services binary (this path) and its AKASH_* environment instead of exec in the akash-provider pod.")
+	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign and read the chain with this local binary instead of exec in the akash-provider pod: akt (preferred: its own key and context, no collision with the provider's account sequence) or provider-services, detected from its `version` output; anything else is refused.")
+	cmd.Flags().StringVar(&c.From, "from", "", "With --via-cli: the key (name or address) to sign with; default: the CLI's own (akt's context default-account, AKASH_FROM).")
+	cmd.Flags().StringVar(&c.KeyringBackend, "keyring-backend", "", "With --via-cli: the keyring backend (os, file, test, ...); default: the CLI's own.")
+	cmd.Flags().StringVar(&c.Node, "chain-node", "", "With --via-cli: the chain's RPC address, passed as --node; default: the CLI's own (akt's context, AKASH_NODE).")
+	cmd.Flags().StringVar(&c.ChainID, "chain-id", "", "With --via-cli: the chain ID, passed as --chain-id; default: the CLI's own.")
+	cmd.Flags().StringVar(&c.CLIContext, "cli-context", "", "With --via-cli and akt: the akt context to use, passed as akt's --context (not kubectl's --context).")
 	cmd.Flags().IntVar(&c.MaxLeases, "max-leases", c.MaxLeases, "Refuse to act on more than this many leases in one run.")
 }
 
@@ -70,6 +83,13 @@ func (c *chainOptions) Validate() error {
 	if c.MaxLeases < 1 {
 		return fmt.Errorf("--max-leases %d: want at least 1 (the most leases one run may act on)", c.MaxLeases)
 	}
+	if c.ViaCLI == "" {
+		for _, f := range []struct{ name, v string }{{"--from", c.From}, {"--keyring-backend", c.KeyringBackend}, {"--chain-node", c.Node}, {"--chain-id", c.ChainID}, {"--cli-context", c.CLIContext}} {
+			if f.v != "" {
+				return fmt.Errorf("%s is for a local CLI: add --via-cli PATH (akt or provider-services); in the akash-provider pod the pod's own key and node settings sign", f.name)
+			}
+		}
+	}
 	if c.BlockTime < 10*time.Millisecond || c.BlockTime > 10*time.Minute {
 		return fmt.Errorf("--block-time %s: want the chain's block time, between 10ms and 10m (Akash: about 6s)", c.BlockTime)
 	}
@@ -79,18 +99,40 @@ func (c *chainOptions) Validate() error {
 // wantsProviderPods says whether the snapshot must list the provider pods.
 func (c *chainOptions) wantsProviderPods() bool { return c.ViaCLI == "" }
 
-// runner chooses where transactions are signed: the local CLI, or the Ready
-// akash-provider pod of the snapshot. It fails — before anything is
-// attempted — when there is no such pod.
-func (c *chainOptions) runner(g *Globals, clients *cli.Clients, snap *snapshot.Snapshot) (chain.Runner, string, error) {
+// runner chooses where transactions are signed: the local CLI, whose
+// dialect (akt or provider-services) is detected from its version output,
+// or provider-services in the Ready akash-provider pod of the snapshot. It
+// fails — before anything is sent — when the local binary is neither CLI,
+// or there is no such pod.
+func (c *chainOptions) runner(ctx context.Context, g *Globals, clients *cli.Clients, snap *snapshot.Snapshot) (chain.Runner, string, error) {
 	if c.ViaCLI != "" {
-		return chain.LocalRunner{Binary: c.ViaCLI}, "with the local " + c.ViaCLI, nil
+		r := chain.LocalRunner{Binary: c.ViaCLI}
+		if c.cli.Dialect == "" {
+			detected, err := chain.Detect(ctx, r, "--via-cli "+c.ViaCLI)
+			if err != nil {
+				return nil, "", err
+			}
+			if c.CLIContext != "" && !detected.IsAkt() {
+				return nil, "", fmt.Errorf("--cli-context is akt's --context, and --via-cli %s is provider-services %s, which has no contexts: drop --cli-context, nothing was sent", c.ViaCLI, detected.Version)
+			}
+			detected.From, detected.KeyringBackend, detected.Node, detected.ChainID, detected.Context = c.From, c.KeyringBackend, c.Node, c.ChainID, c.CLIContext
+			c.cli = detected
+		}
+		return r, fmt.Sprintf("with the local %s %s (%s)", c.cli.Name(), c.cli.Version, c.ViaCLI), nil
 	}
 	pod, err := chain.SelectProviderPod(snap.ProviderPods, g.ProviderNamespace)
 	if err != nil {
 		return nil, "", err
 	}
+	c.cli = chain.CLI{}
 	return chain.NewPodRunner(clients, pod), "in pod " + pod.Namespace + "/" + pod.Name, nil
+}
+
+// broadcaster is the transaction sender of runner r.
+func (c *chainOptions) broadcaster(r chain.Runner, dryRun cmdutil.DryRunStrategy) *chain.Broadcaster {
+	b := chain.NewBroadcaster(r, dryRun)
+	b.BlockTime, b.CLI = c.BlockTime, c.cli
+	return b
 }
 
 // closeFlow runs plan → confirm → close for items, the same for every
@@ -104,13 +146,11 @@ func closeFlow(ctx context.Context, g *Globals, c *chainOptions, ex *execute.Opt
 	var engine *execute.Engine
 	where := ""
 	if planned > 0 {
-		r, w, err := c.runner(g, clients, snap)
+		r, w, err := c.runner(ctx, g, clients, snap)
 		if err != nil {
 			return err
 		}
-		b := chain.NewBroadcaster(r, ex.DryRun)
-		b.BlockTime = c.BlockTime
-		engine, where = ex.NewEngine().Register(chain.TxApplier{B: b}, chain.VerbCloseBid), w
+		engine, where = ex.NewEngine().Register(chain.TxApplier{B: c.broadcaster(r, ex.DryRun)}, chain.VerbCloseBid), w
 	}
 	flow := &execute.Flow{
 		Options: ex, Streams: g.Streams, Output: out,
@@ -118,7 +158,7 @@ func closeFlow(ctx context.Context, g *Globals, c *chainOptions, ex *execute.Opt
 		Table:    func() *output.Table { return leaseclose.Table(items) },
 		Plan:     plan,
 		Engine:   engine,
-		Question: fmt.Sprintf("Close %d lease(s) on chain (%s tx market bid close %s, one transaction per block).", planned, chain.Program, where),
+		Question: fmt.Sprintf("Close %d lease(s) on chain (%s tx market bid close %s, one transaction per block).", planned, c.cli.Name(), where),
 		Cap:      c.capOf(),
 	}
 	return flow.Run(ctx)
@@ -161,12 +201,32 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			does. The plan shows what runs under each lease in this cluster. Transactions go out one at a time, each waiting for its
 			block; an "account sequence mismatch" is retried after the next block.
 
-			--dry-run=client prints the exact commands and runs nothing;
-			--dry-run=server runs provider-services' own --dry-run, a simulation
-			against the chain that signs and broadcasts nothing.`),
+			Where to sign: prefer --via-cli with a local akt and a dedicated key (--from,
+			--keyring-backend, --cli-context, --chain-node, --chain-id). The current Akash
+			lease-management docs advise against closing leases with provider-services
+			inside the provider pod: its transactions use the provider's own account and
+			collide with the provider's bids ("account sequence mismatch"; retried here
+			after the next block, but still a race). --via-cli also takes a local
+			provider-services. Which CLI a path is comes from its version output (akt
+			names itself; provider-services names itself in version --long), and each gets
+			only its own command lines; any other binary is refused before anything is
+			sent. Without --via-cli, provider-services runs in the akash-provider pod.
+
+			--dry-run=client prints the exact commands and runs nothing but the CLI's
+			version; --dry-run=server runs the CLI's own --dry-run (akt's or
+			provider-services'), a simulation against the chain that signs and
+			broadcasts nothing.
+
+			A lease with a reclamation window (2026 chains) cannot be closed early: the
+			chain refuses until reclaiming has run to its deadline. The failure names
+			the command that starts reclaiming (akt tx market bid start-reclaim, or
+			provider-services tx market bid start-reclaim in the pod).`),
 		Example: templates.Examples(`
 			# Close one lease (gseq/oseq 1)
 			kubectl akash leases close --owner akash1... --dseq 8438017
+
+			# Close with a local akt and a dedicated key (preferred)
+			kubectl akash leases close --owner akash1... --dseq 8438017 --via-cli akt --from closer --keyring-backend file
 
 			# The exact commands, without running them
 			kubectl akash leases close --owner akash1... --dseq 8438017 --gseq 2 --oseq 3 --dry-run=client

@@ -55,6 +55,13 @@ type Options struct {
 	// before its bid is closed: a lease just won has nothing in the cluster
 	// until its tenant sends the manifest.
 	MinAge time.Duration
+	// Now is the wall clock reclamation deadlines (unix times) are read
+	// against; zero: time.Now().
+	Now time.Time
+	// ReclaimHint names the command that starts reclaiming a lease (with
+	// the CLI in use and the other one); nil: chain.StartReclaimHint of
+	// provider-services.
+	ReclaimHint func(id akash.LeaseID) string
 }
 
 // Reconcile compares the chain's view with the snapshot and plans the
@@ -77,6 +84,14 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 		namespaces[s.Namespaces[i].Name] = &s.Namespaces[i]
 	}
 	manifests := s.ManifestByNamespace()
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	hint := o.ReclaimHint
+	if hint == nil {
+		hint = func(id akash.LeaseID) string { return chain.StartReclaimHint(chain.CLI{}, id) }
+	}
 
 	var out []DanglingLease
 	for id, ns := range inCluster {
@@ -135,14 +150,21 @@ func Reconcile(s *snapshot.Snapshot, view ChainView, o Options) []DanglingLease 
 		d := DanglingLease{
 			TypeMeta:   output.TypeMeta(Kind),
 			ObjectMeta: metav1.ObjectMeta{Name: id.Namespace()},
-			Spec:       Spec{LeaseID: id, Direction: OnChainNotInCluster, ChainState: st.State, CreatedAt: st.CreatedAt},
+			Spec:       Spec{LeaseID: id, Direction: OnChainNotInCluster, ChainState: st.State, CreatedAt: st.CreatedAt, Reclamation: st.Reclamation},
 			Status:     Status{Actions: []*execute.Action{}},
 		}
 		age, aged := view.Ages[id]
 		if aged {
 			d.Spec.Age = age.Round(time.Second).String()
 		}
+		rec := st.Reclamation
 		switch {
+		case rec.Started() && (rec.Deadline == nil || rec.Deadline.After(now)):
+			d.Status.Note = "the lease is " + rec.Describe(now) + ": the provider keeps serving it and the chain refuses a close before the deadline, so its bid is not closed"
+		case st.State == chain.StateReclaiming && rec == nil:
+			d.Status.Note = "the lease is reclaiming and the chain did not say until when: the chain refuses a close before the deadline, so its bid is not closed"
+		case rec != nil && !rec.Started():
+			d.Status.Note = "the lease " + rec.Describe(now) + ": the chain refuses an early close, so its bid is not closed; start reclaiming with " + hint(id) + ", and close it once the deadline has passed"
 		case o.CloseBid == nil:
 			d.Status.Note = "closing the bid needs the transaction layer"
 		case view.AgeErrors[id] != nil:

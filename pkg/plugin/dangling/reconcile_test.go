@@ -2,6 +2,7 @@ package dangling
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +135,58 @@ func TestReconcileOtherProvidersIgnored(t *testing.T) {
 	got := Reconcile(s, ChainView{Open: []chain.LeaseState{{ID: mine, State: "active"}}}, Options{Provider: provider})
 	if len(got) != 0 {
 		t.Fatalf("another provider's leases are not ours to judge: %+v", got)
+	}
+}
+
+// TestReconcileReclamation checks that a reclaiming lease is never treated
+// as closed (in the cluster: kept; its workload is not torn down, even when
+// a lookup says reclaiming), that an orphan still inside its reclamation
+// deadline or with a window not started gets no bid close, and that the
+// note names the command that starts reclaiming; an orphan whose deadline
+// has passed is closed as any other.
+func TestReconcileReclamation(t *testing.T) {
+	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	future, past := now.Add(20*time.Hour), now.Add(-time.Hour)
+	kept, looked, reclaiming, windowed, expired := lease("kept", 11), lease("looked", 12), lease("reclaiming", 13), lease("windowed", 14), lease("expired", 15)
+	s := cluster(kept, looked)
+	view := ChainView{
+		Open: []chain.LeaseState{
+			{ID: kept, State: chain.StateReclaiming, Reclamation: &chain.Reclamation{Window: "24h0m0s", StartedAt: 900, Deadline: &future}},
+			{ID: reclaiming, State: chain.StateReclaiming, Reclamation: &chain.Reclamation{Window: "24h0m0s", StartedAt: 900, Deadline: &future}},
+			{ID: windowed, State: chain.StateActive, Reclamation: &chain.Reclamation{Window: "720h0m0s"}},
+			{ID: expired, State: chain.StateReclaiming, Reclamation: &chain.Reclamation{Window: "1h0m0s", StartedAt: 800, Deadline: &past}},
+		},
+		// Listed as not open, then found reclaiming on lookup: still open.
+		Lookups: map[akash.LeaseID]chain.LeaseState{looked: {ID: looked, State: chain.StateReclaiming}},
+		Ages:    map[akash.LeaseID]time.Duration{reclaiming: time.Hour, windowed: time.Hour, expired: time.Hour},
+	}
+	items := Reconcile(s, view, Options{Provider: provider, LeaseNamespace: "lease", CloseBid: closeBid, MinAge: time.Minute, Now: now,
+		ReclaimHint: func(id akash.LeaseID) string {
+			return chain.StartReclaimHint(chain.CLI{Dialect: chain.DialectAkt, From: "closer"}, id)
+		}})
+	got := map[uint64]DanglingLease{}
+	for _, it := range items {
+		got[it.Spec.LeaseID.DSeq] = it
+	}
+	if _, ok := got[11]; ok {
+		t.Fatal("a reclaiming lease in the cluster is not dangling")
+	}
+	if _, ok := got[12]; ok {
+		t.Fatal("a lease found reclaiming on lookup was treated as closed")
+	}
+	r := got[13]
+	if len(r.Status.Actions) != 0 || r.Spec.Reclamation == nil || !strings.Contains(r.Status.Note, "reclaiming until 2026-07-02T08:00:00Z (in 20h0m0s)") {
+		t.Fatalf("reclaiming orphan: %+v %+v", r.Spec, r.Status)
+	}
+	w := got[14]
+	if len(w.Status.Actions) != 0 || !strings.Contains(w.Status.Note, "akt tx market bid start-reclaim --owner "+windowed.Owner+" --dseq 14 --gseq 1 --oseq 1 --from closer") ||
+		!strings.Contains(w.Status.Note, "provider-services tx market bid start-reclaim --owner "+windowed.Owner+" --dseq 14 --gseq 1 --oseq 1") {
+		t.Fatalf("windowed orphan: %+v", w.Status)
+	}
+	if e := got[15]; len(e.Status.Actions) != 1 {
+		t.Fatalf("an orphan past its reclamation deadline is closed: %+v", e.Status)
+	}
+	if table := Table(items); table == nil {
+		t.Fatal("no table")
 	}
 }

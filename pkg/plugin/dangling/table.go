@@ -40,6 +40,11 @@ func Table(items []DanglingLease) *output.Table {
 			result, msg = "Reported", d.Status.Note
 		}
 		state := d.Spec.ChainState
+		if r := d.Spec.Reclamation; r != nil && r.Deadline != nil {
+			state += " until " + r.Deadline.UTC().Format("2006-01-02T15:04Z")
+		} else if r != nil && r.Window != "" {
+			state += " (reclaim window " + r.Window + ")"
+		}
 		if d.Spec.ChainError != "" {
 			msg = strings.TrimSpace(msg + " (" + d.Spec.ChainError + ")")
 		}

@@ -41,6 +41,9 @@ type Spec struct {
 	// CreatedAt and ClosedOn are chain block heights, when known.
 	CreatedAt int64 `json:"createdAt,omitempty"`
 	ClosedOn  int64 `json:"closedOn,omitempty"`
+	// Reclamation is the lease's reclamation window and deadline, when the
+	// chain reports one: such a lease is never closed before its deadline.
+	Reclamation *chain.Reclamation `json:"reclamation,omitempty"`
 	// Age is how long ago the lease was created, on the chain's clock (for
 	// open leases with nothing in the cluster, when it could be read).
 	Age string `json:"age,omitempty"`
