@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
@@ -146,7 +145,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "close (--owner ADDR --dseq N [--gseq 1 --oseq 1] | -f FILE)",
 		Short: "Close leases on chain from the provider side (bid close)",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Close leases the way the provider itself does: provider-services tx market
 			bid close, signed with the provider's key inside the akash-provider pod
 			(exec API), so the tenant stops paying and the provider tears the workload
@@ -164,7 +163,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			--dry-run=client prints the exact commands and runs nothing;
 			--dry-run=server runs provider-services' own --dry-run, a simulation
 			against the chain that signs and broadcasts nothing.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Close one lease (gseq/oseq 1)
 			kubectl akash leases close --owner akash1... --dseq 8438017
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
@@ -18,7 +17,7 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 		Use:     "node-debug",
 		Short:   "Run checks on nodes through short-lived privileged debug pods",
 		GroupID: groupNodes,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Each check runs on every node you name (NODE..., --all, or -l SELECTOR) in a
 			privileged debug pod with the host's PID, network and IPC namespaces and the
 			host's / at /host. The pod runs this same program as an agent, its JSON report

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -47,7 +46,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs",
 		Short: "The provider's logs, or with --bids its bid-engine events: order, price, outcome",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Prints the logs of the akash-provider pod's provider container. With --bids
 			it parses them instead: only bid-engine events are kept (an order detected,
 			declined, no capacity, price too high, bid placed and its price, lease won
@@ -60,7 +59,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			--from-file parses a saved log instead (a file, or - for standard
 			input), with no cluster needed: a log an operator sent you, or
 			kubectl logs output kept from before a restart.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Bid-engine events of the last hour
 			kubectl akash provider logs --bids --since 1h
 

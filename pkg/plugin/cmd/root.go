@@ -10,7 +10,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -75,7 +74,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "kubectl-akash",
 		Short: "Operate an Akash Network provider's Kubernetes cluster safely",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			kubectl akash replaces the shell runbooks Akash providers run from cron:
 			every finding is attributed to its pod and lease, and every change is
 			planned, printed, confirmed (--yes) and can be rehearsed (--dry-run).`),
@@ -128,6 +127,9 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		args = os.Args[1:]
 	}
 	addPluginCommands(root, g, args)
+	root.AddCommand(NewOptionsCmd(root))
+	wireGroups(root)
+	root.SetUsageFunc(usageFunc(root))
 	registerCompletions(root, g)
 	return root
 }
