@@ -78,6 +78,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Nodes.AddFlags(cmd)
+	o.Output.JQExample = `.items[].status.certificates[] | select(.status != "Valid") | .name`
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Warn, "warn", "", "Report certificates that expire within this window as Expiring and exit 3 (days like 30d, or a duration).")
 	cmd.Flags().StringVar(&o.Kubeadm, "kubeadm", "", "kubeadm on the node, to cross-check with (default: found in /usr/local/bin, /usr/bin, /opt/bin).")

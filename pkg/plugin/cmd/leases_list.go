@@ -62,6 +62,7 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 			return o.Run(cmd.Context())
 		},
 	}
+	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")

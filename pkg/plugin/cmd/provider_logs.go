@@ -35,6 +35,7 @@ type BidEventList struct {
 
 func newProviderLogsCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
+	out.JQExample = `.items[] | select(.spec.outcome == "Won") | .metadata.name`
 	var (
 		bids, follow bool
 		since        time.Duration

@@ -18,6 +18,7 @@ type VersionResult struct {
 // NewVersionCmd builds `kubectl akash version`.
 func NewVersionCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
+	out.JQExample = ".version"
 	cmd := &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version, commit and Go version of kubectl-akash",
