@@ -67,6 +67,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
+	o.Exec.AddFieldManagerFlag(cmd)
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")
 	cmd.Flags().BoolVar(&o.RestartProvider, "restart-provider", false, "After patching, delete the akash-provider pod so the provider re-reads the Manifests.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")

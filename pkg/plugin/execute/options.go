@@ -40,10 +40,16 @@ func NewOptions() *Options {
 	}
 }
 
-// AddFlags binds --yes, --dry-run and --field-manager.
+// AddFlags binds --yes and --dry-run.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Act without asking for confirmation (required when stdin is not a terminal).")
 	cmdutil.AddDryRunFlag(cmd)
+}
+
+// AddFieldManagerFlag binds --field-manager, for the commands whose changes
+// record a field manager (patches); a delete records none, so commands that
+// only delete do not offer it.
+func (o *Options) AddFieldManagerFlag(cmd *cobra.Command) {
 	cmdutil.AddFieldManagerFlagVar(cmd, &o.FieldManager, DefaultFieldManager)
 }
 
