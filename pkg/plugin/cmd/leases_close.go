@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,6 +69,11 @@ func (c *chainOptions) Validate() error {
 	}
 	if c.MaxLeases < 1 {
 		return fmt.Errorf("--max-leases %d: want at least 1 (the most leases one run may act on)", c.MaxLeases)
+	}
+	if c.ViaCLI != "" {
+		if _, err := exec.LookPath(c.ViaCLI); err != nil {
+			return fmt.Errorf("--via-cli %s: no such executable", c.ViaCLI)
+		}
 	}
 	if c.BlockTime < 10*time.Millisecond || c.BlockTime > 10*time.Minute {
 		return fmt.Errorf("--block-time %s: want the chain's block time, between 10ms and 10m (Akash: about 6s)", c.BlockTime)

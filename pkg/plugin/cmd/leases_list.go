@@ -64,6 +64,7 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 	}
 	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
 	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")

@@ -66,6 +66,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Exec.AddFieldManagerFlag(cmd)
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")

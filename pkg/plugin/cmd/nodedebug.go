@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,6 +78,12 @@ func (f *NodeDebugFlags) validatePods() error {
 	}
 	if f.PodTimeout <= 0 {
 		return fmt.Errorf("--pod-timeout must be positive, got %s", f.PodTimeout)
+	}
+	if f.Local {
+		// A root that is not there would read as a node with nothing on it.
+		if st, err := os.Stat(f.HostRoot); err != nil || !st.IsDir() {
+			return fmt.Errorf("--host-root %s: no such directory", f.HostRoot)
+		}
 	}
 	return validSelector(f.Selector)
 }

@@ -69,7 +69,9 @@ func addPluginCommands(root *cobra.Command, g *Globals, args []string) {
 			var userProblems []plugins.Problem
 			user, userProblems = plugins.Parse(path, data, reserved)
 			set.problems = append(set.problems, userProblems...)
-		case explicit || !errors.Is(err, fs.ErrNotExist):
+		case explicit:
+			g.pluginsErr = fmt.Errorf("--%s %s: cannot read it: %s", pluginsFlag, path, unwrapPathError(err))
+		case !errors.Is(err, fs.ErrNotExist):
 			set.problems = append(set.problems, plugins.Problem{File: path, Index: -1, Msg: "cannot read it: " + unwrapPathError(err)})
 		}
 	}
@@ -186,6 +188,7 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 		},
 	}
 	out.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	cmd.Flags().Int64Var(&chunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }

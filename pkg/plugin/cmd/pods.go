@@ -85,6 +85,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Keep pods that failed less than this long ago (their logs may still be wanted).")

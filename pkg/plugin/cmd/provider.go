@@ -66,6 +66,9 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
+			if scheme != "https" && scheme != "http" {
+				return fmt.Errorf("--status-scheme %q: want https or http", scheme)
+			}
 			c, err := g.Clients()
 			if err != nil {
 				return err

@@ -81,6 +81,9 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			if since < 0 {
 				return fmt.Errorf("--since must be positive, got %s", since)
 			}
+			if tail < -1 {
+				return fmt.Errorf("--tail %d: want a number of lines, or -1 for the whole log", tail)
+			}
 			if cmd.Flags().Changed("from-file") {
 				return bidsFromFile(cmd, g, out, fromFile, bids)
 			}

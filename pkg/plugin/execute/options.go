@@ -53,13 +53,26 @@ func (o *Options) AddFieldManagerFlag(cmd *cobra.Command) {
 	cmdutil.AddFieldManagerFlagVar(cmd, &o.FieldManager, DefaultFieldManager)
 }
 
-// Complete parses --dry-run with kubectl's rules (none|client|server).
+// Complete parses --dry-run: none, client or server. kubectl still takes a
+// bare --dry-run or a boolean with a deprecation warning; here a rehearsal
+// is always named, so those are refused.
 func (o *Options) Complete(cmd *cobra.Command) error {
-	s, err := cmdutil.GetDryRunStrategy(cmd)
-	if err != nil {
-		return fmt.Errorf("--dry-run: %w", err)
+	f := cmd.Flags().Lookup("dry-run")
+	if f == nil {
+		return nil
 	}
-	o.DryRun = s
+	switch v := f.Value.String(); v {
+	case "none":
+		o.DryRun = cmdutil.DryRunNone
+	case "client":
+		o.DryRun = cmdutil.DryRunClient
+	case "server":
+		o.DryRun = cmdutil.DryRunServer
+	case f.NoOptDefVal:
+		return errors.New("--dry-run needs a value: --dry-run=client (print what would be done) or --dry-run=server (the API server checks it, nothing is kept)")
+	default:
+		return fmt.Errorf("--dry-run=%s: want none, client or server", v)
+	}
 	return nil
 }
 
