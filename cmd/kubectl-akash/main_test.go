@@ -75,7 +75,10 @@ func TestVersion(t *testing.T) {
 
 func TestHelpSaysKubectlAkash(t *testing.T) {
 	r := kubectlAkash(t, nil, "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "kubectl akash [command]") || !strings.Contains(r.stdout, "--lease-namespace") {
+	if r.code != 0 || !strings.Contains(r.stdout, "kubectl akash [command]") || !strings.Contains(r.stdout, `Use "kubectl akash options"`) {
+		t.Fatalf("%d %s", r.code, r.stdout)
+	}
+	if r = kubectlAkash(t, nil, "options"); r.code != 0 || !strings.Contains(r.stdout, "--lease-namespace") {
 		t.Fatalf("%d %s", r.code, r.stdout)
 	}
 	r = kubectlAkash(t, nil, "leases", "list", "--help")

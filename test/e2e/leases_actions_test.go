@@ -322,7 +322,7 @@ func TestLeasesActionsBadInput(t *testing.T) {
 		{"bad owner", "", []string{"leases", "close", "--owner", "akash1abc", "--dseq", "5"}, `--owner: "akash1abc" is not a bech32 address`},
 		{"gseq 0", "", []string{"leases", "close", "--owner", l.minerA.ID.Owner, "--dseq", "5", "--gseq", "0"}, "--gseq and --oseq start at 1"},
 		{"reason out of range", "", []string{"leases", "close", "--owner", l.minerA.ID.Owner, "--dseq", "5", "--reason", "3"}, "--reason 3: providers close with a reason in 10000-19999"},
-		{"bad schedule", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * *"}, `--schedule "*/5 * * *": want 5 fields`},
+		{"bad schedule", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * *"}, `--schedule "*/5 * * *": expected exactly 5 fields, found 4`},
 		{"schedule and via-cli", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * * *", "--via-cli", "x"}, "--via-cli (a local binary and key) cannot be scheduled"},
 	}
 	for _, tc := range cases {

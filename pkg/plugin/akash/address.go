@@ -15,14 +15,46 @@ const bech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 // prefix and a correct checksum, so a typo in --owner or --provider is caught
 // before anything is sent to the chain or compared with the cluster.
 func ValidateAddress(s string) error {
-	hrp, _, err := decodeBech32(s)
+	hrp, data, err := decodeBech32(s)
 	if err != nil {
 		return fmt.Errorf("%q is not a bech32 address: %w", s, err)
 	}
 	if hrp != AddressPrefix {
 		return fmt.Errorf("%q is not an Akash address: prefix %q, want %q", s, hrp, AddressPrefix)
 	}
+	// A checksum over an empty or cut-short payload is still a valid
+	// checksum: the payload must be a whole account (20 bytes) or a
+	// module or interchain account (32 bytes), without stray padding bits.
+	n, ok := payloadBytes(data)
+	if !ok || (n != 20 && n != 32) {
+		return fmt.Errorf("%q is not an Akash address: its payload is %s, an account address has 20 bytes (32 for module accounts)", s, describePayload(n, ok))
+	}
 	return nil
+}
+
+// payloadBytes is how many bytes the 5-bit groups of a bech32 payload
+// hold; ok is false when the groups leave non-zero padding bits or a
+// whole spare group, which no encoder produces.
+func payloadBytes(five []byte) (int, bool) {
+	bits := 5 * len(five)
+	n, pad := bits/8, bits%8
+	if pad >= 5 {
+		return n, false
+	}
+	if len(five) > 0 && five[len(five)-1]&(1<<pad-1) != 0 {
+		return n, false
+	}
+	return n, true
+}
+
+func describePayload(n int, ok bool) string {
+	switch {
+	case !ok:
+		return "not a whole number of bytes"
+	case n == 0:
+		return "empty"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // NormalizeAddress validates s as ValidateAddress does and returns it in

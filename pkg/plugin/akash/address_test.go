@@ -64,3 +64,31 @@ func TestNormalizeAddress(t *testing.T) {
 		t.Error("SameAddress")
 	}
 }
+
+// TestAddressPayloadLength: a valid checksum over an empty, short or
+// padded payload is not an account; 20 and 32 bytes are.
+func TestAddressPayloadLength(t *testing.T) {
+	for n, ok := range map[int]bool{0: false, 1: false, 19: false, 20: true, 21: false, 32: true, 33: false} {
+		a := EncodeAddress(make([]byte, n))
+		if err := ValidateAddress(a); (err == nil) != ok {
+			t.Errorf("%d bytes (%s): %v", n, a, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"akash124zpj3": "payload is empty",
+	} {
+		if err := ValidateAddress(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", in, err, want)
+		}
+	}
+	// A whole spare 5-bit group (20 bytes are 32 groups, not 33).
+	five := append(convertBits(make([]byte, 20), 8, 5), 0)
+	var b strings.Builder
+	b.WriteString(AddressPrefix + "1")
+	for _, v := range append(five, bech32Checksum(AddressPrefix, five)...) {
+		b.WriteByte(bech32Charset[v])
+	}
+	if err := ValidateAddress(b.String()); err == nil || !strings.Contains(err.Error(), "whole number of bytes") {
+		t.Errorf("%s: %v", b.String(), err)
+	}
+}

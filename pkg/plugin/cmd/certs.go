@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 )
@@ -21,7 +20,7 @@ func NewCertsCmd(g *Globals) *cobra.Command {
 		Use:     "certs",
 		Short:   "Check the expiry of every control-plane certificate, and renew them safely",
 		GroupID: groupNodes,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			An expired control-plane certificate shows up as "error: You must be logged in
 			to the server (Unauthorized)". check reads every certificate kubeadm,
 			kubespray, k3s and the kubelet keep, on every control-plane node at once,

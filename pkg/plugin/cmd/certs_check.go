@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -36,7 +35,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [NODE... | --all-nodes | -l SELECTOR | --local]",
 		Short: "Show when every control-plane certificate expires, on every control-plane node",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Reads and parses, on each node (through a short-lived debug pod, or on this
 			machine with --local): kubeadm's certificates (/etc/kubernetes/pki), the client
 			certificates in admin.conf, super-admin.conf, controller-manager.conf,
@@ -58,7 +57,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 			0 all valid; 3 something expired, is missing, expires within --warn, or
 			kubeadm disagrees;
 			1 a node or a certificate could not be read.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Every control-plane node, plus the API server and your kubeconfig
 			kubectl akash certs check
 
@@ -79,6 +78,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Nodes.AddFlags(cmd)
+	o.Output.JQExample = `.items[].status.certificates[] | select(.status != "Valid") | .name`
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Warn, "warn", "", "Report certificates that expire within this window as Expiring and exit 3 (days like 30d, or a duration).")
 	cmd.Flags().StringVar(&o.Kubeadm, "kubeadm", "", "kubeadm on the node, to cross-check with (default: found in /usr/local/bin, /usr/bin, /opt/bin).")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -51,7 +50,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "renew (--node NODE... | --all-control-plane | --local)",
 		Short: "Renew a control-plane node's certificates the safe way: snapshot, backup, renew, restart, re-check",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			The certificate-rotation runbook, one control-plane node at a time (with
 			--all-control-plane the oldest node first), stopping at the first failure.
 			On each node:
@@ -79,7 +78,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 			The plan is printed first and needs --yes or an interactive y; --dry-run
 			changes nothing. A failed step stops everything and the output says how to roll
 			back from the backups.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# What would happen on one node
 			kubectl akash certs renew --node cp-1 --dry-run=client
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
@@ -48,7 +47,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 		Use:     "dangling",
 		Short:   "Find leases the chain and the cluster disagree on, both ways, and clean them up",
 		GroupID: groupLeases,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Compare the provider's open leases on chain (active, insufficient_funds,
 			reclaiming; every group and order) with the leases in the cluster (lease
 			namespaces and Manifests):
@@ -71,8 +70,10 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			deadline and is never torn down; its deadline is shown (CHAIN STATE, and
 			spec.reclamation in -o json|yaml). An open lease with nothing in the cluster
 			whose reclamation window has not run out is not closed (the chain refuses an
-			early close); the report names the command that starts reclaiming it. A lease whose chain state cannot be read is "unknown"
-			and is never acted on; one the chain does not know is reported, not deleted.
+			early close); the report names the command that starts reclaiming it.
+
+			A lease whose chain state cannot be read is "unknown" and is never acted on;
+			one the chain does not know is reported, not deleted.
 
 			With --close: a lease closed on chain loses what the provider's own teardown
 			removes (namespace, Manifest, ProviderHosts, ProviderLeasedIPs, after a
@@ -86,7 +87,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 
 			Exit codes: 0 nothing dangles; 3 something dangles (report mode); 1 error or
 			a failed clean-up.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash dangling --api https://api.akashnet.example
 			kubectl akash dangling --close --dry-run=client
 			kubectl akash dangling --close --yes --backup-dir /var/backups/akash`),

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
@@ -16,7 +15,7 @@ func NewLeasesCmd(g *Globals) *cobra.Command {
 		Aliases: []string{"lease"},
 		Short:   "List and act on the leases this provider runs",
 		GroupID: groupLeases,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			A lease is owner/dseq/gseq/oseq/provider on the Akash chain; in the cluster
 			it is a namespace (named by a hash of the lease ID) and a Manifest CR in the
 			lease namespace (--lease-namespace).`),

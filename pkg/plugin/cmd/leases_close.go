@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
@@ -61,7 +61,7 @@ func (c *chainOptions) capOf() *execute.Cap {
 func (c *chainOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().Uint32Var(&c.Reason, "reason", c.Reason, "On-chain close reason (10000-19999, providers' range); 0 leaves --reason out for provider-services releases without it.")
 	cmd.Flags().DurationVar(&c.BlockTime, "block-time", c.BlockTime, "The chain's time between blocks: how long to wait before retrying after an account sequence mismatch, and between checks that a transaction was committed.")
-	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign and read the chain with this local binary instead of exec in the akash-provider pod: akt (preferred: its own key and context, no collision with the provider's account sequence) or provider-services, detected from its `version` output; anything else is refused.")
+	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign and read the chain with this local binary instead of exec in the akash-provider pod: akt (preferred: its own key and context, no collision with the provider's account sequence) or provider-services, detected from what its version command says; anything else is refused.")
 	cmd.Flags().StringVar(&c.From, "from", "", "With --via-cli: the key (name or address) to sign with; default: the CLI's own (akt's context default-account, AKASH_FROM).")
 	cmd.Flags().StringVar(&c.KeyringBackend, "keyring-backend", "", "With --via-cli: the keyring backend (os, file, test, ...); default: the CLI's own.")
 	cmd.Flags().StringVar(&c.Node, "chain-node", "", "With --via-cli: the chain's RPC address, passed as --node; default: the CLI's own (akt's context, AKASH_NODE).")
@@ -89,6 +89,8 @@ func (c *chainOptions) Validate() error {
 				return fmt.Errorf("%s is for a local CLI: add --via-cli PATH (akt or provider-services); in the akash-provider pod the pod's own key and node settings sign", f.name)
 			}
 		}
+	} else if _, err := exec.LookPath(c.ViaCLI); err != nil {
+		return fmt.Errorf("--via-cli %s: no such executable", c.ViaCLI)
 	}
 	if c.BlockTime < 10*time.Millisecond || c.BlockTime > 10*time.Minute {
 		return fmt.Errorf("--block-time %s: want the chain's block time, between 10ms and 10m (Akash: about 6s)", c.BlockTime)
@@ -186,7 +188,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "close (--owner ADDR --dseq N [--gseq 1 --oseq 1] | -f FILE)",
 		Short: "Close leases on chain from the provider side (bid close)",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Close leases the way the provider itself does: provider-services tx market
 			bid close, signed with the provider's key inside the akash-provider pod
 			(exec API), so the tenant stops paying and the provider tears the workload
@@ -198,8 +200,9 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			input skipped, refused or failed on (its object records an outcome other
 			than Planned, DryRun or Succeeded) is not taken: it is listed as Skipped
 			and named on stderr. --exclude-owner protects named tenants as kill-image
-			does. The plan shows what runs under each lease in this cluster. Transactions go out one at a time, each waiting for its
-			block; an "account sequence mismatch" is retried after the next block.
+			does. The plan shows what runs under each lease in this cluster.
+			Transactions go out one at a time, each waiting for its block; an "account
+			sequence mismatch" is retried after the next block.
 
 			Where to sign: prefer --via-cli with a local akt and a dedicated key (--from,
 			--keyring-backend, --cli-context, --chain-node, --chain-id). The current Akash
@@ -221,7 +224,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			chain refuses until reclaiming has run to its deadline. The failure names
 			the command that starts reclaiming (akt tx market bid start-reclaim, or
 			provider-services tx market bid start-reclaim in the pod).`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Close one lease (gseq/oseq 1)
 			kubectl akash leases close --owner akash1... --dseq 8438017
 

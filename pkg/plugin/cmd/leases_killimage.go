@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
@@ -34,7 +33,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kill-image --image REGEX [--image REGEX ...]",
 		Short: "Close every lease running an image that matches a regular expression",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Read every Manifest once, match each service's image against the --image
 			regular expressions (case-insensitive, like the runbooks' grep -Ei), and
 			close the matching leases on chain as leases close does: plan, confirm,
@@ -45,7 +44,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 			command with --yes in the cluster, with its ServiceAccount and only the
 			permissions it needs: list Manifests in the lease namespace, list pods and
 			exec into the akash-provider pod in the provider namespace.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# What would be closed
 			kubectl akash leases kill-image --image 'xmrig|miner' --image '^docker.io/nanopool/' --dry-run=client
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
@@ -39,11 +38,11 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls", "get"},
 		Short:   "List the leases found in the cluster, with their services, images and pods",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			List one row per lease found in the cluster: Manifest CRs in the lease
 			namespace joined with the lease namespaces (label akash.network=true) and
 			their pods. Three LIST calls, however many leases there are.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Every lease, with pod phases
 			kubectl akash leases list -o wide
 
@@ -63,7 +62,9 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 			return o.Run(cmd.Context())
 		},
 	}
+	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
 	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")

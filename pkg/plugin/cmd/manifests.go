@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/backup"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
@@ -89,7 +88,7 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Write every Manifest, ProviderHost and ProviderLeasedIP of the lease namespace to a YAML file",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Write the provider's lease objects (Manifests, ProviderHosts,
 			ProviderLeasedIPs in --lease-namespace) as one multi-document YAML file,
 			./kubectl-akash-backup-<UTC timestamp>.yaml by default, restorable with

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
@@ -35,7 +34,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "heal",
 		Short: "Put back the SDL command that old providers dropped from Manifests",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Providers before 0.2.1 lost the SDL command of services when they restarted:
 			the Deployment rolled out a revision without it, which crash-loops beside the
 			old replica. heal finds every such service — a Deployment whose rollout is not
@@ -51,7 +50,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 			ProviderHosts and ProviderLeasedIPs (see manifests backup). The provider must
 			re-read the Manifests afterwards: --restart-provider deletes the akash-provider
 			pod once the patches are in.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash manifests heal --dry-run=client
 			kubectl akash manifests heal --restart-provider --yes`),
 		Args: cobra.NoArgs,
@@ -67,7 +66,9 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
+	o.Exec.AddFieldManagerFlag(cmd)
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")
 	cmd.Flags().BoolVar(&o.RestartProvider, "restart-provider", false, "After patching, delete the akash-provider pod so the provider re-reads the Manifests.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")

@@ -2,10 +2,10 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
@@ -18,7 +18,7 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 		Use:     "node-debug",
 		Short:   "Run checks on nodes through short-lived privileged debug pods",
 		GroupID: groupNodes,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Each check runs on every node you name (NODE..., --all, or -l SELECTOR) in a
 			privileged debug pod with the host's PID, network and IPC namespaces and the
 			host's / at /host. The pod runs this same program as an agent, its JSON report
@@ -78,6 +78,12 @@ func (f *NodeDebugFlags) validatePods() error {
 	}
 	if f.PodTimeout <= 0 {
 		return fmt.Errorf("--pod-timeout must be positive, got %s", f.PodTimeout)
+	}
+	if f.Local {
+		// A root that is not there would read as a node with nothing on it.
+		if st, err := os.Stat(f.HostRoot); err != nil || !st.IsDir() {
+			return fmt.Errorf("--host-root %s: no such directory", f.HostRoot)
+		}
 	}
 	return validSelector(f.Selector)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
@@ -36,7 +35,7 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gpu (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Check each GPU node's driver, Xids, fabric manager, device plugin and Akash GPU labels",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			The GPU provider runbook as one command. On each node the agent runs the
 			host's own nvidia-smi (-L, --query-gpu, -q) chrooted into the host's root,
 			compares the kernel module version (/proc/driver/nvidia/version) with the
@@ -60,7 +59,7 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 
 			Exit codes: 0 every node is Healthy or Degraded (warnings only); 3 a node is
 			Unhealthy; 1 the command failed or a node could not be checked.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Every GPU node
 			kubectl akash node-debug gpu --all
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
@@ -27,14 +26,14 @@ func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "info (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Show each node's kernel, PID headroom, cgroup version and container runtime",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			A cheap, read-only check that proves the debug-pod path on each node: it
 			reports the hostname, kernel release, uptime, kernel.pid_max, the number of
 			processes, the cgroup version, the container runtime sockets and the node
 			daemons (kubelet, containerd, crio, dockerd) seen running. A node whose pod
 			cannot start or whose agent fails gets a row with the reason; the exit code
 			is then 1.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Every node, one row each
 			kubectl akash node-debug info --all
 

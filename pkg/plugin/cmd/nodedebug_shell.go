@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/tools/remotecommand"
-	"k8s.io/kubectl/pkg/util/templates"
 	"k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -31,7 +30,7 @@ func NewNodeDebugShellCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "shell NODE [-- COMMAND [ARG...]]",
 		Short: "Open a root shell in a node's namespaces through a debug pod",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Starts a debug pod on NODE and opens a root shell in the host's mount, UTS,
 			IPC, network and PID namespaces: the agent chroots into the host's / and
 			runs the host's own nsenter into PID 1, so the host's tools are at hand and
@@ -40,7 +39,7 @@ func NewNodeDebugShellCmd(g *Globals) *cobra.Command {
 			stderr are plain streams (scripts can pipe commands in). With COMMAND, that
 			command runs instead of a shell. The pod is deleted when the shell exits,
 			and on Ctrl-C or SIGTERM. The exit code is the shell's.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Interactive root shell on a node
 			kubectl akash node-debug shell node-a
 

@@ -18,7 +18,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/pager"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -94,7 +93,7 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "zombies (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Find zombie processes, name their pod and lease, and make their parents reap them",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Tenant images without an init process leave defunct (zombie) children that count
 			against the pod's pids limit until nothing can fork. zombies reads every
 			process of the node once, finds all zombies, groups them by parent, and
@@ -124,7 +123,7 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 			Exit codes: 0 no zombies and no PID pressure; 3 zombies or PID pressure found
 			(after --kill: some remain); 1 the command failed, a node could not be
 			checked, or a kill did not clear its zombies.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Every node, through short-lived debug pods
 			kubectl akash node-debug zombies --all
 

@@ -15,7 +15,6 @@ import (
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/restmapper"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	kubectlakash "github.com/kubectl-akash/kubectl-akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -70,7 +69,9 @@ func addPluginCommands(root *cobra.Command, g *Globals, args []string) {
 			var userProblems []plugins.Problem
 			user, userProblems = plugins.Parse(path, data, reserved)
 			set.problems = append(set.problems, userProblems...)
-		case explicit || !errors.Is(err, fs.ErrNotExist):
+		case explicit:
+			g.pluginsErr = fmt.Errorf("--%s %s: cannot read it: %s", pluginsFlag, path, unwrapPathError(err))
+		case !errors.Is(err, fs.ErrNotExist):
 			set.problems = append(set.problems, plugins.Problem{File: path, Index: -1, Msg: "cannot read it: " + unwrapPathError(err)})
 		}
 	}
@@ -152,8 +153,8 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     e.Name,
 		Short:   e.Short,
-		Long:    templates.LongDesc(long) + "\n\nDefined in " + e.Source + ".",
-		Example: templates.Examples(e.Example),
+		Long:    longDesc(long) + "\n\nDefined in " + e.Source + ".",
+		Example: examples(e.Example),
 		GroupID: groupPlugins,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -187,6 +188,7 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 		},
 	}
 	out.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	cmd.Flags().Int64Var(&chunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
@@ -211,7 +213,7 @@ func NewPluginsCmd(g *Globals) *cobra.Command {
 		Use:     "plugins",
 		Short:   "List and validate the plugin commands of plugins.yaml",
 		GroupID: groupOther,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Plugin commands are declared in YAML: the resources to read, a jq program
 			that turns them into rows, and the table columns. kubectl akash ships some
 			(its plugins.yaml, embedded); yours go in
@@ -229,7 +231,7 @@ func newPluginsListCmd(g *Globals) *cobra.Command {
 		Use:     "list [NAME...]",
 		Aliases: []string{"ls"},
 		Short:   "List the plugin commands and the file each comes from",
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash plugins list
 			kubectl akash plugins list lease-images -o yaml`),
 		ValidArgsFunction: completePluginNames(g),
@@ -256,13 +258,13 @@ func newPluginsValidateCmd(g *Globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check plugins.yaml files and report every problem (exit 1 if any)",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Checks each file as kubectl akash checks it on start-up — unknown keys,
 			duplicate names, names of built-in commands, jq that does not compile,
 			malformed selectors and resource names — and prints every problem with the
 			file, the entry and the field. Whether each resource exists is checked when
 			the command runs, against the cluster's API discovery.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash plugins validate ~/.config/kubectl-akash/plugins.yaml`),
 		Args: cobra.MinimumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

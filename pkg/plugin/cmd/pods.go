@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/failedpods"
@@ -53,7 +52,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clean-failed",
 		Short: "Delete the Failed pods of lease namespaces, saying per lease what failed and why",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Pods of a lease that failed for good (evicted, OOM-killed, a container that
 			could not run) stay in the cluster as Failed until someone deletes them; the
 			provider playbooks run "kubectl delete pods -A -l akash.network=true
@@ -64,7 +63,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 			lease, service, node and why it failed, and deletes those that failed more than
 			--min-age ago, each with its UID and resourceVersion as preconditions. Running
 			pods are never read, let alone deleted.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# What would be deleted, and why each pod failed
 			kubectl akash pods clean-failed --dry-run=client
 
@@ -86,6 +85,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Keep pods that failed less than this long ago (their logs may still be wanted).")

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -23,7 +22,7 @@ func NewProviderCmd(g *Globals) *cobra.Command {
 		Use:     "provider",
 		Short:   "Inspect and restart the akash-provider service, read its bids and prices",
 		GroupID: groupOther,
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Helpers around the akash-provider service (StatefulSet akash-provider in
 			--provider-namespace, pods labelled app=akash-provider, container provider):
 			its pods and /status endpoint, its bid-engine log lines, a safe restart, and
@@ -50,7 +49,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "The akash-provider pods and the provider's own /status (leases, orders, inventory)",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Shows the akash-provider pods — readiness, restarts, image, provider version
 			and helm chart — how the cluster was installed (kubeadm, which kubespray uses,
 			k3s or RKE2, read from the nodes) and
@@ -62,13 +61,16 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			Exit code 3 when a provider pod is not Ready or /status does not answer.
 			Three API calls: one LIST of the provider pods, one of the nodes, one GET
 			through the proxy.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash provider status
 			kubectl akash provider status --jq '.spec.endpoint.activeLeases'`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
 				return err
+			}
+			if scheme != "https" && scheme != "http" {
+				return fmt.Errorf("--status-scheme %q: want https or http", scheme)
 			}
 			c, err := g.Clients()
 			if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -36,6 +35,7 @@ type BidEventList struct {
 
 func newProviderLogsCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
+	out.JQExample = `.items[] | select(.spec.outcome == "Won") | .metadata.name`
 	var (
 		bids, follow bool
 		since        time.Duration
@@ -47,7 +47,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs",
 		Short: "The provider's logs, or with --bids its bid-engine events: order, price, outcome",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Prints the logs of the akash-provider pod's provider container. With --bids
 			it parses them instead: only bid-engine events are kept (an order detected,
 			declined, no capacity, price too high, bid placed and its price, lease won
@@ -60,7 +60,7 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			--from-file parses a saved log instead (a file, or - for standard
 			input), with no cluster needed: a log an operator sent you, or
 			kubectl logs output kept from before a restart.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# Bid-engine events of the last hour
 			kubectl akash provider logs --bids --since 1h
 
@@ -80,6 +80,9 @@ func newProviderLogsCmd(g *Globals) *cobra.Command {
 			}
 			if since < 0 {
 				return fmt.Errorf("--since must be positive, got %s", since)
+			}
+			if tail < -1 {
+				return fmt.Errorf("--tail %d: want a number of lines, or -1 for the whole log", tail)
 			}
 			if cmd.Flags().Changed("from-file") {
 				return bidsFromFile(cmd, g, out, fromFile, bids)

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -27,7 +27,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pricing",
 		Short: "The provider.yaml price values (price_target_*) of the current bid price script",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Reads the akash-provider helm release straight from its Secret
 			(sh.helm.release.v1.<release>.v<N>, the highest deployed revision; no helm
 			binary needed), decodes its bidpricescript value, takes the TARGET_* prices
@@ -36,7 +36,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			runbook's migration steps 1 to 4. TARGET_GPU_UNIT, one price for every GPU,
 			becomes price_target_gpu_mappings "*=<price>"; add model=price pairs
 			(a100=120,t4=80) before the "*" as needed. One LIST of the release Secrets.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash provider pricing
 
 			# Just the provider.yaml lines
@@ -45,6 +45,9 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
 				return err
+			}
+			if errs := validation.IsDNS1123Subdomain(release); release == "" || len(errs) > 0 || len(release) > 53 {
+				return fmt.Errorf("--release %q is not a helm release name (default %q)", release, provider.DefaultRelease)
 			}
 			c, err := g.Clients()
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -19,7 +18,7 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "restart",
 		Short: "Delete the akash-provider pod(s) and wait until the replacement is Ready",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			Deletes each akash-provider pod (with its UID as a precondition, so a pod
 			that was already replaced is left alone) and then watches until as many new
 			provider pods — pods with other UIDs — are Ready as were deleted, or until
@@ -28,7 +27,7 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 
 			The plan is printed first; it acts after --yes or an interactive y, and
 			--dry-run=client|server rehearses the delete without waiting.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash provider restart --yes
 			kubectl akash provider restart --dry-run=server`),
 		Args: cobra.NoArgs,

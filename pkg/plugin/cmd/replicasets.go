@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -55,7 +54,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "force-new",
 		Short: "Delete the older ReplicaSets of Deployments whose update cannot schedule",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			When a tenant updates a deployment on a full provider, Kubernetes keeps the
 			old pod until the new one runs, and the new pod stays Pending with
 			"Insufficient cpu" (memory, nvidia.com/gpu, ...): the update never lands.
@@ -67,7 +66,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 			kept as rollout history), so the new pod can schedule. ReplicaSets of other
 			Deployments, such as a healthy sibling service of the same lease, are never
 			touched.`),
-		Example: templates.Examples(`
+		Example: examples(`
 			# What would be deleted, and why
 			kubectl akash replicasets force-new --dry-run=client
 
@@ -92,6 +91,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.AddFlags(cmd)
+	addAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Leave alone updates that started less than this long ago: they may still schedule.")

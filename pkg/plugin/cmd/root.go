@@ -1,16 +1,19 @@
 package cmd
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -32,7 +35,10 @@ type Globals struct {
 
 	pluginsFile string
 	plugins     *pluginSet
-	profile     profiler
+	// pluginsErr is why an explicitly named --plugins file could not be
+	// read; the command fails with it before doing anything.
+	pluginsErr error
+	profile    profiler
 }
 
 // Finish ends what the root command began for the whole run: it writes the
@@ -60,6 +66,72 @@ func (g *Globals) NamespaceFlag(cmd *cobra.Command) string {
 	return ""
 }
 
+// allNamespacesFlag marks the -A/--all-namespaces of commands where all
+// namespaces is already the default and -n narrows it (node-debug zombies
+// has a -A of its own meaning).
+const allNamespacesFlag = "kubectl-akash/all-namespaces"
+
+// addAllNamespacesFlag accepts kubectl's -A on a command that looks at
+// every namespace unless -n is given.
+func addAllNamespacesFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolP("all-namespaces", "A", false, "Every namespace (the default; -n narrows it).")
+	_ = cmd.Flags().SetAnnotation("all-namespaces", allNamespacesFlag, []string{"true"})
+}
+
+// validate checks the global flags, before any command reads the cluster:
+// a bad one is one sentence, not an error from deep in client-go.
+func (g *Globals) validate(cmd *cobra.Command) error {
+	if g.pluginsErr != nil {
+		return g.pluginsErr
+	}
+	if t := g.ConfigFlags.Timeout; t != nil && *t != "" {
+		if err := validRequestTimeout(*t); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct{ name, value string }{{"--lease-namespace", g.LeaseNamespace}, {"--provider-namespace", g.ProviderNamespace}} {
+		if f.value == "" {
+			return fmt.Errorf("%s must not be empty", f.name)
+		}
+		if errs := validation.IsDNS1123Label(f.value); len(errs) > 0 {
+			return fmt.Errorf("%s %q is not a namespace name: %s", f.name, f.value, errs[0])
+		}
+	}
+	// A command may have a -n of its own (node-debug zombies): only the
+	// global one is checked here.
+	var globalNS *pflag.Flag
+	if f := cmd.Flags().Lookup("namespace"); f != nil && f == cmd.Root().PersistentFlags().Lookup("namespace") {
+		globalNS = f
+	}
+	if globalNS != nil && globalNS.Changed && g.ConfigFlags.Namespace != nil {
+		if ns := *g.ConfigFlags.Namespace; ns == "" {
+			return errors.New("-n/--namespace must not be empty (leave it out for every namespace)")
+		} else if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+			return fmt.Errorf("-n %q is not a namespace name: %s", ns, errs[0])
+		}
+	}
+	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[allNamespacesFlag] != nil && f.Value.String() == "true" && globalNS != nil && globalNS.Changed {
+		return errors.New("-A/--all-namespaces and -n/--namespace contradict each other: pass one of them")
+	}
+	return nil
+}
+
+// validRequestTimeout reads --request-timeout as client-go does: a whole
+// number of seconds or a duration with its unit, not negative.
+func validRequestTimeout(s string) error {
+	bad := fmt.Errorf("--request-timeout %q: want a duration such as 30s or 2m, or a whole number of seconds (0: no timeout)", s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n < 0 {
+			return bad
+		}
+		return nil
+	}
+	if d, err := time.ParseDuration(s); err != nil || d < 0 {
+		return bad
+	}
+	return nil
+}
+
 // NewRootCmd builds `kubectl akash` and all its subcommands.
 func NewRootCmd(streams genericiooptions.IOStreams) *cobra.Command {
 	return NewRootCmdWithGlobals(&Globals{Streams: streams})
@@ -75,7 +147,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "kubectl-akash",
 		Short: "Operate an Akash Network provider's Kubernetes cluster safely",
-		Long: templates.LongDesc(`
+		Long: longDesc(`
 			kubectl akash replaces the shell runbooks Akash providers run from cron:
 			every finding is attributed to its pod and lease, and every change is
 			planned, printed, confirmed (--yes) and can be rehearsed (--dry-run).`),
@@ -85,7 +157,12 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			cobra.CommandDisplayNameAnnotation: "kubectl akash",
 		},
 		// No Run: without a subcommand, print help.
-		PersistentPreRunE: func(*cobra.Command, []string) error { return g.profile.start() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.validate(cmd); err != nil {
+				return err
+			}
+			return g.profile.start()
+		},
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
@@ -128,6 +205,9 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		args = os.Args[1:]
 	}
 	addPluginCommands(root, g, args)
+	root.AddCommand(NewOptionsCmd(root))
+	wireGroups(root)
+	root.SetUsageFunc(usageFunc(root))
 	registerCompletions(root, g)
 	return root
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/version"
@@ -19,11 +18,12 @@ type VersionResult struct {
 // NewVersionCmd builds `kubectl akash version`.
 func NewVersionCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
+	out.JQExample = ".version"
 	cmd := &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version, commit and Go version of kubectl-akash",
 		GroupID: groupOther,
-		Example: templates.Examples(`
+		Example: examples(`
 			kubectl akash version
 			kubectl akash version -o json`),
 		Args: cobra.NoArgs,

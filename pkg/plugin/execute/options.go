@@ -40,20 +40,39 @@ func NewOptions() *Options {
 	}
 }
 
-// AddFlags binds --yes, --dry-run and --field-manager.
+// AddFlags binds --yes and --dry-run.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Act without asking for confirmation (required when stdin is not a terminal).")
 	cmdutil.AddDryRunFlag(cmd)
+}
+
+// AddFieldManagerFlag binds --field-manager, for the commands whose changes
+// record a field manager (patches); a delete records none, so commands that
+// only delete do not offer it.
+func (o *Options) AddFieldManagerFlag(cmd *cobra.Command) {
 	cmdutil.AddFieldManagerFlagVar(cmd, &o.FieldManager, DefaultFieldManager)
 }
 
-// Complete parses --dry-run with kubectl's rules (none|client|server).
+// Complete parses --dry-run: none, client or server. kubectl still takes a
+// bare --dry-run or a boolean with a deprecation warning; here a rehearsal
+// is always named, so those are refused.
 func (o *Options) Complete(cmd *cobra.Command) error {
-	s, err := cmdutil.GetDryRunStrategy(cmd)
-	if err != nil {
-		return fmt.Errorf("--dry-run: %w", err)
+	f := cmd.Flags().Lookup("dry-run")
+	if f == nil {
+		return nil
 	}
-	o.DryRun = s
+	switch v := f.Value.String(); v {
+	case "none":
+		o.DryRun = cmdutil.DryRunNone
+	case "client":
+		o.DryRun = cmdutil.DryRunClient
+	case "server":
+		o.DryRun = cmdutil.DryRunServer
+	case f.NoOptDefVal:
+		return errors.New("--dry-run needs a value: --dry-run=client (print what would be done) or --dry-run=server (the API server checks it, nothing is kept)")
+	default:
+		return fmt.Errorf("--dry-run=%s: want none, client or server", v)
+	}
 	return nil
 }
 

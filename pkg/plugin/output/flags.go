@@ -22,6 +22,9 @@ type Flags struct {
 	NoHeaders bool
 	// JQExpr is the --jq program; it implies JSON data.
 	JQExpr string
+	// JQExample is the --jq program the flag's help shows, one that fits
+	// the command's own output (default: the names of a list's items).
+	JQExample string
 
 	jq      *JQ
 	printer printers.ResourcePrinter
@@ -41,7 +44,11 @@ func (f *Flags) AddFlags(cmd *cobra.Command) {
 	// cli-runtime's help lists only its own formats; name them all.
 	cmd.Flags().Lookup("output").Usage = "Output format. One of: (" + strings.Join(f.AllowedFormats(), ", ") + ")."
 	cmd.Flags().BoolVar(&f.NoHeaders, "no-headers", false, "When using the default, wide or custom-columns output format, don't print headers.")
-	cmd.Flags().StringVar(&f.JQExpr, "jq", "", "Filter the JSON output with a jq expression (gojq), e.g. --jq '.items[].spec.leaseID'. Strings are printed raw.")
+	example := f.JQExample
+	if example == "" {
+		example = ".items[].metadata.name"
+	}
+	cmd.Flags().StringVar(&f.JQExpr, "jq", "", "Filter the JSON output with a jq expression (gojq), e.g. --jq '"+example+"'. Strings are printed raw.")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return f.AllowedFormats(), cobra.ShellCompDirectiveNoFileComp
 	})

@@ -15,24 +15,26 @@ func TestValidateCron(t *testing.T) {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
+	// The messages are robfig/cron's, the parser the API server validates
+	// CronJob schedules with, plus the field it refused.
 	bad := map[string]string{
-		"":                  "needs a cron expression",
-		"*/5 * * *":         "want 5 fields",
-		"*/5 * * * * *":     "want 5 fields",
-		"60 * * * *":        "minute field \"60\": 60 is outside 0-59",
-		"* 24 * * *":        "hour field",
-		"* * 0 * *":         "day of month field",
-		"* * * 13 *":        "month field",
-		"* * * * 7":         "day of week field",
-		"*/0 * * * *":       "step \"0\" must be a positive integer",
-		"5-1 * * * *":       "starts after it ends",
-		"x * * * *":         "\"x\" is not a number",
-		"@every 5x":         "@every needs a positive duration",
-		"@sometimes":        "unknown descriptor",
-		"TZ=UTC 0 * * * *":  "time zone",
-		"1,,2 * * * *":      "empty value",
-		"* * * FOO *":       "\"FOO\" is not a number",
-		"*/5 * * * * extra": "want 5 fields",
+		"":                      "needs a cron expression",
+		"*/5 * * *":             "expected exactly 5 fields, found 4",
+		"*/5 * * * * *":         "expected exactly 5 fields, found 6",
+		"60 * * * *":            "minute field: end of range (60) above maximum (59)",
+		"* 24 * * *":            "hour field",
+		"* * 0 * *":             "day of month field",
+		"* * * 13 *":            "month field",
+		"* * * * 7":             "day of week field",
+		"*/0 * * * *":           "step of range should be a positive number",
+		"5-1 * * * *":           "beyond end of range",
+		"x * * * *":             "minute field: failed to parse int from x",
+		"@every 5x":             "failed to parse duration",
+		"@sometimes":            "unrecognized descriptor",
+		"TZ=UTC 0 * * * *":      "time zone",
+		"CRON_TZ=UTC 0 * * * *": "time zone",
+		"* * * FOO *":           "month field",
+		"*/5 * * * * extra":     "expected exactly 5 fields",
 	}
 	for expr, want := range bad {
 		err := ValidateCron(expr)
@@ -122,7 +124,7 @@ func TestJobValidate(t *testing.T) {
 	}
 	j = testJob()
 	j.Schedule = "every 5 minutes"
-	if _, err := j.Objects(); err == nil || !strings.Contains(err.Error(), "want 5 fields") {
+	if _, err := j.Objects(); err == nil || !strings.Contains(err.Error(), "expected exactly 5 fields") {
 		t.Fatal(err)
 	}
 	j = testJob()
