@@ -1,34 +1,12 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"k8s.io/cli-runtime/pkg/genericiooptions"
-
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
-
-// runPluginStdin is runPlugin with standard input.
-func runPluginStdin(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, Args: args}
-	root := NewRootCmdWithGlobals(g)
-	root.SetArgs(args)
-	err := root.ExecuteContext(t.Context())
-	if ferr := g.Finish(); err == nil {
-		err = ferr
-	}
-	if msg := cli.Message(err); msg != "" {
-		errOut.WriteString("error: " + msg + "\n")
-	}
-	return out.String(), errOut.String(), cli.CodeOf(err)
-}
 
 // --from-file parses a saved log with no cluster: the kubeconfig points at
 // nothing, and the command must not try to reach it.

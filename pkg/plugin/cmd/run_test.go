@@ -14,8 +14,14 @@ import (
 // error line on stderr, the same exit code, the profile written at the end.
 func runPlugin(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runPluginStdin(t, "", args...)
+}
+
+// runPluginStdin is runPlugin with standard input.
+func runPluginStdin(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Args: args}
+	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, Args: args}
 	root := NewRootCmdWithGlobals(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(t.Context())
