@@ -39,11 +39,7 @@ func standInCLI(t *testing.T) (path, log string) {
 	dir := t.TempDir()
 	path, log = filepath.Join(dir, "provider-services"), filepath.Join(dir, "calls.log")
 	script := `#!/bin/sh
-case "$*" in
-  "version") echo "v0.10.0"; exit 0 ;;
-  "version --long") printf 'name: provider-services\nserver_name: provider-services\nversion: v0.10.0\n'; exit 0 ;;
-esac
-echo "$*" >>` + log + `
+` + providerServicesVersion + `echo "$*" >>` + log + `
 case "$*" in
   *"tx market bid close"*) echo '{"height":"4242","txhash":"9F3A1C0DE","code":0,"codespace":"","raw_log":"[]"}' ;;
   *"query tx"*) echo '{"height":"4242","txhash":"9F3A1C0DE","code":0,"raw_log":"[]"}' ;;

@@ -172,7 +172,7 @@ func newSlowChain(t *testing.T, sleep time.Duration) slowChain {
 	s := slowChain{path: filepath.Join(dir, "provider-services"), dir: dir}
 	script := `#!/bin/sh
 D=` + dir + `
-echo "$*" >>"$D/calls"
+` + providerServicesVersion + `echo "$*" >>"$D/calls"
 n=$(wc -l <"$D/calls" | tr -d ' ')
 case "$*" in
 *"tx market bid close"*)

@@ -30,15 +30,20 @@ const (
 	standInHeight = 4242
 )
 
-func standInScript(dir string) string {
-	return `#!/bin/sh
-D=` + dir + `
-# Like the real provider-services: its name only in version --long.
-case "$*" in
+// providerServicesVersion is the start of every provider-services
+// stand-in: it answers `version` and `version --long` as the real CLI does
+// (its name only in the long form), so --via-cli detects it, and records
+// nothing for them.
+const providerServicesVersion = `case "$*" in
 "version") echo "v0.10.0"; exit 0 ;;
 "version --long") printf 'name: provider-services\nserver_name: provider-services\nversion: v0.10.0\ncommit: 0000000\n'; exit 0 ;;
 esac
-echo "$*" >>"$D/calls"
+`
+
+func standInScript(dir string) string {
+	return `#!/bin/sh
+D=` + dir + `
+` + providerServicesVersion + `echo "$*" >>"$D/calls"
 n=$(wc -l <"$D/calls" | tr -d ' ')
 if [ "$1 $2" = "query tx" ]; then
   printf '{"height":"%d","txhash":"%s","codespace":"","code":0,"raw_log":"[]"}\n' ` + fmt.Sprint(standInHeight) + ` "$3"
@@ -323,7 +328,7 @@ func TestLeasesActionsBadInput(t *testing.T) {
 		{"gseq 0", "", []string{"leases", "close", "--owner", l.minerA.ID.Owner, "--dseq", "5", "--gseq", "0"}, "--gseq and --oseq start at 1"},
 		{"reason out of range", "", []string{"leases", "close", "--owner", l.minerA.ID.Owner, "--dseq", "5", "--reason", "3"}, "--reason 3: providers close with a reason in 10000-19999"},
 		{"bad schedule", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * *"}, `--schedule "*/5 * * *": expected exactly 5 fields, found 4`},
-		{"schedule and via-cli", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * * *", "--via-cli", "x"}, "--via-cli (a local binary and key) cannot be scheduled"},
+		{"schedule and via-cli", "", []string{"leases", "kill-image", "--image", "xmrig", "--schedule", "*/5 * * * *", "--via-cli", "/bin/sh"}, "--via-cli (a local binary and key) cannot be scheduled"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
