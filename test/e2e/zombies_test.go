@@ -65,26 +65,7 @@ func TestNodeDebugZombiesRealNode(t *testing.T) {
 	if _, err := c.Kube().CoreV1().Namespaces().Update(ctx, nsObj, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	zero := int64(0)
-	pod, err := c.Kube().CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: "leaky", Labels: map[string]string{akash.LabelManifestService: "web"}},
-		Spec: corev1.PodSpec{
-			NodeName:                      node,
-			Tolerations:                   []corev1.Toleration{{Key: cluster.RealNodeTaintKey, Operator: corev1.TolerationOpExists}},
-			TerminationGracePeriodSeconds: &zero,
-			Containers: []corev1.Container{{
-				Name: "web", Image: cluster.BusyboxImage, ImagePullPolicy: corev1.PullIfNotPresent,
-				Command: []string{"sh", "-c", `sh -c "sleep 1 & exec sleep 600" & exec sleep 600`},
-			}},
-		},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	uid := string(pod.UID)
-	t.Cleanup(func() {
-		_ = c.Kube().CoreV1().Pods(ns).Delete(context.Background(), "leaky", metav1.DeleteOptions{GracePeriodSeconds: &zero})
-	})
+	uid := leakyPod(t, c, node, ns, "leaky")
 
 	scan := func(extra ...string) result {
 		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)

@@ -65,7 +65,3 @@ func (t TxApplier) Rehearse(a *execute.Action) execute.Outcome {
 	tx.record(res)
 	return res.Outcome
 }
-
-// QueryLeaseArgv reads one lease's state with provider-services: what to
-// run when a close was cut off and may or may not be on chain.
-func QueryLeaseArgv(id akash.LeaseID) []string { return CLI{}.QueryLeaseArgv(id) }

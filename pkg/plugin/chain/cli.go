@@ -108,6 +108,15 @@ func idFlags(id akash.LeaseID) []string {
 		"--oseq", strconv.FormatUint(uint64(id.OSeq), 10)}
 }
 
+// bidArgv is `tx market bid VERB` of one lease, with the reason when set.
+func (c CLI) bidArgv(verb string, id akash.LeaseID, reason uint32) []string {
+	argv := append([]string{c.Name(), "tx", "market", "bid", verb}, idFlags(id)...)
+	if reason != 0 {
+		argv = append(argv, "--reason", strconv.FormatUint(uint64(reason), 10))
+	}
+	return argv
+}
+
 // leasePath is akt's positional identity of one lease.
 func leasePath(id akash.LeaseID) string {
 	return fmt.Sprintf("%s/%d/%d/%d/%s", id.Owner, id.DSeq, id.GSeq, id.OSeq, id.Provider)
@@ -118,11 +127,7 @@ func leasePath(id akash.LeaseID) string {
 // signer), --reason in 10000-19999, and --yes to skip their own prompt,
 // because kubectl-akash already asked.
 func (c CLI) CloseBidArgv(b CloseBid) []string {
-	argv := append([]string{c.Name(), "tx", "market", "bid", "close"}, idFlags(b.ID)...)
-	if b.Reason != 0 {
-		argv = append(argv, "--reason", strconv.FormatUint(uint64(b.Reason), 10))
-	}
-	argv = append(argv, c.signing()...)
+	argv := append(c.bidArgv("close", b.ID, b.Reason), c.signing()...)
 	argv = append(argv, c.conn()...)
 	return append(append(argv, "--yes"), c.output()...)
 }
@@ -132,10 +137,7 @@ func (c CLI) CloseBidArgv(b CloseBid) []string {
 // SDK requires --from to be an address in simulation mode (the keyring is
 // not opened), so the lease's provider address replaces the key name.
 func (c CLI) SimulateArgv(b CloseBid) []string {
-	argv := append([]string{c.Name(), "tx", "market", "bid", "close"}, idFlags(b.ID)...)
-	if b.Reason != 0 {
-		argv = append(argv, "--reason", strconv.FormatUint(uint64(b.Reason), 10))
-	}
+	argv := c.bidArgv("close", b.ID, b.Reason)
 	if c.KeyringBackend != "" {
 		argv = append(argv, "--keyring-backend", c.KeyringBackend)
 	}
@@ -147,11 +149,7 @@ func (c CLI) SimulateArgv(b CloseBid) []string {
 // the only way to end such a lease early from the provider side. The
 // chain closes nothing then; the lease is "reclaiming" until its deadline.
 func (c CLI) StartReclaimArgv(id akash.LeaseID, reason uint32) []string {
-	argv := append([]string{c.Name(), "tx", "market", "bid", "start-reclaim"}, idFlags(id)...)
-	if reason != 0 {
-		argv = append(argv, "--reason", strconv.FormatUint(uint64(reason), 10))
-	}
-	argv = append(argv, c.signing()...)
+	argv := append(c.bidArgv("start-reclaim", id, reason), c.signing()...)
 	return append(argv, c.conn()...)
 }
 

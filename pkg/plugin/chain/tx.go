@@ -33,9 +33,6 @@ func (c CloseBid) Argv() []string { return CLI{}.CloseBidArgv(c) }
 // SimulateArgv is provider-services' --dry-run of the close.
 func (c CloseBid) SimulateArgv() []string { return CLI{}.SimulateArgv(c) }
 
-// QueryTxArgv looks a transaction up by hash with provider-services.
-func QueryTxArgv(hash string) []string { return CLI{}.QueryTxArgv(hash) }
-
 // TxResponse is the part of the Cosmos SDK's TxResponse the plugin reads.
 // The CLI prints it as JSON with --output json, and as YAML without; both
 // decode here. Height is 0 until the transaction is in a block (sync
