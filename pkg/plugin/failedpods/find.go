@@ -1,6 +1,7 @@
 package failedpods
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,7 +134,7 @@ func why(p *corev1.Pod) (reason, message string) {
 		return p.Status.Reason, p.Status.Message
 	}
 	var reasons, msgs []string
-	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+	for _, cs := range statuses(p) {
 		t := cs.State.Terminated
 		if t == nil {
 			t = cs.LastTerminationState.Terminated
@@ -146,7 +147,7 @@ func why(p *corev1.Pod) (reason, message string) {
 			r = "Error"
 		}
 		reasons = append(reasons, r)
-		m := cs.Name + ": exit code " + itoa(t.ExitCode)
+		m := cs.Name + ": exit code " + strconv.Itoa(int(t.ExitCode))
 		if t.Message != "" {
 			m += ": " + t.Message
 		}
@@ -155,14 +156,15 @@ func why(p *corev1.Pod) (reason, message string) {
 	if len(reasons) == 0 {
 		return "Failed", p.Status.Message
 	}
-	return strings.Join(dedupe(reasons), ","), strings.Join(msgs, "; ")
+	sort.Strings(reasons)
+	return strings.Join(slices.Compact(reasons), ","), strings.Join(msgs, "; ")
 }
 
 // failedAt is when the pod's last container ended, else (no container
 // ever ran) when the pod was created.
 func failedAt(p *corev1.Pod) metav1.Time {
 	var at metav1.Time
-	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+	for _, cs := range statuses(p) {
 		if t := cs.State.Terminated; t != nil && t.FinishedAt.After(at.Time) {
 			at = t.FinishedAt
 		}
@@ -173,18 +175,7 @@ func failedAt(p *corev1.Pod) metav1.Time {
 	return at
 }
 
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func itoa(n int32) string {
-	return strconv.Itoa(int(n))
+// statuses are the pod's init and regular containers' statuses.
+func statuses(p *corev1.Pod) []corev1.ContainerStatus {
+	return append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
 }
