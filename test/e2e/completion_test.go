@@ -36,14 +36,7 @@ func TestCompletionOfNodesOwnersAndPods(t *testing.T) {
 		}
 	}
 	words := func(args ...string) []string {
-		r := kubectlAkash(t, c, runOpts{}, append([]string{"__complete"}, args...)...).ok(t)
-		var out []string
-		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
-			if !strings.HasPrefix(line, ":") {
-				out = append(out, strings.SplitN(line, "\t", 2)[0])
-			}
-		}
-		return out
+		return completionWords(kubectlAkash(t, c, runOpts{}, append([]string{"__complete"}, args...)...).ok(t))
 	}
 
 	for _, args := range [][]string{
@@ -80,4 +73,16 @@ func TestCompletionOfNodesOwnersAndPods(t *testing.T) {
 	if got := words("leases", "close", "--dry-run="); !slices.Equal(got, []string{"none", "client", "server"}) {
 		t.Errorf("--dry-run=: %v", got)
 	}
+}
+
+// completionWords are the words a __complete run suggests, without their
+// descriptions and without cobra's closing directive line.
+func completionWords(r result) []string {
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if !strings.HasPrefix(line, ":") {
+			out = append(out, strings.SplitN(line, "\t", 2)[0])
+		}
+	}
+	return out
 }
