@@ -41,6 +41,11 @@ const (
 	FindingUnhealthyGPUs           = "GPUsMarkedUnhealthy"
 	FindingAkashLabelMismatch      = "AkashGPULabelMismatch"
 	FindingAkashLabelMissing       = "AkashGPULabelMissing"
+	// GPU operator nodes.
+	FindingOperatorValidationMissing = "OperatorValidationMissing"
+	FindingOperatorPodNotReady       = "OperatorPodNotReady"
+	FindingOperatorPodMissing        = "OperatorPodMissing"
+	FindingClusterPolicyNotReady     = "ClusterPolicyNotReady"
 )
 
 // Finding is one problem and what to do about it.
