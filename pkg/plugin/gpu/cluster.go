@@ -82,12 +82,34 @@ func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
 	}
 	var operatorDSs []*appsv1.DaemonSet
 	for i := range dss {
-		ds := &dss[i]
-		if isOperatorDaemonSet(ds) {
-			operatorDSs = append(operatorDSs, ds)
+		if isOperatorDaemonSet(&dss[i]) {
+			operatorDSs = append(operatorDSs, &dss[i])
 		}
+	}
+	// The operator's pods first: its device plugin's pods come with them,
+	// so that DaemonSet costs no LIST of its own.
+	operatorPods := map[types.UID]map[string]corev1.Pod{}
+	if len(operatorDSs) > 0 || len(policies) > 0 || policyProblem != "" {
+		op := &OperatorView{Policies: policies, PolicyError: policyProblem}
+		var err error
+		if op.DaemonSets, err = readOperatorPods(ctx, c, operatorDSs); err != nil {
+			return nil, err
+		}
+		for i, ds := range op.DaemonSets {
+			operatorPods[ds.uid] = op.DaemonSets[i].Pods
+		}
+		v.Operator = op
+	}
+	for i := range dss {
+		ds := &dss[i]
 		version, ok := devicePluginVersion(ds)
 		if !ok || ds.Spec.Selector == nil {
+			continue
+		}
+		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
+		if pods, read := operatorPods[ds.UID]; read {
+			p.Pods = pods
+			v.Plugins = append(v.Plugins, p)
 			continue
 		}
 		sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
@@ -98,21 +120,12 @@ func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
 		if err != nil {
 			return nil, cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "the device plugin's pods in namespace "+ds.Namespace)
 		}
-		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
 		for _, pod := range pods.Items {
 			if ownedBy(&pod, ds.UID) && pod.Spec.NodeName != "" {
 				p.Pods[pod.Spec.NodeName] = pod
 			}
 		}
 		v.Plugins = append(v.Plugins, p)
-	}
-	if len(operatorDSs) > 0 || len(policies) > 0 || policyProblem != "" {
-		op := &OperatorView{Policies: policies, PolicyError: policyProblem}
-		var err error
-		if op.DaemonSets, err = readOperatorPods(ctx, c, operatorDSs); err != nil {
-			return nil, err
-		}
-		v.Operator = op
 	}
 	return v, nil
 }

@@ -46,6 +46,7 @@ const (
 	FindingOperatorPodNotReady       = "OperatorPodNotReady"
 	FindingOperatorPodMissing        = "OperatorPodMissing"
 	FindingClusterPolicyNotReady     = "ClusterPolicyNotReady"
+	FindingClusterPolicyUnknown      = "ClusterPolicyUnknown"
 )
 
 // Finding is one problem and what to do about it.

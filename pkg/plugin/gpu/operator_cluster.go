@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/kubectl/pkg/util/podutils"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -46,6 +47,7 @@ type ClusterPolicy struct {
 type OperatorDaemonSet struct {
 	Namespace, Name string
 	Pods            map[string]corev1.Pod
+	uid             types.UID
 }
 
 // OperatorSide is the operator as it concerns one node.
@@ -124,7 +126,7 @@ func readOperatorPods(ctx context.Context, c *cli.Clients, dss []*appsv1.DaemonS
 			return nil, cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "the GPU operator's pods in namespace "+ns)
 		}
 		for _, ds := range byNS[ns] {
-			o := OperatorDaemonSet{Namespace: ds.Namespace, Name: ds.Name, Pods: map[string]corev1.Pod{}}
+			o := OperatorDaemonSet{Namespace: ds.Namespace, Name: ds.Name, Pods: map[string]corev1.Pod{}, uid: ds.UID}
 			for _, p := range pods.Items {
 				if ownedBy(&p, ds.UID) && p.Spec.NodeName != "" {
 					o.Pods[p.Spec.NodeName] = p
@@ -187,7 +189,7 @@ func joinOperator(s *Status, op *OperatorView, node string) {
 			"check the node's nvidia.com/gpu.deploy.* labels (false disables a component) and taints against the operator's DaemonSets, or remove /run/nvidia left over from an uninstalled operator")
 	}
 	if op.PolicyError != "" {
-		s.add(FindingClusterPolicyNotReady, SeverityInfo, op.PolicyError, "grant list on clusterpolicies.nvidia.com to see the operator's overall state")
+		s.add(FindingClusterPolicyUnknown, SeverityInfo, op.PolicyError, "grant list on clusterpolicies.nvidia.com to see the operator's overall state")
 	}
 	for _, p := range op.Policies {
 		if p.State != "ready" {

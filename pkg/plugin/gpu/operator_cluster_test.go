@@ -60,8 +60,11 @@ func TestReadClusterReadsTheOperatorOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lists) != 4 || len(dyn.Actions()) != 1 {
-		t.Errorf("LISTs %v and %d dynamic, want nodes, daemonsets, the plugin's pods, the operator namespace's pods, and one of ClusterPolicies", lists, len(dyn.Actions()))
+	if len(lists) != 3 || len(dyn.Actions()) != 1 {
+		t.Errorf("LISTs %v and %d dynamic, want nodes, daemonsets, the operator namespace's pods (the operator's device plugin's among them), and one of ClusterPolicies", lists, len(dyn.Actions()))
+	}
+	if len(v.Plugins) != 1 || v.Plugins[0].Version != "v0.17.0" || len(v.Plugins[0].Pods) != 1 {
+		t.Errorf("the operator's device plugin: %+v", v.Plugins)
 	}
 	op := v.Operator
 	if op == nil || len(op.Policies) != 1 || op.Policies[0].State != "notReady" || len(op.DaemonSets) != 3 {
@@ -85,6 +88,26 @@ func TestReadClusterWithoutTheOperatorCRD(t *testing.T) {
 	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube, Dynamic: dyn})
 	if err != nil || v.Operator != nil {
 		t.Fatalf("err %v operator %+v", err, v.Operator)
+	}
+}
+
+// A user who may not list ClusterPolicies still gets the check: the
+// operator's state is said to be unknown, nothing fails.
+func TestReadClusterWithForbiddenClusterPolicies(t *testing.T) {
+	driver := operatorDS("nvidia-driver-daemonset", "nvcr.io/nvidia/driver:550")
+	kube := fake.NewSimpleClientset(gpuNode("g", 1, 1, nil), driver, pluginPod(driver, "g", true))
+	dyn := dynamicWith(t)
+	dyn.PrependReactor("list", "clusterpolicies", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(ClusterPolicyGVR.GroupResource(), "", nil)
+	})
+	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube, Dynamic: dyn})
+	if err != nil || v.Operator == nil || !strings.Contains(v.Operator.PolicyError, "forbidden") || len(v.Operator.DaemonSets) != 1 {
+		t.Fatalf("err %v operator %+v", err, v.Operator)
+	}
+	n := GPUNode{ObjectMeta: metav1.ObjectMeta{Name: "g"}, Status: Status{Management: ManagedByOperator, GPUs: h100s(1)}}
+	Join(&n, v)
+	if f := n.Status.Findings; len(f) == 0 || !n.Status.Has(FindingClusterPolicyUnknown) {
+		t.Fatalf("findings %+v", f)
 	}
 }
 
