@@ -40,8 +40,8 @@ func TestLeasesListShowsTheReclamationDeadline(t *testing.T) {
 	if r := ls[reclaiming.Namespace()].Status.Chain.Reclamation; r == nil || r.Deadline == nil || !r.Deadline.Equal(deadline) || r.Window != "24h0m0s" {
 		t.Fatalf("reclaiming lease: want deadline %s and window 24h, got %+v", deadline, r)
 	}
-	if n := api.Requests["/akash/market/v1beta5/leases/info"]; n != 0 {
-		t.Fatalf("want one paged listing and no per-lease query, got %d info queries", n)
+	if n, pages := api.Requests["/akash/market/v1beta5/leases/info"], api.Requests["/akash/market/v1beta5/leases/list"]; n != 0 || pages != 3 {
+		t.Fatalf("want one paged listing (one page per open state: active, insufficient_funds, reclaiming) and no per-lease query, got %d list and %d info requests", pages, n)
 	}
 
 	wide := run("-o", "wide").ok(t).stdout
