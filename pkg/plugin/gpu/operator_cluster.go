@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -193,15 +194,16 @@ func joinOperator(s *Status, op *OperatorView, node string) {
 	}
 	for _, p := range op.Policies {
 		if p.State != "ready" {
-			s.add(FindingClusterPolicyNotReady, SeverityWarning, fmt.Sprintf("ClusterPolicy %s is %q: some operator component is not ready on some node", p.Name, stateOr(p.State)),
+			s.add(FindingClusterPolicyNotReady, SeverityWarning, fmt.Sprintf("ClusterPolicy %s is %s: some operator component is not ready on some node", p.Name, stateOr(p.State)),
 				"kubectl describe clusterpolicy "+p.Name+" and the not-Ready operator pods (kubectl -n "+OperatorNamespace+" get pods)")
 		}
 	}
 }
 
+// stateOr quotes a ClusterPolicy's state, or says it has none yet.
 func stateOr(state string) string {
 	if state == "" {
-		return "without a state"
+		return "without a state yet"
 	}
-	return state
+	return strconv.Quote(state)
 }
