@@ -58,7 +58,7 @@ func runKubelet(_ context.Context, env agent.Env, opts Options) Result {
 		if opts.KubeletError != "" {
 			return errorResult("%s", opts.KubeletError)
 		}
-		return notApplicable("the kubelet's configuration was not read (it is read through the API server's node proxy; --local has no node to ask)")
+		return notApplicable("the kubelet's configuration was not read (on a cluster it is read through the API server; with --local pass --kubelet-config)")
 	}
 	res := Result{}
 	gauge := func(name, help string, v *int32) {

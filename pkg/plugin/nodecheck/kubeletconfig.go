@@ -7,6 +7,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/yaml"
 )
 
 // KubeletSettings holds the fields of a kubelet's configuration
@@ -67,4 +68,21 @@ func ParseConfigz(raw []byte) (*KubeletSettings, error) {
 	}
 	doc.KubeletConfig.Source = "configz"
 	return doc.KubeletConfig, nil
+}
+
+// ParseKubeletConfigFile parses a kubelet configuration file (YAML or JSON
+// KubeletConfiguration, e.g. /var/lib/kubelet/config.yaml): what --local
+// judges when there is no API server to read the live one from. Unlike
+// configz, a file leaves out the defaults, so an absent field is unknown.
+func ParseKubeletConfigFile(b []byte, path string) (*KubeletSettings, error) {
+	raw, err := yaml.YAMLToJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a kubelet configuration: %v", path, err)
+	}
+	var k KubeletSettings
+	if err := json.Unmarshal(raw, &k); err != nil {
+		return nil, fmt.Errorf("%s is not a kubelet configuration: %v", path, err)
+	}
+	k.Source = "file " + path
+	return &k, nil
 }
