@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,9 +147,22 @@ func TestNodeDebugHealthRealNode(t *testing.T) {
 	}
 	noDebugPods(t, c, debugNS)
 
-	r = health("--checks", "pids,kubelet")
+	// What one run costs the API server: a constant number of LISTs (nodes,
+	// pods, lease namespaces), one configz GET per node, and the debug pod.
+	calls := &requestCounter{}
+	cfg := c.RESTConfig()
+	// Each transport the clients build (REST, WebSocket exec) is wrapped on its own.
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return &countingTransport{next: rt, counter: calls} }
+	start := time.Now()
+	r = kubectlAkash(t, c, runOpts{config: cfg}, "node-debug", "health", node, "--image", c.AgentImage, "--debug-namespace", debugNS, "--checks", "pids,kubelet", "-o", "json")
+	t.Logf("one node, --checks pids,kubelet: %s; API requests: %v", time.Since(start).Round(time.Millisecond), calls.summary())
 	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
 		t.Errorf("--checks pids,kubelet ran %s", got)
+	}
+	for _, want := range []string{"LIST nodes 1", "LIST pods 1", "LIST namespaces 1", "GET nodes/proxy 1", "POST pods 1", "GET pods/exec 1", "DELETE pods 1"} {
+		if !strings.Contains(" "+calls.summary()+",", " "+want+",") {
+			t.Errorf("want %s: %s", want, calls.summary())
+		}
 	}
 	r = health("--skip", "zombies,memcg,mounts,pressure")
 	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
@@ -237,4 +253,60 @@ func TestNodeDebugHealthLocalBuiltRoot(t *testing.T) {
 	if r.code != cli.ExitFindings || !strings.Contains(r.stdout, leaseNS+"/web-0") || !strings.Contains(r.stdout, healthOwner+"/777") {
 		t.Errorf("table: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// requestCounter counts API requests as "VERB resource": LIST when a GET
+// names no object, nodes/proxy for the node proxy.
+type requestCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// countingTransport counts each request it passes on.
+type countingTransport struct {
+	next    http.RoundTripper
+	counter *requestCounter
+}
+
+func (ct *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ct.counter.count(r)
+	return ct.next.RoundTrip(r)
+}
+
+func (rc *requestCounter) count(r *http.Request) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	verb, what := r.Method, ""
+	// /api/v1/[namespaces/NS/]RESOURCE[/NAME[/SUB...]]
+	if len(parts) >= 3 && parts[0] == "api" {
+		rest := parts[2:]
+		if len(rest) >= 3 && rest[0] == "namespaces" {
+			rest = rest[2:]
+		}
+		what = rest[0]
+		switch {
+		case len(rest) == 1 && r.Method == http.MethodGet && r.URL.Query().Get("watch") == "true":
+			verb = "WATCH"
+		case len(rest) == 1 && r.Method == http.MethodGet:
+			verb = "LIST"
+		case len(rest) >= 3:
+			what += "/" + rest[2]
+		}
+	}
+	rc.mu.Lock()
+	if rc.n == nil {
+		rc.n = map[string]int{}
+	}
+	rc.n[verb+" "+what]++
+	rc.mu.Unlock()
+}
+
+func (rc *requestCounter) summary() string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for k, v := range rc.n {
+		out = append(out, fmt.Sprintf("%s %d", k, v))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }
