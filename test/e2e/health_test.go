@@ -310,3 +310,25 @@ func (rc *requestCounter) summary() string {
 	sort.Strings(out)
 	return strings.Join(out, ", ")
 }
+
+// A node that is not there is its own row with the reason and exit 1; no
+// debug pod is created for it, and an unknown check name stops the command
+// before it reads anything.
+func TestNodeDebugHealthMissingNodeAndUnknownCheck(t *testing.T) {
+	c := cluster.Get(t)
+	ns := c.Namespace(t, "health-missing")
+	r := kubectlAkash(t, c, runOpts{}, "node-debug", "health", "no-such-node", "--debug-namespace", ns, "-o", "json")
+	if r.code != cli.ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	items := listItems[nodecheck.Health](t, nodecheck.Kind+"List", r.stdout, r.stderr)
+	if len(items) != 1 || items[0].Name != "no-such-node" || !strings.Contains(items[0].Status.Error, `node "no-such-node" not found`) {
+		t.Errorf("items: %+v", items)
+	}
+	noDebugPods(t, c, ns)
+
+	r = kubectlAkash(t, c, runOpts{}, "node-debug", "health", "no-such-node", "--checks", "pids,nosuch", "--debug-namespace", ns)
+	if r.code != cli.ExitFailure || r.stdout != "" || !strings.Contains(r.stderr, "unknown node check(s) nosuch") {
+		t.Errorf("unknown check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
