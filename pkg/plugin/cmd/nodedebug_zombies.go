@@ -308,7 +308,7 @@ func (o *ZombiesOptions) scanNodes(ctx context.Context) ([]*zombies.Report, erro
 	if err != nil {
 		return nil, err
 	}
-	results, err := o.Nodes.runOnNodes(ctx, clients, o.Streams.ErrOut, o.args, agentArgv())
+	results, err := o.Nodes.runOnNodes(ctx, clients, o.args, agentArgv())
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package nodedebug
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
 // Options configure the debug pods.
@@ -31,9 +31,6 @@ type Options struct {
 	// the agent's own exit): a reaper for pods whose plugin died before
 	// deleting them. Zero means PodTimeout plus 15 minutes.
 	Lifetime time.Duration
-	// Progress, when set, gets one line per node as it finishes; commands set
-	// it only when stderr is a terminal.
-	Progress io.Writer
 }
 
 // NodeResult is one node's answer to Run.
@@ -85,6 +82,7 @@ func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
+	report := progress.From(ctx)
 	for i, n := range nodes {
 		wg.Add(1)
 		go func() {
@@ -97,16 +95,14 @@ func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []
 			}
 			defer func() { <-sem }()
 			out[i] = runOne(ctx, c, o, n, argv)
-			if o.Progress != nil {
-				mu.Lock()
-				done++
-				status := "ok"
-				if out[i].Err != nil {
-					status = "failed"
-				}
-				fmt.Fprintf(o.Progress, "node-debug: %d/%d %s: %s\n", done, len(nodes), n, status)
-				mu.Unlock()
+			mu.Lock()
+			done++
+			status := "ok"
+			if out[i].Err != nil {
+				status = "failed"
 			}
+			report.Printf("node-debug: %d/%d nodes done, %s: %s", done, len(nodes), n, status)
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
