@@ -17,10 +17,10 @@ import (
 // LeasesListOptions are the options of `kubectl akash leases list`.
 type LeasesListOptions struct {
 	*Globals
-	Output    *output.Flags
-	Images    []string
-	Owner     string
-	ChunkSize int64
+	Output *output.Flags
+	List   *output.ListFlags
+	Images []string
+	Owner  string
 
 	namespace string
 	images    []*regexp.Regexp
@@ -28,7 +28,7 @@ type LeasesListOptions struct {
 
 // NewLeasesListOptions returns the options with their defaults.
 func NewLeasesListOptions(g *Globals) *LeasesListOptions {
-	return &LeasesListOptions{Globals: g, Output: output.NewFlags()}
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags()}
 }
 
 // NewLeasesListCmd builds `kubectl akash leases list`.
@@ -49,6 +49,9 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 			# Leases running an image matching a regex (case-insensitive)
 			kubectl akash leases list --image 'xmrig|miner'
 
+			# One tenant's leases, newest last, with their namespaces' labels
+			kubectl akash leases list -l akash.network/lease.id.owner=akash1... --sort-by .metadata.creationTimestamp --show-labels
+
 			# Lease IDs only
 			kubectl akash leases list --jq '.items[].spec.leaseID'`),
 		Args: cobra.NoArgs,
@@ -63,11 +66,12 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
+	o.Output.Sortable, o.Output.Labelled = true, true
 	o.Output.AddFlags(cmd)
+	o.List.AddFlags(cmd, "leases", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
 	addAllNamespacesFlag(cmd)
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
 
@@ -89,8 +93,8 @@ func (o *LeasesListOptions) Validate() error {
 		}
 		o.images = append(o.images, re)
 	}
-	if o.ChunkSize < 0 {
-		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	if err := o.List.Validate(); err != nil {
+		return err
 	}
 	if o.Owner != "" {
 		var err error
@@ -110,7 +114,7 @@ func (o *LeasesListOptions) Run(ctx context.Context) error {
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		LeaseNamespace:  o.LeaseNamespace,
 		Namespace:       o.namespace,
-		ChunkSize:       o.ChunkSize,
+		ChunkSize:       o.List.ChunkSize,
 		Manifests:       true,
 		LeaseNamespaces: true,
 		Pods:            true,
@@ -121,7 +125,10 @@ func (o *LeasesListOptions) Run(ctx context.Context) error {
 	for _, err := range snap.ManifestErrors {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
 	}
-	items := leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images})
+	items, err := output.Keep(o.List, leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}))
+	if err != nil {
+		return err
+	}
 	if len(items) == 0 && o.Output.Human() {
 		fmt.Fprintln(o.Streams.ErrOut, "No leases found.")
 		return nil

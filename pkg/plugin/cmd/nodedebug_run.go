@@ -23,7 +23,7 @@ func (f *NodeDebugFlags) RunOnNodes(ctx context.Context, g *Globals, args []stri
 }
 
 func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, args, argv []string) ([]nodedebug.NodeResult, error) {
-	ready, problems, err := nodedebug.SelectNodes(ctx, c, args, f.All, f.Selector)
+	ready, problems, err := nodedebug.SelectNodes(ctx, c, args, f.All, f.Selector, f.ChunkSize)
 	if err != nil {
 		return nil, err
 	}

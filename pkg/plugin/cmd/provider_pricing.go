@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -24,6 +26,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
 	release := provider.DefaultRelease
 	var values bool
+	var chunkSize int64
 	cmd := &cobra.Command{
 		Use:   "pricing",
 		Short: "The provider.yaml price values (price_target_*) of the current bid price script",
@@ -46,6 +49,9 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
+			if err := output.ValidateChunkSize(chunkSize); err != nil {
+				return err
+			}
 			if errs := validation.IsDNS1123Subdomain(release); release == "" || len(errs) > 0 || len(release) > 53 {
 				return fmt.Errorf("--release %q is not a helm release name (default %q)", release, provider.DefaultRelease)
 			}
@@ -54,11 +60,14 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			sel := provider.HelmOwnerLabel + "=helm," + provider.HelmNameLabel + "=" + release
-			l, err := c.Kube.CoreV1().Secrets(g.ProviderNamespace).List(cmd.Context(), metav1.ListOptions{LabelSelector: sel})
+			secrets, err := cli.ListPaged[corev1.Secret](cmd.Context(), chunkSize, metav1.ListOptions{LabelSelector: sel},
+				func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+					return c.Kube.CoreV1().Secrets(g.ProviderNamespace).List(ctx, o)
+				})
 			if err != nil {
 				return cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("secrets"), "helm release Secrets in namespace "+g.ProviderNamespace)
 			}
-			secret, err := provider.LatestRelease(l.Items, release)
+			secret, err := provider.LatestRelease(secrets, release)
 			if err != nil {
 				return fmt.Errorf("%w in namespace %s (--release, --provider-namespace)", err, g.ProviderNamespace)
 			}
@@ -91,6 +100,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	}
 	out.AddFlags(cmd)
 	cmd.Flags().StringVar(&release, "release", release, "The helm release of the provider chart.")
+	output.AddChunkSizeFlag(cmd, &chunkSize)
 	cmd.Flags().BoolVar(&values, "provider-yaml", false, "Print only the provider.yaml lines (price_target_*: \"value\").")
 	return cmd
 }

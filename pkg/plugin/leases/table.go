@@ -32,7 +32,7 @@ func Table(items []Lease, now func() metav1.Time) *output.Table {
 		if id.DSeq != 0 {
 			dseq = strconv.FormatUint(id.DSeq, 10)
 		}
-		t.AddRow(output.Or(id.Owner, "<unknown>"), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
+		t.AddObjectRow(l, output.Or(id.Owner, "<unknown>"), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
 			l.Name, services(l.Spec.Services), output.Age(l.CreationTimestamp, now),
 			phases(l.Status.Pods), output.Or(id.Provider, "<unknown>"), presence(l.Status))
 	}

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
@@ -135,10 +136,11 @@ func runOne(ctx context.Context, c *cli.Clients, o Options, node string, argv []
 }
 
 // SelectNodes resolves the nodes to work on: the names given, every node
-// (all), or the nodes matching a label selector — one LIST. Nodes that are
+// (all), or the nodes matching a label selector — one LIST, in pages of
+// chunk nodes (0: one request). Nodes that are
 // not Ready come back as results with Err set, so they are reported while
 // the others are checked.
-func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string) (ready []string, problems []NodeResult, err error) {
+func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string, chunk int64) (ready []string, problems []NodeResult, err error) {
 	opts := metav1.ListOptions{}
 	if selector != "" {
 		if _, err := labels.Parse(selector); err != nil {
@@ -146,11 +148,13 @@ func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, 
 		}
 		opts.LabelSelector = selector
 	}
-	list, err := c.Kube.CoreV1().Nodes().List(ctx, opts)
+	nodes, err := cli.ListPaged[corev1.Node](ctx, chunk, opts, func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+		return c.Kube.CoreV1().Nodes().List(ctx, o)
+	})
 	if err != nil {
 		return nil, nil, cli.Explain(err, "listing nodes")
 	}
-	return ChooseNodes(list.Items, names, selector)
+	return ChooseNodes(nodes, names, selector)
 }
 
 // ChooseNodes is SelectNodes on nodes a command has already listed: the
