@@ -16,6 +16,7 @@ type labelled struct {
 	Spec              struct {
 		Owner string `json:"owner"`
 		DSeq  uint64 `json:"dseq"`
+		Seq   uint64 `json:"seq,string"`
 		Ready bool   `json:"ready"`
 	} `json:"spec"`
 }
@@ -23,7 +24,7 @@ type labelled struct {
 func objs() []labelled {
 	mk := func(name, owner string, dseq uint64, created string, lbls map[string]string) labelled {
 		l := labelled{TypeMeta: TypeMeta("Thing"), ObjectMeta: metav1.ObjectMeta{Name: name, Labels: lbls}}
-		l.Spec.Owner, l.Spec.DSeq = owner, dseq
+		l.Spec.Owner, l.Spec.DSeq, l.Spec.Seq = owner, dseq, dseq
 		ts, _ := time.Parse(time.RFC3339, created)
 		l.CreationTimestamp = metav1.NewTime(ts)
 		return l
@@ -103,6 +104,7 @@ func TestSortByOrdersTablesAndLists(t *testing.T) {
 	}
 	for _, tc := range []struct{ by, want string }{
 		{".spec.dseq", "a b c"},
+		{".spec.seq", "a b c"}, // "9" < "20" < "100": numbers written as strings
 		{"{.metadata.creationTimestamp}", "a b c"},
 		{".metadata.name", "a b c"},
 		{".metadata.labels.tier", "b a c"},

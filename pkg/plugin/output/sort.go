@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,8 +15,9 @@ import (
 )
 
 // Sorter orders result objects by a JSONPath, like kubectl's --sort-by:
-// numbers by value, RFC 3339 times by time, everything else as text, and
-// objects without the field first. The order of equal keys is kept.
+// numbers by value (also those the API writes as strings, as a dseq is, so
+// 999 comes before 1000), RFC 3339 times by time, everything else as text,
+// and objects without the field first. The order of equal keys is kept.
 type Sorter struct {
 	expr string
 	jp   *jsonpath.JSONPath
@@ -101,6 +103,9 @@ func number(v any) (float64, bool) {
 		return float64(n), true
 	case json.Number:
 		f, err := n.Float64()
+		return f, err == nil
+	case string:
+		f, err := strconv.ParseFloat(n, 64)
 		return f, err == nil
 	}
 	return 0, false
