@@ -3,15 +3,19 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kwatch "k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/watch"
 )
 
 // LeasesListOptions are the options of `kubectl akash leases list`.
@@ -21,6 +25,8 @@ type LeasesListOptions struct {
 	List   *output.ListFlags
 	Images []string
 	Owner  string
+	// Watch and WatchOnly are -w and --watch-only.
+	Watch, WatchOnly bool
 
 	namespace string
 	images    []*regexp.Regexp
@@ -52,6 +58,9 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 			# One tenant's leases, newest last, with their namespaces' labels
 			kubectl akash leases list -l akash.network/lease.id.owner=akash1... --sort-by .metadata.creationTimestamp --show-labels
 
+			# Print the leases, then what changes, until Ctrl-C
+			kubectl akash leases list -w
+
 			# Lease IDs only
 			kubectl akash leases list --jq '.items[].spec.leaseID'`),
 		Args: cobra.NoArgs,
@@ -70,6 +79,7 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 	o.Output.AddFlags(cmd)
 	o.List.AddFlags(cmd, "leases", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
 	addAllNamespacesFlag(cmd)
+	addWatchFlags(cmd, &o.Watch, &o.WatchOnly, "watch the Manifests, lease namespaces and their pods")
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
 	return cmd
@@ -105,12 +115,76 @@ func (o *LeasesListOptions) Validate() error {
 	return nil
 }
 
-// Run reads the cluster once and prints the leases.
+// Run reads the cluster once and prints the leases; with --watch, again on
+// each change of what the read depends on.
 func (o *LeasesListOptions) Run(ctx context.Context) error {
 	clients, err := o.Clients()
 	if err != nil {
 		return err
 	}
+	if !o.Watch && !o.WatchOnly {
+		return o.print(ctx, clients, o.Streams.Out, o.Streams.ErrOut)
+	}
+	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
+	next := watch.OnEvents(watchSettle,
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Dynamic.Resource(akash.ManifestGVR).Namespace(o.LeaseNamespace).Watch(ctx, metav1.ListOptions{})
+			return w, cli.Explain(err, "watching Manifests in namespace "+o.LeaseNamespace)
+		},
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Kube.CoreV1().Namespaces().Watch(ctx, managed)
+			return w, cli.Explain(err, "watching lease namespaces")
+		},
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Kube.CoreV1().Pods(o.namespace).Watch(ctx, managed)
+			return w, cli.Explain(err, "watching lease pods")
+		})
+	return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: next},
+		func(ctx context.Context, errOut io.Writer) (*watch.Frame, error) {
+			items, err := o.read(ctx, clients, errOut)
+			if err != nil {
+				return nil, err
+			}
+			f := &watch.Frame{Objects: map[string]any{}, Print: func(out io.Writer, names map[string]bool, headers bool) error {
+				var changed []leases.Lease
+				for _, l := range items {
+					if names[l.Name] {
+						changed = append(changed, l)
+					}
+				}
+				return o.printItems(out, changed, !headers)
+			}}
+			for _, l := range items {
+				f.Objects[l.Name] = l
+			}
+			return f, nil
+		})
+}
+
+// print is one read of the cluster and its output.
+func (o *LeasesListOptions) print(ctx context.Context, clients *cli.Clients, out, errOut io.Writer) error {
+	items, err := o.read(ctx, clients, errOut)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(errOut, "No leases found.")
+		return nil
+	}
+	return o.printItems(out, items, false)
+}
+
+// printItems prints leases; a watch prints the header only once.
+func (o *LeasesListOptions) printItems(out io.Writer, items []leases.Lease, noHeaders bool) error {
+	defer func(was bool) { o.Output.NoHeaders = was }(o.Output.NoHeaders)
+	o.Output.NoHeaders = o.Output.NoHeaders || noHeaders
+	return o.Output.Print(out, leases.List(items), func() *output.Table {
+		return leases.Table(items, metav1.Now)
+	})
+}
+
+// read is one read of the cluster (three LISTs) and the leases it selects.
+func (o *LeasesListOptions) read(ctx context.Context, clients *cli.Clients, errOut io.Writer) ([]leases.Lease, error) {
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		LeaseNamespace:  o.LeaseNamespace,
 		Namespace:       o.namespace,
@@ -120,22 +194,12 @@ func (o *LeasesListOptions) Run(ctx context.Context) error {
 		Pods:            true,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, err := range snap.ManifestErrors {
-		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+		fmt.Fprintf(errOut, "warning: %v\n", err)
 	}
-	items, err := output.Keep(o.List, leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}))
-	if err != nil {
-		return err
-	}
-	if len(items) == 0 && o.Output.Human() {
-		fmt.Fprintln(o.Streams.ErrOut, "No leases found.")
-		return nil
-	}
-	return o.Output.Print(o.Streams.Out, leases.List(items), func() *output.Table {
-		return leases.Table(items, metav1.Now)
-	})
+	return output.Keep(o.List, leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}))
 }
 
 // compileImageRegex compiles an --image expression case-insensitively, the
