@@ -146,3 +146,40 @@ func TestNodeDebugShellUnderATerminal(t *testing.T) {
 	}
 	noDebugPods(t, c, ns)
 }
+
+// TestProviderStatusWatch: -w reads the pods, the nodes and /status again
+// every --interval (the same three calls each time), prints the report and
+// its warning once while nothing changes, and Ctrl-C ends it with 0 where a
+// single read would exit 3 for /status not answering.
+func TestProviderStatusWatch(t *testing.T) {
+	c := cluster.Get(t)
+	ns := c.Namespace(t, "provider-status-watch")
+	providerStatefulSet(t, c, ns)
+	p := startPlugin(t, c, false, "--provider-namespace", ns, "provider", "status", "-w", "--interval", "200ms", "--status-timeout", "2s", "-v=6")
+	refreshes := func(path string) int {
+		n := 0
+		for _, line := range strings.Split(p.stderr.String(), "\n") {
+			if strings.Contains(line, `"Response"`) && strings.Contains(line, path) {
+				n++
+			}
+		}
+		return n
+	}
+	p.waitFor(t, time.Minute, "three reads", func() bool { return refreshes("/services/") >= 3 })
+	p.ctrlC(t)
+	p.wait(t, 30*time.Second)
+	if p.code != 0 {
+		t.Fatalf("Ctrl-C must end a watch with 0, got %d\nstdout:\n%s\nstderr:\n%s", p.code, p.stdout.String(), p.stderr.String())
+	}
+	if n := strings.Count(p.stdout.String(), "akash-provider-0"); n != 1 {
+		t.Errorf("an unchanged report is printed once, got %d times:\n%s", n, p.stdout.String())
+	}
+	if n := strings.Count(p.stderr.String(), "warning: reading /status"); n != 1 {
+		t.Errorf("an unchanged warning is printed once, got %d", n)
+	}
+	pods, nodes, proxied := refreshes("/pods?"), refreshes("/api/v1/nodes"), refreshes("/services/")
+	t.Logf("reads: %d pod LISTs, %d node LISTs, %d proxied GETs", pods, nodes, proxied)
+	if pods < 3 || pods != nodes || proxied < pods-1 || proxied > pods {
+		t.Errorf("each read must be one LIST of pods, one of nodes and one GET of /status: %d, %d, %d", pods, nodes, proxied)
+	}
+}
