@@ -133,11 +133,7 @@ func (s *Sorter) sortRows(t *metav1.Table) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]metav1.TableRow, len(idx))
-	for i, j := range idx {
-		rows[i] = t.Rows[j]
-	}
-	t.Rows = rows
+	t.Rows = permute(t.Rows, idx)
 	return nil
 }
 
@@ -151,10 +147,15 @@ func (s *Sorter) sortList(l *unstructured.UnstructuredList) error {
 	if err != nil {
 		return err
 	}
-	items := make([]unstructured.Unstructured, len(idx))
-	for i, j := range idx {
-		items[i] = l.Items[j]
-	}
-	l.Items = items
+	l.Items = permute(l.Items, idx)
 	return nil
+}
+
+// permute returns xs in the order of idx.
+func permute[T any](xs []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = xs[j]
+	}
+	return out
 }

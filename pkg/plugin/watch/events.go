@@ -84,12 +84,10 @@ func follow(ctx context.Context, open Opener, changed chan<- struct{}, failed ch
 // Every is a Next that waits period.
 func Every(period time.Duration) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		t := time.NewTimer(period)
-		defer t.Stop()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-t.C:
+		case <-time.After(period):
 			return nil
 		}
 	}
