@@ -135,9 +135,12 @@ func TestNodeDebugShellUnderATerminal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	typeIn("echo tty=$(tty) cols=$(tput cols 2>/dev/null || stty size) host=$(hostname)\r")
+	// stdin is a terminal in the shell, of the local terminal's size (the
+	// size travels with the exec); tty(1) cannot name it, as the shell runs
+	// in the host's mount namespace, where the pod's /dev/pts is not.
+	typeIn("echo t0=$([ -t 0 ] && echo yes) size=$(stty size) host=$(hostname)\r")
 	p.waitFor(t, time.Minute, "the command's output", func() bool {
-		return regexp.MustCompile(`tty=/dev/pts/\d+ cols=\S+ host=` + regexp.QuoteMeta(host)).MatchString(p.stderr.String())
+		return regexp.MustCompile(`t0=yes size=50 250 host=` + regexp.QuoteMeta(host)).MatchString(p.stderr.String())
 	})
 	typeIn("exit 5\r")
 	p.wait(t, time.Minute)
