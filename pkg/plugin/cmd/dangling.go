@@ -37,6 +37,8 @@ type DanglingOptions struct {
 	MinAge time.Duration
 	// InsecureAPI allows --api over plain HTTP to a host other than loopback.
 	InsecureAPI bool
+	// ChunkSize pages the cluster's LISTs.
+	ChunkSize int64
 }
 
 // NewDanglingCmd builds `kubectl akash dangling`.
@@ -108,6 +110,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Chain.AddFlags(cmd)
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.API, "api", "", "The chain's REST API (e.g. https://api.example:443); default: provider-services in the akash-provider pod.")
 	cmd.Flags().DurationVar(&o.APITimeout, "api-timeout", o.APITimeout, "Timeout of each request to --api.")
@@ -121,7 +124,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 
 // Validate checks flags without I/O.
 func (o *DanglingOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
 		return err
 	}
 	if o.Provider != "" {
@@ -156,7 +159,7 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	// unless --via-cli does both here.
 	needPod := (o.API == "" || o.Close) && o.Chain.wantsProviderPods()
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
 		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Pods: true, ProviderPods: needPod,
 		Backup: o.Close,
 	})

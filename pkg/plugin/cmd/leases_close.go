@@ -180,6 +180,7 @@ type LeasesCloseOptions struct {
 	Provider      string
 	Filename      string
 	ExcludeOwners []string
+	ChunkSize     int64
 }
 
 // NewLeasesCloseCmd builds `kubectl akash leases close`.
@@ -251,6 +252,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Chain.AddFlags(cmd)
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "The tenant's address (akash1...).")
 	cmd.Flags().Uint64Var(&o.DSeq, "dseq", 0, "The deployment sequence.")
 	cmd.Flags().Uint32Var(&o.GSeq, "gseq", o.GSeq, "The group sequence.")
@@ -263,7 +265,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 
 // Validate checks the flags without I/O.
 func (o *LeasesCloseOptions) Validate(cmd *cobra.Command) error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
+	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
 		return err
 	}
 	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
@@ -315,7 +317,7 @@ func (o *LeasesCloseOptions) Run(ctx context.Context) error {
 		return err
 	}
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
 		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
 	})
 	if err != nil {

@@ -74,7 +74,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Close leases with a service image matching this regular expression (case-insensitive; repeatable; required).")
 	cmd.Flags().StringArrayVar(&o.ExcludeOwners, "exclude-owner", nil, "Never close leases of this tenant address (repeatable).")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	return cmd
 }
 
@@ -101,8 +101,8 @@ func (o *KillImageOptions) Validate() error {
 	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
 		return err
 	}
-	if o.ChunkSize < 0 {
-		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
+		return err
 	}
 	return nil
 }

@@ -3,25 +3,31 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kwatch "k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/watch"
 )
 
 // LeasesListOptions are the options of `kubectl akash leases list`.
 type LeasesListOptions struct {
 	*Globals
-	Output    *output.Flags
-	Images    []string
-	Owner     string
-	ChunkSize int64
+	Output *output.Flags
+	List   *output.ListFlags
+	Images []string
+	Owner  string
+	// Watch and WatchOnly are -w and --watch-only.
+	Watch, WatchOnly bool
 	// Chain is the chain's REST API; with it, -o wide shows each lease's
 	// chain state and reclamation deadline.
 	Chain    chainAPIFlags
@@ -33,7 +39,7 @@ type LeasesListOptions struct {
 
 // NewLeasesListOptions returns the options with their defaults.
 func NewLeasesListOptions(g *Globals) *LeasesListOptions {
-	return &LeasesListOptions{Globals: g, Output: output.NewFlags()}
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags()}
 }
 
 // NewLeasesListCmd builds `kubectl akash leases list`.
@@ -46,19 +52,19 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 		Long: longDesc(`
 			List one row per lease found in the cluster: Manifest CRs in the lease
 			namespace joined with the lease namespaces (label akash.network=true) and
-			their pods. Three LIST calls, however many leases there are.
-
-			With --api, the chain is read once as well (the provider's open leases,
-			page by page): -o wide adds each lease's chain state (active,
-			insufficient_funds, reclaiming, or "not open": closed or unknown to the
-			chain) and, for a reclaiming lease, the deadline at which the chain closes
-			it. A reclaiming lease is open: the provider serves it until then.`),
+			their pods. Three LIST calls, however many leases there are.`),
 		Example: examples(`
 			# Every lease, with pod phases
 			kubectl akash leases list -o wide
 
 			# Leases running an image matching a regex (case-insensitive)
 			kubectl akash leases list --image 'xmrig|miner'
+
+			# One tenant's leases, newest last, with their namespaces' labels
+			kubectl akash leases list -l akash.network/lease.id.owner=akash1... --sort-by .metadata.creationTimestamp --show-labels
+
+			# Print the leases, then what changes, until Ctrl-C
+			kubectl akash leases list -w
 
 			# With the chain's view: state and reclamation deadline per lease
 			kubectl akash leases list -o wide --api https://api.example:443
@@ -77,13 +83,15 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 		},
 	}
 	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
+	o.Output.Sortable, o.Output.Labelled = true, true
 	o.Output.AddFlags(cmd)
+	o.List.AddFlags(cmd, "leases", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
 	addAllNamespacesFlag(cmd)
+	addWatchFlags(cmd, &o.Watch, &o.WatchOnly, "watch the Manifests, lease namespaces and their pods")
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
 	o.Chain.addFlags(cmd, ": read each lease's chain state and reclamation deadline from it.")
 	cmd.Flags().StringVar(&o.Provider, "provider", "", "With --api: the provider address whose leases are read from the chain (default: the one the cluster's leases name).")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
 
@@ -105,8 +113,8 @@ func (o *LeasesListOptions) Validate() error {
 		}
 		o.images = append(o.images, re)
 	}
-	if o.ChunkSize < 0 {
-		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	if err := o.List.Validate(); err != nil {
+		return err
 	}
 	if err := o.Chain.validate(); err != nil {
 		return err
@@ -130,40 +138,94 @@ func (o *LeasesListOptions) Validate() error {
 }
 
 // Run reads the cluster once (and the chain once, with --api) and prints
-// the leases.
+// the leases; with --watch, again on each change of what the read depends on.
 func (o *LeasesListOptions) Run(ctx context.Context) error {
 	clients, err := o.Clients()
 	if err != nil {
 		return err
 	}
+	if !o.Watch && !o.WatchOnly {
+		return o.print(ctx, clients, o.Streams.Out, o.Streams.ErrOut)
+	}
+	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
+	next := watch.OnEvents(watchSettle,
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Dynamic.Resource(akash.ManifestGVR).Namespace(o.LeaseNamespace).Watch(ctx, metav1.ListOptions{})
+			return w, cli.Explain(err, "watching Manifests in namespace "+o.LeaseNamespace)
+		},
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Kube.CoreV1().Namespaces().Watch(ctx, managed)
+			return w, cli.Explain(err, "watching lease namespaces")
+		},
+		func(ctx context.Context) (kwatch.Interface, error) {
+			w, err := clients.Kube.CoreV1().Pods(o.namespace).Watch(ctx, managed)
+			return w, cli.Explain(err, "watching lease pods")
+		})
+	return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: next},
+		func(ctx context.Context, errOut io.Writer) (*watch.Frame, error) {
+			items, err := o.read(ctx, clients, errOut)
+			if err != nil {
+				return nil, err
+			}
+			f := &watch.Frame{Objects: map[string]any{}, Print: func(out io.Writer, names map[string]bool, headers bool) error {
+				var changed []leases.Lease
+				for _, l := range items {
+					if names[l.Name] {
+						changed = append(changed, l)
+					}
+				}
+				return o.printItems(out, changed, !headers)
+			}}
+			for _, l := range items {
+				f.Objects[l.Name] = l
+			}
+			return f, nil
+		})
+}
+
+// print is one read of the cluster and its output.
+func (o *LeasesListOptions) print(ctx context.Context, clients *cli.Clients, out, errOut io.Writer) error {
+	items, err := o.read(ctx, clients, errOut)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 && o.Output.Human() {
+		fmt.Fprintln(errOut, "No leases found.")
+		return nil
+	}
+	return o.printItems(out, items, false)
+}
+
+// printItems prints leases; a watch prints the header only once.
+func (o *LeasesListOptions) printItems(out io.Writer, items []leases.Lease, noHeaders bool) error {
+	defer func(was bool) { o.Output.NoHeaders = was }(o.Output.NoHeaders)
+	o.Output.NoHeaders = o.Output.NoHeaders || noHeaders
+	return o.Output.Print(out, leases.List(items), func() *output.Table {
+		return leases.Table(items, metav1.Now, o.Chain.API != "")
+	})
+}
+
+// read is one read of the cluster (three LISTs) and the leases it selects.
+func (o *LeasesListOptions) read(ctx context.Context, clients *cli.Clients, errOut io.Writer) ([]leases.Lease, error) {
 	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
 		LeaseNamespace:  o.LeaseNamespace,
 		Namespace:       o.namespace,
-		ChunkSize:       o.ChunkSize,
+		ChunkSize:       o.List.ChunkSize,
 		Manifests:       true,
 		LeaseNamespaces: true,
 		Pods:            true,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, err := range snap.ManifestErrors {
-		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
+		fmt.Fprintf(errOut, "warning: %v\n", err)
 	}
-	items := leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images})
-	withChain := o.Chain.API != ""
-	if withChain && len(items) > 0 {
-		if err := o.joinChain(ctx, snap, items); err != nil {
-			return err
-		}
+	items, err := output.Keep(o.List, leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}))
+	if err != nil || o.Chain.API == "" || len(items) == 0 {
+		return items, err
 	}
-	if len(items) == 0 && o.Output.Human() {
-		fmt.Fprintln(o.Streams.ErrOut, "No leases found.")
-		return nil
-	}
-	return o.Output.Print(o.Streams.Out, leases.List(items), func() *output.Table {
-		return leases.Table(items, metav1.Now, withChain)
-	})
+	return items, o.joinChain(ctx, snap, items)
 }
 
 // joinChain reads the provider's open leases from the chain, one paged

@@ -85,6 +85,7 @@ func backupAction(g *Globals, dir string, snap *snapshot.Snapshot) *execute.Acti
 func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
 	var dir string
+	var chunkSize int64
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Write every Manifest, ProviderHost and ProviderLeasedIP of the lease namespace to a YAML file",
@@ -96,7 +97,7 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 			same backup first.`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := out.Validate(); err != nil {
+			if err := firstError(out.Validate, func() error { return output.ValidateChunkSize(chunkSize) }); err != nil {
 				return err
 			}
 			clients, err := g.Clients()
@@ -104,7 +105,7 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			snap, err := snapshot.Load(cmd.Context(), clients, snapshot.Spec{
-				LeaseNamespace: g.LeaseNamespace, Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, Backup: true,
+				LeaseNamespace: g.LeaseNamespace, ChunkSize: chunkSize, Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, Backup: true,
 			})
 			if err != nil {
 				return err
@@ -123,5 +124,6 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 	}
 	out.AddFlags(cmd)
 	cmd.Flags().StringVar(&dir, "backup-dir", ".", "Directory to write the backup file to.")
+	output.AddChunkSizeFlag(cmd, &chunkSize)
 	return cmd
 }

@@ -72,7 +72,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")
 	cmd.Flags().BoolVar(&o.RestartProvider, "restart-provider", false, "After patching, delete the akash-provider pod so the provider re-reads the Manifests.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	return cmd
 }
 

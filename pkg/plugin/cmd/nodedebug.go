@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // NewNodeDebugCmd builds `kubectl akash node-debug`, the parent of the
@@ -43,6 +44,7 @@ type NodeDebugFlags struct {
 	Local      bool
 	HostRoot   string
 	ProcRoot   string
+	ChunkSize  int64
 }
 
 // NewNodeDebugFlags returns the defaults.
@@ -62,6 +64,7 @@ func (f *NodeDebugFlags) AddFlags(cmd *cobra.Command) {
 	fs.BoolVar(&f.Local, "local", false, "Run the check on this machine, without a pod.")
 	fs.StringVar(&f.HostRoot, "host-root", f.HostRoot, "With --local: the host's root directory.")
 	fs.StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "With --local: the host's /proc.")
+	output.AddChunkSizeFlag(cmd, &f.ChunkSize)
 }
 
 // Validate checks that exactly one way of choosing nodes was used.
@@ -74,6 +77,9 @@ func (f *NodeDebugFlags) Validate(args []string) error {
 
 // validatePods checks the debug pods' flags and the node selector.
 func (f *NodeDebugFlags) validatePods() error {
+	if err := output.ValidateChunkSize(f.ChunkSize); err != nil {
+		return err
+	}
 	if f.Parallel < 1 {
 		return fmt.Errorf("--parallel must be at least 1, got %d", f.Parallel)
 	}

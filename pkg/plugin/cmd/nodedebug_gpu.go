@@ -184,7 +184,7 @@ func (o *GPUOptions) runFleet(ctx context.Context) ([]gpu.GPUNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := nodes.runOn(ctx, clients, o.g.Streams.ErrOut, ready, problems, o.agentArgv())
+	results := nodes.runOn(ctx, clients, ready, problems, o.agentArgv())
 	items := make([]gpu.GPUNode, 0, len(results))
 	for _, r := range results {
 		n := gpuFromResult(r)

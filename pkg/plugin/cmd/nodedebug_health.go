@@ -117,8 +117,8 @@ func (o *HealthOptions) Run(ctx context.Context) error {
 		var clients *cli.Clients
 		if clients, err = o.g.Clients(); err == nil {
 			list, err = nodecheck.CheckNodes(ctx, clients,
-				nodecheck.NodeSelection{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector},
-				nodecheck.FleetOptions{Debug: o.Nodes.RunOptions(o.g.Streams.ErrOut), Only: o.Checks, Skip: o.Skip, Check: o.Check})
+				nodecheck.NodeSelection{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector, ChunkSize: o.Nodes.ChunkSize},
+				nodecheck.FleetOptions{Debug: o.Nodes.Options(), Only: o.Checks, Skip: o.Skip, Check: o.Check})
 		}
 	}
 	if err != nil {

@@ -4,24 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
-
-	"k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
-
-// RunOptions are Options plus progress lines on errOut when it is a terminal
-// (never in pipes, logs or tests).
-func (f *NodeDebugFlags) RunOptions(errOut io.Writer) nodedebug.Options {
-	o := f.Options()
-	if term.IsTerminal(errOut) {
-		o.Progress = errOut
-	}
-	return o
-}
 
 // RunOnNodes is the fleet path every node-debug check shares: it resolves the
 // nodes (NODE args, --all or -l; one LIST), runs argv in a debug pod on each
@@ -32,21 +19,21 @@ func (f *NodeDebugFlags) RunOnNodes(ctx context.Context, g *Globals, args []stri
 	if err != nil {
 		return nil, err
 	}
-	return f.runOnNodes(ctx, clients, g.Streams.ErrOut, args, argv)
+	return f.runOnNodes(ctx, clients, args, argv)
 }
 
-func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, errOut io.Writer, args, argv []string) ([]nodedebug.NodeResult, error) {
-	ready, problems, err := nodedebug.SelectNodes(ctx, c, args, f.All, f.Selector)
+func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, args, argv []string) ([]nodedebug.NodeResult, error) {
+	ready, problems, err := nodedebug.SelectNodes(ctx, c, args, f.All, f.Selector, f.ChunkSize)
 	if err != nil {
 		return nil, err
 	}
-	return f.runOn(ctx, c, errOut, ready, problems, argv), nil
+	return f.runOn(ctx, c, ready, problems, argv), nil
 }
 
 // runOn runs argv on nodes already chosen and adds the problems (nodes not
 // Ready or not found), sorted by node name.
-func (f *NodeDebugFlags) runOn(ctx context.Context, c *cli.Clients, errOut io.Writer, ready []string, problems []nodedebug.NodeResult, argv []string) []nodedebug.NodeResult {
-	results := append(problems, nodedebug.Run(ctx, c, f.RunOptions(errOut), ready, argv)...)
+func (f *NodeDebugFlags) runOn(ctx context.Context, c *cli.Clients, ready []string, problems []nodedebug.NodeResult, argv []string) []nodedebug.NodeResult {
+	results := append(problems, nodedebug.Run(ctx, c, f.Options(), ready, argv)...)
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
 	return results
 }

@@ -72,7 +72,7 @@ func (o *NodeDebugShellOptions) Run(cmd *cobra.Command, node string, command []s
 	if err != nil {
 		return err
 	}
-	ready, problems, err := nodedebug.SelectNodes(ctx, c, []string{node}, false, "")
+	ready, problems, err := nodedebug.SelectNodes(ctx, c, []string{node}, false, "", 0)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/client-go/tools/pager"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -288,7 +287,7 @@ func (o *ZombiesOptions) scanLocal(ctx context.Context) ([]*zombies.Report, erro
 	}
 	clients, err := o.Clients()
 	if err == nil {
-		err = attribute(ctx, clients, reports, "")
+		err = attribute(ctx, clients, reports, "", o.Nodes.ChunkSize)
 	}
 	if err != nil {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
@@ -308,7 +307,7 @@ func (o *ZombiesOptions) scanNodes(ctx context.Context) ([]*zombies.Report, erro
 	if err != nil {
 		return nil, err
 	}
-	results, err := o.Nodes.runOnNodes(ctx, clients, o.Streams.ErrOut, o.args, agentArgv())
+	results, err := o.Nodes.runOnNodes(ctx, clients, o.args, agentArgv())
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +320,7 @@ func (o *ZombiesOptions) scanNodes(ctx context.Context) ([]*zombies.Report, erro
 		node = results[0].Node
 	}
 	if len(zombies.PodUIDs(reports)) > 0 {
-		if err := attribute(ctx, clients, reports, node); err != nil {
+		if err := attribute(ctx, clients, reports, node, o.Nodes.ChunkSize); err != nil {
 			return nil, err
 		}
 	}
@@ -352,17 +351,13 @@ func reportOf(res nodedebug.NodeResult) *zombies.Report {
 
 // attribute names pods, containers and leases: one LIST of pods (on node,
 // or everywhere) and one of lease namespaces.
-func attribute(ctx context.Context, c *cli.Clients, reports []*zombies.Report, node string) error {
+func attribute(ctx context.Context, c *cli.Clients, reports []*zombies.Report, node string, chunk int64) error {
 	opts := metav1.ListOptions{}
 	if node != "" {
 		opts.FieldSelector = fields.OneTermEqualSelector("spec.nodeName", node).String()
 	}
-	var pods []corev1.Pod
-	err := pager.New(func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+	pods, err := cli.ListPaged[corev1.Pod](ctx, chunk, opts, func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 		return c.Kube.CoreV1().Pods("").List(ctx, o)
-	}).EachListItem(ctx, opts, func(obj runtime.Object) error {
-		pods = append(pods, *obj.(*corev1.Pod))
-		return nil
 	})
 	if err != nil {
 		return cli.Explain(err, "listing pods")
@@ -459,7 +454,7 @@ func (o *ZombiesOptions) killRemote(ctx context.Context, r *zombies.Report, k zo
 		}
 		return r, failed
 	}
-	if err := attribute(ctx, clients, []*zombies.Report{nr}, nr.Status.Node); err != nil {
+	if err := attribute(ctx, clients, []*zombies.Report{nr}, nr.Status.Node, o.Nodes.ChunkSize); err != nil {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: %v\n", err)
 	}
 	zombies.KeepSkipped(r, nr)

@@ -141,8 +141,7 @@ func unwrapPathError(err error) string {
 
 // newPluginCmd builds the command of one plugins.yaml entry.
 func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
-	out := output.NewFlags()
-	var chunkSize int64
+	out, list := output.NewFlags(), output.NewListFlags()
 	long := strings.TrimSpace(e.Long)
 	if long == "" {
 		long = e.Short
@@ -158,8 +157,8 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
-			if chunkSize < 0 {
-				return fmt.Errorf("--chunk-size must be 0 or positive, got %d", chunkSize)
+			if err := list.Validate(); err != nil {
+				return err
 			}
 			clients, err := g.Clients()
 			if err != nil {
@@ -172,7 +171,7 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 			rows, err := e.Run(cmd.Context(), plugins.Env{
 				Dynamic: clients.Dynamic, Mapper: mapper,
 				LeaseNamespace: g.LeaseNamespace, ProviderNamespace: g.ProviderNamespace, Namespace: g.NamespaceFlag(cmd),
-				ChunkSize: chunkSize, Now: time.Now(),
+				ChunkSize: list.ChunkSize, LabelSelector: list.Selector, FieldSelector: list.FieldSelector, Now: time.Now(),
 			})
 			if err != nil {
 				return err
@@ -184,9 +183,10 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 			return out.Print(g.Streams.Out, rows, rows.Table)
 		},
 	}
+	out.Sortable = true
 	out.AddFlags(cmd)
+	list.AddFlags(cmd, "objects read", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
 	addAllNamespacesFlag(cmd)
-	cmd.Flags().Int64Var(&chunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
 

@@ -90,7 +90,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Keep pods that failed less than this long ago (their logs may still be wanted).")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only pods matching this label selector (e.g. akash.network/manifest-service=web).")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	return cmd
 }
 
@@ -102,8 +102,8 @@ func (o *CleanFailedOptions) Validate() error {
 	if o.MinAge < 0 {
 		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)
 	}
-	if o.ChunkSize < 0 {
-		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
+		return err
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,7 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/watch"
 )
 
 // NewProviderCmd builds `kubectl akash provider`, the helpers around the
@@ -45,7 +47,8 @@ func listProviderPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.
 func newProviderStatusCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
 	service, port, scheme := akash.ProviderApp, "8443", "https"
-	timeout := 10 * time.Second
+	timeout, interval := 10*time.Second, 5*time.Second
+	var watchOn, watchOnly bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "The akash-provider pods and the provider's own /status (leases, orders, inventory)",
@@ -63,7 +66,10 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			through the proxy.`),
 		Example: examples(`
 			kubectl akash provider status
-			kubectl akash provider status --jq '.spec.endpoint.activeLeases'`),
+			kubectl akash provider status --jq '.spec.endpoint.activeLeases'
+
+			# Read again every 10s and print what changed, until Ctrl-C
+			kubectl akash provider status -w --interval 10s`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
@@ -72,37 +78,31 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			if scheme != "https" && scheme != "http" {
 				return fmt.Errorf("--status-scheme %q: want https or http", scheme)
 			}
+			if interval <= 0 {
+				return fmt.Errorf("--interval must be positive, got %s", interval)
+			}
 			c, err := g.Clients()
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			pods, err := listProviderPods(ctx, c, g.ProviderNamespace)
+			if watchOn || watchOnly {
+				// /status is HTTP, not watchable: read everything again every
+				// --interval (the same three calls each time), print changes.
+				return watch.Run(ctx, g.Streams.Out, g.Streams.ErrOut, watch.Options{Only: watchOnly, Next: watch.Every(interval)},
+					func(ctx context.Context, stderr io.Writer) (*watch.Frame, error) {
+						st, _, err := readProviderStatus(ctx, g, c, stderr, service, port, scheme, timeout)
+						if err != nil {
+							return nil, err
+						}
+						return &watch.Frame{Objects: map[string]any{st.Name: st}, Print: func(w io.Writer, _ map[string]bool, _ bool) error {
+							return provider.PrintStatus(w, out, st)
+						}}, nil
+					})
+			}
+			st, findings, err := readProviderStatus(ctx, g, c, g.Streams.ErrOut, service, port, scheme, timeout)
 			if err != nil {
 				return err
-			}
-			st := provider.NewStatus(service, g.ProviderNamespace, pods)
-			// How the cluster was installed decides which runbooks apply;
-			// a user who may not list nodes still gets the rest.
-			if nodes, err := snapshot.Load(ctx, c, snapshot.Spec{Nodes: true}); err == nil {
-				cl := provider.ClusterOf(nodes.Nodes)
-				st.Spec.Cluster = &cl
-			} else {
-				fmt.Fprintf(g.Streams.ErrOut, "warning: the cluster's kind is not shown: %v\n", err)
-			}
-			findings := st.NotReady()
-			pctx, cancel := context.WithTimeout(ctx, timeout)
-			body, err := c.Kube.CoreV1().Services(g.ProviderNamespace).ProxyGet(scheme, service, port, "status", nil).DoRaw(pctx)
-			cancel()
-			if err == nil {
-				st.Spec.Endpoint, err = provider.ParseStatus(body)
-			} else {
-				err = cli.Explain(err, fmt.Sprintf("reading /status of service %s/%s port %s through the API server's service proxy", g.ProviderNamespace, service, port))
-			}
-			if err != nil {
-				st.Spec.EndpointError = err.Error()
-				findings = true
-				fmt.Fprintf(g.Streams.ErrOut, "warning: %v\n", err)
 			}
 			if err := provider.PrintStatus(g.Streams.Out, out, st); err != nil {
 				return err
@@ -118,5 +118,40 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&port, "status-port", port, "The Service port (name or number) serving /status.")
 	cmd.Flags().StringVar(&scheme, "status-scheme", scheme, "The scheme /status is served with (https or http).")
 	cmd.Flags().DurationVar(&timeout, "status-timeout", timeout, "How long to wait for /status.")
+	addWatchFlags(cmd, &watchOn, &watchOnly, "read again every --interval")
+	cmd.Flags().DurationVar(&interval, "interval", interval, "With --watch, the time between two reads.")
 	return cmd
+}
+
+// readProviderStatus reads the provider pods, the nodes and /status once
+// (three API calls); findings is a pod not Ready or /status not answering.
+func readProviderStatus(ctx context.Context, g *Globals, c *cli.Clients, stderr io.Writer, service, port, scheme string, timeout time.Duration) (*provider.Status, bool, error) {
+	pods, err := listProviderPods(ctx, c, g.ProviderNamespace)
+	if err != nil {
+		return nil, false, err
+	}
+	st := provider.NewStatus(service, g.ProviderNamespace, pods)
+	// How the cluster was installed decides which runbooks apply;
+	// a user who may not list nodes still gets the rest.
+	if nodes, err := snapshot.Load(ctx, c, snapshot.Spec{Nodes: true}); err == nil {
+		cl := provider.ClusterOf(nodes.Nodes)
+		st.Spec.Cluster = &cl
+	} else {
+		fmt.Fprintf(stderr, "warning: the cluster's kind is not shown: %v\n", err)
+	}
+	findings := st.NotReady()
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	body, err := c.Kube.CoreV1().Services(g.ProviderNamespace).ProxyGet(scheme, service, port, "status", nil).DoRaw(pctx)
+	cancel()
+	if err == nil {
+		st.Spec.Endpoint, err = provider.ParseStatus(body)
+	} else {
+		err = cli.Explain(err, fmt.Sprintf("reading /status of service %s/%s port %s through the API server's service proxy", g.ProviderNamespace, service, port))
+	}
+	if err != nil {
+		st.Spec.EndpointError = err.Error()
+		findings = true
+		fmt.Fprintf(stderr, "warning: %v\n", err)
+	}
+	return st, findings, nil
 }

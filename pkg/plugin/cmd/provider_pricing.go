@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -26,6 +28,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	release := provider.DefaultRelease
 	var values bool
 	var denoms []string
+	var chunkSize int64
 	cmd := &cobra.Command{
 		Use:   "pricing",
 		Short: "The provider.yaml price values (price_target_*) of the current bid price script",
@@ -63,6 +66,9 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
+			if err := output.ValidateChunkSize(chunkSize); err != nil {
+				return err
+			}
 			if errs := validation.IsDNS1123Subdomain(release); release == "" || len(errs) > 0 || len(release) > 53 {
 				return fmt.Errorf("--release %q is not a helm release name (default %q)", release, provider.DefaultRelease)
 			}
@@ -71,11 +77,14 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			sel := provider.HelmOwnerLabel + "=helm," + provider.HelmNameLabel + "=" + release
-			l, err := c.Kube.CoreV1().Secrets(g.ProviderNamespace).List(cmd.Context(), metav1.ListOptions{LabelSelector: sel})
+			secrets, err := cli.ListPaged[corev1.Secret](cmd.Context(), chunkSize, metav1.ListOptions{LabelSelector: sel},
+				func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+					return c.Kube.CoreV1().Secrets(g.ProviderNamespace).List(ctx, o)
+				})
 			if err != nil {
 				return cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("secrets"), "helm release Secrets in namespace "+g.ProviderNamespace)
 			}
-			secret, err := provider.LatestRelease(l.Items, release)
+			secret, err := provider.LatestRelease(secrets, release)
 			if err != nil {
 				return fmt.Errorf("%w in namespace %s (--release, --provider-namespace)", err, g.ProviderNamespace)
 			}
@@ -87,11 +96,14 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cml, err := c.Kube.CoreV1().ConfigMaps(g.ProviderNamespace).List(cmd.Context(), metav1.ListOptions{})
+			cml, err := cli.ListPaged[corev1.ConfigMap](cmd.Context(), chunkSize, metav1.ListOptions{},
+				func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+					return c.Kube.CoreV1().ConfigMaps(g.ProviderNamespace).List(ctx, o)
+				})
 			if err != nil {
 				return cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("configmaps"), "ConfigMaps in namespace "+g.ProviderNamespace)
 			}
-			cms := provider.FindPricingConfigMaps(cml.Items, release)
+			cms := provider.FindPricingConfigMaps(cml, release)
 			script, from := m.ScriptText, fmt.Sprintf("release %s v%d bidpricescript", rel.Name, rel.Version)
 			if cms.Script != "" {
 				script, from = cms.Script, "ConfigMap "+cms.ScriptName+" "+provider.ScriptConfigMapKey
@@ -124,6 +136,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	out.AddFlags(cmd)
 	cmd.Flags().StringVar(&release, "release", release, "The helm release of the provider chart.")
 	cmd.Flags().StringArrayVar(&denoms, "denom", nil, "Also require the bid script to price this denom (repeatable; e.g. an ibc/ denom the chain offers).")
+	output.AddChunkSizeFlag(cmd, &chunkSize)
 	cmd.Flags().BoolVar(&values, "provider-yaml", false, "Print only the provider.yaml lines (price_target_*: \"value\").")
 	return cmd
 }

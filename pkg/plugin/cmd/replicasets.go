@@ -98,7 +98,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false, "Keep running: look again every --interval and repair what got stuck (needs --yes or --dry-run).")
 	cmd.Flags().DurationVar(&o.Interval, "interval", o.Interval, "With --watch, the time between two passes.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Only Deployments, StatefulSets, ReplicaSets and pods matching this label selector (e.g. akash.network/manifest-service=web).")
-	cmd.Flags().Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	return cmd
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
 // Globals are the persistent flags every command sees, and the streams.
@@ -161,6 +162,8 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			if err := g.validate(cmd); err != nil {
 				return err
 			}
+			// Progress on stderr when it is a terminal (package progress).
+			cmd.SetContext(progress.With(cmd.Context(), progress.ForTerminal(streams.ErrOut)))
 			return g.profile.start()
 		},
 	}

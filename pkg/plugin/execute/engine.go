@@ -7,6 +7,7 @@ import (
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
 // Applier carries out one kind of action. It is called only for a real
@@ -43,6 +44,9 @@ func (f ApplierFunc) Apply(ctx context.Context, a *Action, dryRun cmdutil.DryRun
 type Engine struct {
 	DryRun   cmdutil.DryRunStrategy
 	appliers map[Verb]Applier
+
+	// started and planned number the actions for progress lines ("[3/12]").
+	started, planned int
 }
 
 // NewEngine returns an engine for the options' dry run, with no appliers.
@@ -77,6 +81,7 @@ type Report struct {
 // it is Interruptible) on a context only the second Ctrl-C cancels.
 func (e *Engine) Run(ctx context.Context, p *Plan) Report {
 	rep := Report{Planned: CountPlanned(p.Actions())}
+	e.started, e.planned = 0, rep.Planned
 	gateFailed := ""
 	for _, g := range p.Groups {
 		switch {
@@ -133,7 +138,7 @@ func (e *Engine) runGroup(ctx context.Context, g *Group, rep *Report) bool {
 			skipRest(g.Actions[i:], notStarted)
 			return false
 		}
-		a.Outcome = e.apply(ctx, a)
+		a.Outcome = e.applyReported(ctx, g, a)
 		if a.Result.Failure() {
 			skipRest(g.Actions[i+1:], earlierFailed(g.Subject))
 			return false
@@ -143,6 +148,25 @@ func (e *Engine) runGroup(ctx context.Context, g *Group, rep *Report) bool {
 		}
 	}
 	return ok
+}
+
+// applyReported is apply with a progress line when it starts and one when it
+// ends (on a terminal only: see package progress). It is the one place every
+// command's long work is reported: a transaction per block, a node's renewal
+// steps, a wait for Ready. A client dry run does nothing worth reporting.
+func (e *Engine) applyReported(ctx context.Context, g *Group, a *Action) Outcome {
+	e.started++
+	if e.DryRun == cmdutil.DryRunClient {
+		return e.apply(ctx, a)
+	}
+	step := progress.From(ctx).Start(fmt.Sprintf("[%d/%d] %s: %s", e.started, e.planned, g.Subject, a.Describe()))
+	o := e.apply(ctx, a)
+	outcome := string(o.Result)
+	if o.Result.Failure() && o.Message != "" {
+		outcome += ": " + o.Message
+	}
+	step.Done(outcome)
+	return o
 }
 
 // apply is one action: client dry run, precheck, then its applier on the

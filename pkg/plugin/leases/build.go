@@ -43,6 +43,7 @@ func Build(s *snapshot.Snapshot, f Filter) []Lease {
 		l := get(m.Name)
 		l.Status.Manifest = true
 		l.CreationTimestamp = m.Created // the namespace's time wins below when it exists
+		l.Labels = copyLabels(m.Labels) // and so do its labels
 		if id, ok := m.LeaseID(); ok {
 			l.Spec.LeaseID = id
 		}
@@ -63,6 +64,7 @@ func Build(s *snapshot.Snapshot, f Filter) []Lease {
 		l := get(ns.Name)
 		l.Status.Namespace = true
 		l.CreationTimestamp = ns.CreationTimestamp
+		l.Labels = copyLabels(ns.Labels)
 		if l.Spec.LeaseID == (akash.LeaseID{}) {
 			l.Spec.LeaseID = id
 		}
@@ -126,4 +128,18 @@ func podPhase(p *corev1.Pod) string {
 		return string(corev1.PodPending)
 	}
 	return string(p.Status.Phase)
+}
+
+// copyLabels is the lease's labels: those the provider put on its namespace
+// (or, without one, its Manifest), which -l selects on and --show-labels
+// shows. A copy, so the snapshot is never changed through a result.
+func copyLabels(in map[string]string) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
 }

@@ -47,7 +47,7 @@ func Table(items []Lease, now func() metav1.Time, withChain bool) *output.Table 
 			state, deadline := chainCells(l.Status.Chain)
 			row = append(row, state, deadline)
 		}
-		t.AddRow(row...)
+		t.AddObjectRow(l, row...)
 	}
 	return t
 }

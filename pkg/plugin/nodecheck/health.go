@@ -85,6 +85,8 @@ type NodeSelection struct {
 	Names    []string
 	All      bool
 	Selector string
+	// ChunkSize pages the node LIST (0: one request).
+	ChunkSize int64
 }
 
 // CheckNodes is `node-debug health` on a cluster: it lists the nodes (one
@@ -98,7 +100,7 @@ func CheckNodes(ctx context.Context, c *cli.Clients, sel NodeSelection, o FleetO
 	if _, err := Select(o.Only, o.Skip); err != nil {
 		return nil, err
 	}
-	ready, problems, err := nodedebug.SelectNodes(ctx, c, sel.Names, sel.All, sel.Selector)
+	ready, problems, err := nodedebug.SelectNodes(ctx, c, sel.Names, sel.All, sel.Selector, sel.ChunkSize)
 	if err != nil {
 		return nil, err
 	}

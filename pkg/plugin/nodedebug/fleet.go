@@ -3,7 +3,6 @@ package nodedebug
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -11,10 +10,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
 // Options configure the debug pods.
@@ -31,9 +32,6 @@ type Options struct {
 	// the agent's own exit): a reaper for pods whose plugin died before
 	// deleting them. Zero means PodTimeout plus 15 minutes.
 	Lifetime time.Duration
-	// Progress, when set, gets one line per node as it finishes; commands set
-	// it only when stderr is a terminal.
-	Progress io.Writer
 }
 
 // NodeResult is one node's answer to Run.
@@ -93,6 +91,7 @@ func RunEach(ctx context.Context, c *cli.Clients, o Options, nodes []string, arg
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
+	report := progress.From(ctx)
 	for i, n := range nodes {
 		wg.Add(1)
 		go func() {
@@ -109,16 +108,14 @@ func RunEach(ctx context.Context, c *cli.Clients, o Options, nodes []string, arg
 			} else {
 				out[i] = runOne(ctx, c, o, n, argv)
 			}
-			if o.Progress != nil {
-				mu.Lock()
-				done++
-				status := "ok"
-				if out[i].Err != nil {
-					status = "failed"
-				}
-				fmt.Fprintf(o.Progress, "node-debug: %d/%d %s: %s\n", done, len(nodes), n, status)
-				mu.Unlock()
+			mu.Lock()
+			done++
+			status := "ok"
+			if out[i].Err != nil {
+				status = "failed"
 			}
+			report.Printf("node-debug: %d/%d nodes done, %s: %s", done, len(nodes), n, status)
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -151,10 +148,11 @@ func runOne(ctx context.Context, c *cli.Clients, o Options, node string, argv []
 }
 
 // SelectNodes resolves the nodes to work on: the names given, every node
-// (all), or the nodes matching a label selector — one LIST. Nodes that are
+// (all), or the nodes matching a label selector — one LIST, in pages of
+// chunk nodes (0: one request). Nodes that are
 // not Ready come back as results with Err set, so they are reported while
 // the others are checked.
-func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string) (ready []string, problems []NodeResult, err error) {
+func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string, chunk int64) (ready []string, problems []NodeResult, err error) {
 	opts := metav1.ListOptions{}
 	if selector != "" {
 		if _, err := labels.Parse(selector); err != nil {
@@ -162,11 +160,13 @@ func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, 
 		}
 		opts.LabelSelector = selector
 	}
-	list, err := c.Kube.CoreV1().Nodes().List(ctx, opts)
+	nodes, err := cli.ListPaged[corev1.Node](ctx, chunk, opts, func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+		return c.Kube.CoreV1().Nodes().List(ctx, o)
+	})
 	if err != nil {
 		return nil, nil, cli.Explain(err, "listing nodes")
 	}
-	return ChooseNodes(list.Items, names, selector)
+	return ChooseNodes(nodes, names, selector)
 }
 
 // ChooseNodes is SelectNodes on nodes a command has already listed: the

@@ -56,7 +56,7 @@ func TestPodForIsTheIssuesSpec(t *testing.T) {
 
 func TestSelectNodes(t *testing.T) {
 	c := &cli.Clients{Kube: fake.NewClientset(node("a", corev1.ConditionTrue), node("b", corev1.ConditionUnknown), node("c", ""))}
-	ready, problems, err := SelectNodes(context.Background(), c, []string{"a", "b", "zz", "a"}, false, "")
+	ready, problems, err := SelectNodes(context.Background(), c, []string{"a", "b", "zz", "a"}, false, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +66,11 @@ func TestSelectNodes(t *testing.T) {
 	if !strings.Contains(problems[0].Err.Error(), "NotReady (Ready=Unknown, KubeletNotReady") || !strings.Contains(problems[1].Err.Error(), `"zz" not found`) {
 		t.Errorf("problems: %v / %v", problems[0].Err, problems[1].Err)
 	}
-	ready, problems, _ = SelectNodes(context.Background(), c, nil, true, "")
+	ready, problems, _ = SelectNodes(context.Background(), c, nil, true, "", 1)
 	if strings.Join(ready, ",") != "a" || len(problems) != 2 || !strings.Contains(problems[1].Err.Error(), "never reported") {
 		t.Errorf("--all: ready %v problems %+v", ready, problems)
 	}
-	if _, _, err := SelectNodes(context.Background(), c, nil, false, "x in ("); err == nil {
+	if _, _, err := SelectNodes(context.Background(), c, nil, false, "x in (", 0); err == nil {
 		t.Error("a bad selector is accepted")
 	}
 }

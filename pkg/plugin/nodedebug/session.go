@@ -26,6 +26,7 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
 // cleanupTimeout bounds deleting a debug pod once the command is over.
@@ -54,6 +55,8 @@ func Start(ctx context.Context, c *cli.Clients, o Options, node string) (*Pod, e
 	// could leave a pod whose name we never learn. So the Create itself is
 	// not cancelled (only bounded), and an interrupt is honoured right after.
 	cleanup := context.WithoutCancel(ctx)
+	report := progress.From(ctx)
+	report.Printf("node-debug: node %s: creating a debug pod in namespace %s", node, o.Namespace)
 	createCtx, cancel := context.WithTimeout(cleanup, cleanupTimeout)
 	created, err := pods.Create(createCtx, PodFor(o, node), metav1.CreateOptions{})
 	cancel()
@@ -67,8 +70,10 @@ func Start(ctx context.Context, c *cli.Clients, o Options, node string) (*Pod, e
 		return nil, errors.Join(err, p.Close()) // a pod left behind is said
 	}
 	if err := p.waitRunning(ctx, created, o.podTimeout()); err != nil {
+		report.Printf("node-debug: node %s: debug pod %s/%s did not start", node, p.Namespace, p.Name)
 		return nil, errors.Join(err, p.Close())
 	}
+	report.Printf("node-debug: node %s: debug pod %s/%s is Running", node, p.Namespace, p.Name)
 	return p, nil
 }
 
@@ -111,6 +116,7 @@ func (p *Pod) waitRunning(ctx context.Context, created *corev1.Pod, timeout time
 	}
 	last := created
 	var failed error
+	report, waitingIn := progress.From(ctx), ""
 	_, err := watchtools.UntilWithSync(wctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		pod, ok := ev.Object.(*corev1.Pod)
 		if !ok {
@@ -121,6 +127,10 @@ func (p *Pod) waitRunning(ctx context.Context, created *corev1.Pod, timeout time
 			return false, failed
 		}
 		last = pod
+		if w := describe(pod); w != waitingIn && pod.Status.Phase != corev1.PodRunning {
+			waitingIn = w
+			report.Printf("node-debug: node %s: debug pod %s/%s waits in %s", p.Node, p.Namespace, p.Name, w)
+		}
 		switch pod.Status.Phase {
 		case corev1.PodRunning:
 			return true, nil

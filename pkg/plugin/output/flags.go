@@ -25,9 +25,18 @@ type Flags struct {
 	// JQExample is the --jq program the flag's help shows, one that fits
 	// the command's own output (default: the names of a list's items).
 	JQExample string
+	// SortBy is --sort-by, a JSONPath over the result objects; offered when
+	// Sortable is set before AddFlags (tables whose rows carry their objects).
+	SortBy   string
+	Sortable bool
+	// ShowLabels is --show-labels, a LABELS column; offered when Labelled is
+	// set before AddFlags (result objects that have labels).
+	ShowLabels bool
+	Labelled   bool
 
 	jq      *JQ
 	printer printers.ResourcePrinter
+	sorter  *Sorter
 }
 
 // NewFlags returns the output flags with kubectl's defaults.
@@ -49,6 +58,12 @@ func (f *Flags) AddFlags(cmd *cobra.Command) {
 		example = ".items[].metadata.name"
 	}
 	cmd.Flags().StringVar(&f.JQExpr, "jq", "", "Filter the JSON output with a jq expression (gojq), e.g. --jq '"+example+"'. Strings are printed raw.")
+	if f.Sortable {
+		cmd.Flags().StringVar(&f.SortBy, "sort-by", "", "Sort the objects by this JSONPath, as kubectl does (e.g. '{.metadata.creationTimestamp}'); numbers, times and text compare as such.")
+	}
+	if f.Labelled {
+		cmd.Flags().BoolVar(&f.ShowLabels, "show-labels", false, "When printing a table, show all labels as the last column.")
+	}
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return f.AllowedFormats(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -79,6 +94,13 @@ func (f *Flags) Human() bool {
 // Validate checks -o and --jq before any work is done, so that a typo costs
 // no API call. It compiles the jq program and builds the printer once.
 func (f *Flags) Validate() error {
+	if f.SortBy != "" {
+		s, err := NewSorter(f.SortBy)
+		if err != nil {
+			return err
+		}
+		f.sorter = s
+	}
 	format := f.Format()
 	if f.JQExpr != "" {
 		if format != "" && format != "json" {

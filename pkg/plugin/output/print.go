@@ -18,15 +18,23 @@ type TableFunc func() *Table
 // Print writes result (a result object or list with TypeMeta set) to w in the
 // format chosen by the flags. Validate must have been called.
 func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
-	if f.jq != nil {
-		return f.jq.Run(w, result)
-	}
-	if f.printer == nil {
+	if f.jq == nil && f.printer == nil {
 		return f.PrintTable(w, table)
+	}
+	if f.jq != nil && f.sorter == nil {
+		return f.jq.Run(w, result)
 	}
 	obj, err := ToUnstructured(result)
 	if err != nil {
 		return err
+	}
+	if l, ok := obj.(*unstructured.UnstructuredList); ok && f.sorter != nil {
+		if err := f.sorter.sortList(l); err != nil {
+			return err
+		}
+	}
+	if f.jq != nil {
+		return f.jq.Run(w, obj.(runtime.Unstructured).UnstructuredContent())
 	}
 	return f.printer.PrintObj(obj, w)
 }
@@ -34,10 +42,17 @@ func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
 // PrintTable writes the human table whatever -o says: plans shown before a
 // confirmation prompt go to stderr as a table even when stdout is JSON.
 func (f *Flags) PrintTable(w io.Writer, table TableFunc) error {
+	t := table().Table()
+	if f.sorter != nil {
+		if err := f.sorter.sortRows(t); err != nil {
+			return err
+		}
+	}
 	return printers.NewTablePrinter(printers.PrintOptions{
-		Wide:      f.Format() == "wide",
-		NoHeaders: f.NoHeaders,
-	}).PrintObj(table().Table(), w)
+		Wide:       f.Format() == "wide",
+		NoHeaders:  f.NoHeaders,
+		ShowLabels: f.ShowLabels,
+	}).PrintObj(t, w)
 }
 
 // ToUnstructured converts a result into *unstructured.Unstructured, or

@@ -2,6 +2,7 @@ package output
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // Column describes one table column. Wide columns appear only with -o wide
@@ -34,6 +35,18 @@ func NewTable(cols ...Column) *Table {
 // AddRow appends a row; cells are in column order.
 func (t *Table) AddRow(cells ...any) {
 	t.t.Rows = append(t.t.Rows, metav1.TableRow{Cells: cells})
+}
+
+// AddObjectRow appends a row made from obj (a result object): the row
+// carries it, so --sort-by can order rows by any of its fields and
+// --show-labels can print its labels. Result objects always encode; one
+// that did not would make --sort-by say so.
+func (t *Table) AddObjectRow(obj any, cells ...any) {
+	row := metav1.TableRow{Cells: cells}
+	if u, err := ToUnstructured(obj); err == nil {
+		row.Object = runtime.RawExtension{Object: u}
+	}
+	t.t.Rows = append(t.t.Rows, row)
 }
 
 // Len is the number of rows.

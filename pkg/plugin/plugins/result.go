@@ -66,7 +66,7 @@ func (l *RowList) Table() *output.Table {
 	}
 	t := output.NewTable(cols...)
 	for _, r := range l.Items {
-		t.AddRow(r.cells...)
+		t.AddObjectRow(r, r.cells...)
 	}
 	return t
 }

@@ -29,7 +29,10 @@ type Env struct {
 	Namespace         string
 	// ChunkSize pages the LISTs (0: one request per resource).
 	ChunkSize int64
-	Now       time.Time
+	// LabelSelector and FieldSelector (-l, --field-selector) are ANDed to
+	// every resource's own selectors.
+	LabelSelector, FieldSelector string
+	Now                          time.Time
 }
 
 // target is a resource resolved against the cluster.
@@ -141,7 +144,7 @@ func list(ctx context.Context, env Env, t target) ([]any, error) {
 	if t.namespaced && t.namespace != "" {
 		ri = client.Namespace(t.namespace)
 	}
-	opts := metav1.ListOptions{LabelSelector: t.LabelSelector, FieldSelector: t.FieldSelector, Limit: env.ChunkSize}
+	opts := metav1.ListOptions{LabelSelector: and(t.LabelSelector, env.LabelSelector), FieldSelector: and(t.FieldSelector, env.FieldSelector), Limit: env.ChunkSize}
 	items := []any{}
 	for {
 		l, err := ri.List(ctx, opts)
@@ -245,4 +248,16 @@ func valueType(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// and joins two selectors (label or field: both are comma-separated
+// requirements that must all hold).
+func and(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "," + b
 }
