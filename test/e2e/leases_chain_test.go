@@ -26,7 +26,7 @@ func TestLeasesListShowsTheReclamationDeadline(t *testing.T) {
 		chainapi.Lease{ID: gone.ID, State: "closed", CreatedAt: 12, ClosedOn: 900})
 	api.MaxPage = 1 // every lease on its own page: the listing must follow next_key
 	run := func(args ...string) result {
-		base := []string{"leases", "list", "--lease-namespace", e.leaseNS, "--api", api.URL()}
+		base := []string{"leases", "list", "--lease-namespace", e.leaseNS, "--api", api.URL(), "--provider", e.provider}
 		return kubectlAkash(t, e.c, runOpts{}, append(base, args...)...)
 	}
 
