@@ -21,6 +21,9 @@ func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
 	if f.jq != nil {
 		return f.jq.Run(w, result)
 	}
+	if f.envelope {
+		return printEnvelope(w, result, table)
+	}
 	if f.printer == nil {
 		return f.PrintTable(w, table)
 	}
