@@ -262,23 +262,95 @@ func TestFleet(t *testing.T) {
 		}
 	})
 
-	t.Run("time for N contexts, one at a time and four at a time", func(t *testing.T) {
-		aliases := map[string]string{}
-		for i := range 8 {
-			aliases["n"+strconv.Itoa(i)] = []string{"alpha", "beta"}[i%2]
+	t.Run("time for N contexts, one at a time and in parallel, over links with latency", func(t *testing.T) {
+		// Provider clusters are far apart: each context reaches its API
+		// server through a loopback proxy that delays every byte by 40ms
+		// each way (an 80ms round trip). The times are logged, not asserted.
+		const n = 8
+		cfg, err := clientcmd.LoadFromFile(kubeconfig)
+		if err != nil {
+			t.Fatal(err)
 		}
-		kc := fleetKubeconfig(t, map[string]*cluster.Cluster{"alpha": alphaC, "beta": betaC}, aliases)
-		for _, parallel := range []string{"1", "4"} {
+		for i := range n {
+			name := "n" + strconv.Itoa(i)
+			base := []string{"alpha", "beta"}[i%2]
+			cl := *cfg.Clusters[base]
+			cl.Server = "https://" + delayProxy(t, strings.TrimPrefix(cl.Server, "https://"), 40*time.Millisecond)
+			cfg.Clusters[name], cfg.AuthInfos[name] = &cl, cfg.AuthInfos[base]
+			cfg.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name}
+		}
+		kc := filepath.Join(t.TempDir(), "kubeconfig")
+		if err := clientcmd.WriteToFile(*cfg, kc); err != nil {
+			t.Fatal(err)
+		}
+		for _, parallel := range []string{"1", "4", "8"} {
 			began := time.Now()
 			r := kubectlAkash(t, alphaC, runOpts{kubeconfig: kc}, append(list, "--contexts", "/^n[0-9]$/", "--parallel-contexts", parallel, "-o", "json")...).ok(t)
 			took := time.Since(began)
 			got, _ := byContext(t, r)
-			if len(got) != 8 {
-				t.Fatalf("%d contexts answered, want 8", len(got))
+			if len(got) != n {
+				t.Fatalf("%d contexts answered, want %d", len(got), n)
 			}
-			t.Logf("leases list on 8 contexts, --parallel-contexts=%s: %s", parallel, took.Round(time.Millisecond))
+			t.Logf("leases list on %d contexts, --parallel-contexts=%s: %s", n, parallel, took.Round(time.Millisecond))
 		}
 	})
+}
+
+// delayProxy forwards a loopback port to target, delivering every chunk
+// delay after it was read, in each direction: a link with latency but no
+// bandwidth limit. It returns its address and stops when the test ends.
+func delayProxy(t *testing.T, target string, delay time.Duration) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	pipe := func(dst, src net.Conn) {
+		type chunk struct {
+			at   time.Time
+			data []byte
+		}
+		ch := make(chan chunk, 1024)
+		go func() {
+			defer close(ch)
+			for {
+				buf := make([]byte, 32<<10)
+				n, err := src.Read(buf)
+				if n > 0 {
+					ch <- chunk{time.Now().Add(delay), buf[:n]}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		for c := range ch {
+			time.Sleep(time.Until(c.at))
+			if _, err := dst.Write(c.data); err != nil {
+				break
+			}
+		}
+		dst.Close()
+		src.Close()
+	}
+	go func() {
+		for {
+			client, err := l.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			t.Cleanup(func() { client.Close(); server.Close() })
+			go pipe(server, client)
+			go pipe(client, server)
+		}
+	}()
+	return l.Addr().String()
 }
 
 func fmtU(u []uint64) string {

@@ -40,11 +40,31 @@ type fleetFlags struct {
 	parallel int
 }
 
-func (f *fleetFlags) addFlags(pf *pflag.FlagSet) {
+// addFlags adds the fleet flags to the root, with their completions: the
+// kubeconfig's contexts, and config.yaml's fleets.
+func (f *fleetFlags) addFlags(root *cobra.Command, g *Globals) {
+	pf := root.PersistentFlags()
 	pf.StringSliceVar(&f.contexts, contextsFlag, nil, "Run a read or check command on these kubeconfig contexts and merge the answers: names, /regex/, ^name or ^/regex/ to leave out (comma-separated or repeated).")
 	pf.BoolVar(&f.all, allContextsFlag, false, "Run a read or check command on every kubeconfig context and merge the answers.")
 	pf.StringVar(&f.fleet, fleetFlag, "", "Run a read or check command on the contexts of this fleet of $XDG_CONFIG_HOME/kubectl-akash/config.yaml, with their settings.")
 	pf.IntVar(&f.parallel, parallelContextsFlag, fleet.DefaultParallel, "With --contexts, --all-contexts or --fleet: how many contexts to read at once.")
+	contexts := completeKubeconfig(g, "context")
+	_ = root.RegisterFlagCompletionFunc(contextsFlag, func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		head := toComplete[:strings.LastIndex(toComplete, ",")+1] // a list: complete its last name
+		names, directive := contexts(c, args, strings.TrimPrefix(toComplete, head))
+		for i := range names {
+			names[i] = head + names[i]
+		}
+		return names, directive
+	})
+	_ = root.RegisterFlagCompletionFunc(fleetFlag, func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		data, err := os.ReadFile(fleet.DefaultPath())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cfg, _ := fleet.Parse(fleet.DefaultPath(), data)
+		return filterNames(cfg.Names(), toComplete, nil), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // wanted reports whether the command line asks for several contexts.
@@ -216,6 +236,12 @@ func (g *Globals) runFleet(cmd *cobra.Command, args []string, members []fleet.Me
 	if err != nil {
 		return err
 	}
+	// The command lines are built here, before the runs start: reading the
+	// parsed flags is not safe from several goroutines.
+	argv := map[string][]string{}
+	for _, m := range members {
+		argv[m.Context] = memberArgs(cmd, args, m, structured)
+	}
 	progress := term.IsTerminal(g.Streams.ErrOut)
 	finished := 0
 	outcomes := fleet.Run(ctx, members, parallel, func(ctx context.Context, m fleet.Member) fleet.Outcome {
@@ -223,7 +249,7 @@ func (g *Globals) runFleet(cmd *cobra.Command, args []string, members []fleet.Me
 			return fleet.Outcome{Code: cli.ExitFailure, Message: fmt.Sprintf("no context %q in the kubeconfig (kubectl config get-contexts lists them)", m.Context)}
 		}
 		var stdout, stderr bytes.Buffer
-		r := g.runInContext(ctx, memberArgs(cmd, args, m, structured), genericiooptions.IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+		r := g.runInContext(ctx, argv[m.Context], genericiooptions.IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
 		return fleet.Outcome{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Code: r.code, Message: r.msg}
 	}, func(o fleet.Outcome) {
 		finished++

@@ -187,3 +187,23 @@ func TestPrintText(t *testing.T) {
 		t.Fatalf("%q, %v", b.String(), err)
 	}
 }
+
+func TestFleetCompletion(t *testing.T) {
+	helpEnv(t)
+	t.Setenv("KUBECONFIG", deadKubeconfig(t, "eu-1", "eu-2", "us-1"))
+	stdout, _, _ := runPlugin(t, "__complete", "leases", "list", "--contexts", "eu-1,e")
+	if !strings.HasPrefix(stdout, "eu-1,eu-1\neu-1,eu-2\n:") {
+		t.Errorf("--contexts completion:\n%s", stdout)
+	}
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if err := os.MkdirAll(filepath.Join(dir, "kubectl-akash"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kubectl-akash", "config.yaml"), []byte("fleets:\n- {name: prod, contexts: [eu-1]}\n- {name: lab, contexts: [us-1]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, _ = runPlugin(t, "__complete", "leases", "list", "--fleet", "p")
+	if !strings.HasPrefix(stdout, "prod\n:") {
+		t.Errorf("--fleet completion:\n%s", stdout)
+	}
+}

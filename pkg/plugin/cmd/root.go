@@ -181,7 +181,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
 	g.profile.addFlags(pf)
-	g.fleet.addFlags(pf)
+	g.fleet.addFlags(root, g)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
 	root.AddGroup(
