@@ -191,7 +191,7 @@ func TestFleet(t *testing.T) {
 			t.Fatal(err)
 		}
 		config := "apiVersion: kubectl-akash.akash.network/v1alpha1\nkind: Config\nfleets:\n" +
-			"- name: prod\n  contexts:\n  - alpha\n  - context: beta\n    leaseNamespace: " + leaseNS + "-b\n"
+			"- name: prod\n  contexts:\n  - context: alpha\n    leaseNamespace: " + leaseNS + "\n  - context: beta\n    leaseNamespace: " + leaseNS + "-b\n"
 		if err := os.WriteFile(filepath.Join(dir, "kubectl-akash", "config.yaml"), []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -221,6 +221,29 @@ func TestFleet(t *testing.T) {
 			if !it.Status.Manifest {
 				t.Fatalf("beta's lease %d: the fleet's leaseNamespace was not used (no Manifest found)", it.Spec.LeaseID.DSeq)
 			}
+		}
+
+		// A plugins.yaml command fans out the same way, with the settings.
+		r = run("lease-images", "--fleet", "prod", "-o", "json").ok(t)
+		var rows struct {
+			Items []struct {
+				Metadata struct {
+					Annotations map[string]string `json:"annotations"`
+				} `json:"metadata"`
+				Spec struct {
+					DSeq string `json:"dseq"`
+				} `json:"spec"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+			t.Fatalf("%v\n%s", err, r.stdout)
+		}
+		var seen []string
+		for _, it := range rows.Items {
+			seen = append(seen, it.Metadata.Annotations[fleet.Annotation]+"/"+it.Spec.DSeq)
+		}
+		if strings.Join(seen, " ") != "alpha/101 alpha/102 beta/201" {
+			t.Fatalf("lease-images --fleet prod: %v", seen)
 		}
 
 		r = run(append(list, "--fleet", "nope")...)
