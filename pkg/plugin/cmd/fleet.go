@@ -257,7 +257,7 @@ func (g *Globals) runFleet(cmd *cobra.Command, args []string, members []fleet.Me
 		if progress {
 			state := "done"
 			if o.Failed() {
-				state = "failed: " + fleet.Reason(o)
+				state = "failed" // the reason is in the answer
 			}
 			fmt.Fprintf(g.Streams.ErrOut, "[%d/%d] context %s %s (%s)\n", finished, len(members), o.Context, state, o.Duration.Round(1e6))
 		}

@@ -150,9 +150,9 @@ func TestMemberArgs(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	m := fleet.Member{Context: "x", Flags: map[string]string{"lease-namespace": "theirs", "provider-namespace": "p", "api": "https://a"}}
+	m := fleet.Member{Context: "x", Flags: map[string]string{"lease-namespace": "theirs", "provider-namespace": "p", "api": "https://a", "from": "k"}}
 	got := strings.Join(memberArgs(cmd, gotArgs, m, true), " ")
-	want := "leases list --image=a --image=b,c --kubeconfig=/k --lease-namespace=mine --namespace=ns1 --provider-namespace=p --context=x --output=kubectl-akash-fleet-envelope"
+	want := "leases list --image=a --image=b,c --kubeconfig=/k --lease-namespace=mine --namespace=ns1 --api=https://a --provider-namespace=p --context=x --output=kubectl-akash-fleet-envelope"
 	if got != want {
 		t.Errorf("memberArgs:\n got %s\nwant %s", got, want)
 	}
@@ -205,5 +205,21 @@ func TestFleetCompletion(t *testing.T) {
 	stdout, _, _ = runPlugin(t, "__complete", "leases", "list", "--fleet", "p")
 	if !strings.HasPrefix(stdout, "prod\n:") {
 		t.Errorf("--fleet completion:\n%s", stdout)
+	}
+}
+
+// TestFleetOneContextActs: a command that changes something, given one
+// context through --contexts, runs as with --context: on that context (the
+// API call fails at that context's server), not refused.
+func TestFleetOneContextActs(t *testing.T) {
+	helpEnv(t)
+	kc := deadKubeconfig(t, "a", "b")
+	t.Setenv("KUBECONFIG", kc)
+	data, _ := os.ReadFile(kc)
+	line := strings.Split(string(data), "\n")[5] // cluster b's line
+	addr := line[strings.Index(line, "https://"):strings.LastIndex(line, `"`)]
+	_, stderr, code := runPlugin(t, "pods", "clean-failed", "--yes", "--contexts", "b")
+	if code != 1 || !strings.Contains(stderr, "cannot reach the Kubernetes API server at "+addr) {
+		t.Fatalf("exit %d, want an attempt on b (%s):\n%s", code, addr, stderr)
 	}
 }
