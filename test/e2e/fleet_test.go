@@ -12,7 +12,9 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -121,6 +123,21 @@ func TestFleet(t *testing.T) {
 	web := fixture.Web("nginx:1.25.3")
 	alphaLeases := []fixture.Lease{fixture.NewLease(owner, 101, web), fixture.NewLease(owner, 102, web)}
 	betaLeases := []fixture.Lease{fixture.NewLease(owner, 201, web)}
+	// The shared cluster must hold none of these leases once the test is
+	// over (a later test may count the providers of every lease): this
+	// cleanup, registered before seedLeases', runs after its deletes and
+	// waits for them.
+	t.Cleanup(func() {
+		for _, l := range alphaLeases {
+			err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+				_, err := alphaC.Kube().CoreV1().Namespaces().Get(ctx, l.Namespace(), metav1.GetOptions{})
+				return apierrors.IsNotFound(err), nil
+			})
+			if err != nil {
+				t.Errorf("%s: its namespace is still there: %v", l, err)
+			}
+		}
+	})
 	seedLeases(t, alphaC, leaseNS, alphaLeases, nil)
 	seedLeases(t, betaC, leaseNS+"-b", betaLeases, nil)
 
