@@ -63,7 +63,7 @@ func Main(m *testing.M) int {
 		return runWithout(m, "e2e tests skipped: run `make test` (or set "+EnvTestbin+"=$(hack/testbin.sh))")
 	}
 
-	c, err := start(bin)
+	c, err := start(bin, false)
 	if err != nil {
 		if c != nil {
 			c.stop()
@@ -94,8 +94,10 @@ func runWithout(m *testing.M, reason string) int {
 	return m.Run()
 }
 
-// start brings the cluster up. On error, a non-nil Cluster still needs stop.
-func start(bin string) (*Cluster, error) {
+// start brings the cluster up; another is a second cluster of one node
+// and never the real node (see Another). On error, a non-nil Cluster still
+// needs stop.
+func start(bin string, another bool) (*Cluster, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
@@ -110,6 +112,9 @@ func start(bin string) (*Cluster, error) {
 		if nodes, err = strconv.Atoi(s); err != nil || nodes < 0 {
 			return nil, fmt.Errorf("%s=%q: want a number of nodes", EnvNodes, s)
 		}
+	}
+	if another {
+		nodes = 1
 	}
 	port, lock, err := reservePort()
 	if err != nil {
@@ -142,7 +147,7 @@ func start(bin string) (*Cluster, error) {
 	}
 	cancel()
 	fmt.Fprintf(os.Stderr, "e2e: test cluster on 127.0.0.1:%d up in %s\n", port, time.Since(began).Round(100*time.Millisecond))
-	if realNodeWanted() {
+	if realNodeWanted() && !another {
 		began = time.Now()
 		if err := c.startRealNode(); err != nil {
 			return c, err

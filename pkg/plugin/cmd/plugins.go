@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	kubectlakash "github.com/kubectl-akash/kubectl-akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/configfile"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
 )
@@ -119,17 +119,7 @@ func pluginsFileFromArgs(args []string) (string, bool) {
 
 // defaultPluginsPath is $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml, with
 // XDG's default of ~/.config on every platform.
-func defaultPluginsPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "kubectl-akash", "plugins.yaml")
-}
+func defaultPluginsPath() string { return configfile.Path("plugins.yaml") }
 
 func unwrapPathError(err error) string {
 	var pe *fs.PathError

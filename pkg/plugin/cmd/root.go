@@ -40,6 +40,7 @@ type Globals struct {
 	// read; the command fails with it before doing anything.
 	pluginsErr error
 	profile    profiler
+	fleet      fleetFlags
 }
 
 // Finish ends what the root command began for the whole run: it writes the
@@ -158,13 +159,16 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			cobra.CommandDisplayNameAnnotation: "kubectl akash",
 		},
 		// No Run: without a subcommand, print help.
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.validate(cmd); err != nil {
 				return err
 			}
 			// Progress on stderr when it is a terminal (package progress).
 			cmd.SetContext(progress.With(cmd.Context(), progress.ForTerminal(streams.ErrOut)))
-			return g.profile.start()
+			if err := g.profile.start(); err != nil {
+				return err
+			}
+			return g.fleet.takeOver(g, cmd, args) // --contexts, --all-contexts, --fleet
 		},
 	}
 	root.SetIn(streams.In)
@@ -180,6 +184,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
 	g.profile.addFlags(pf)
+	g.fleet.addFlags(root, g)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
 	root.AddGroup(

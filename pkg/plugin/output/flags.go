@@ -37,6 +37,8 @@ type Flags struct {
 	jq      *JQ
 	printer printers.ResourcePrinter
 	sorter  *Sorter
+	// envelope is set by -o EnvelopeFormat (a fleet run's context).
+	envelope bool
 }
 
 // NewFlags returns the output flags with kubectl's defaults.
@@ -114,6 +116,10 @@ func (f *Flags) Validate() error {
 		return nil
 	}
 	if format == "" || format == "wide" {
+		return nil
+	}
+	if format == EnvelopeFormat {
+		f.envelope = true
 		return nil
 	}
 	if p, err := f.PrintFlags.ToPrinter(); err == nil {

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,5 +227,31 @@ func TestEmptyListPrintsItemsArray(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `"items": []`) {
 		t.Fatalf("empty list must print items: []:\n%s", buf.String())
+	}
+}
+
+// TestEnvelope: the hidden fleet format carries the result exactly as -o
+// json has it, and the table with its wide columns.
+func TestEnvelope(t *testing.T) {
+	got, err := run(t, "-o", EnvelopeFormat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env Envelope
+	if err := json.Unmarshal([]byte(got), &env); err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	asJSON, _ := run(t, "-o", "json")
+	var a, b any
+	_ = json.Unmarshal(env.Result, &a)
+	_ = json.Unmarshal([]byte(asJSON), &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("result %s\nwant %s", env.Result, asJSON)
+	}
+	if env.Table == nil || len(env.Table.Rows) != 2 || len(env.Table.ColumnDefinitions) != 3 || env.Table.ColumnDefinitions[2].Priority != 1 {
+		t.Errorf("table %+v", env.Table)
+	}
+	if slices.Contains(NewFlags().AllowedFormats(), EnvelopeFormat) {
+		t.Error("the fleet's format is offered to users")
 	}
 }

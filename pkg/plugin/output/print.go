@@ -18,6 +18,9 @@ type TableFunc func() *Table
 // Print writes result (a result object or list with TypeMeta set) to w in the
 // format chosen by the flags. Validate must have been called.
 func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
+	if f.envelope {
+		return printEnvelope(w, result, table)
+	}
 	if f.jq == nil && f.printer == nil {
 		return f.PrintTable(w, table)
 	}

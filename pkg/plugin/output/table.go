@@ -66,3 +66,7 @@ func Or(s, placeholder string) string {
 	}
 	return s
 }
+
+// FromTable wraps a finished metav1.Table (a fleet's merged one) so it
+// prints like any other.
+func FromTable(t *metav1.Table) *Table { return &Table{t: t} }

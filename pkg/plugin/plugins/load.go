@@ -1,8 +1,6 @@
 package plugins
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -14,7 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/configfile"
 )
 
 // APIVersion is the format version a plugins file may declare.
@@ -82,20 +81,7 @@ type Problem struct {
 }
 
 func (p Problem) Error() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Entry != "" || p.Index >= 0 {
-		if p.Entry != "" {
-			fmt.Fprintf(&b, ": plugin %q (plugins[%d])", p.Entry, p.Index)
-		} else {
-			fmt.Fprintf(&b, ": plugins[%d]", p.Index)
-		}
-	}
-	if p.Field != "" {
-		b.WriteString(": " + p.Field)
-	}
-	b.WriteString(": " + p.Msg)
-	return b.String()
+	return configfile.Problem(p.File, "plugin", "plugins", p.Entry, p.Index, p.Field, p.Msg)
 }
 
 // Reserved variables every program sees besides the resources' own.
@@ -124,14 +110,8 @@ func Parse(file string, data []byte, reserved map[string]bool) ([]*Entry, []Prob
 	fileProblem := func(field, format string, args ...any) []Problem {
 		return []Problem{{File: file, Index: -1, Field: field, Msg: fmt.Sprintf(format, args...)}}
 	}
-	raw, err := yaml.YAMLToJSON(data)
+	top, err := configfile.Decode(data)
 	if err != nil {
-		return nil, fileProblem("", "not valid YAML: %v", err)
-	}
-	var top any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
 		return nil, fileProblem("", "not valid YAML: %v", err)
 	}
 	if top == nil {
@@ -139,7 +119,7 @@ func Parse(file string, data []byte, reserved map[string]bool) ([]*Entry, []Prob
 	}
 	doc, ok := top.(map[string]any)
 	if !ok {
-		return nil, fileProblem("", "want a mapping with a plugins: list at the top, got %s", typeName(top))
+		return nil, fileProblem("", "want a mapping with a plugins: list at the top, got %s", configfile.TypeName(top))
 	}
 	if k := unknownKey(doc, fileKeys); k != "" {
 		return nil, fileProblem(k, "unknown key (known: %s)", strings.Join(fileKeys, ", "))
@@ -152,7 +132,7 @@ func Parse(file string, data []byte, reserved map[string]bool) ([]*Entry, []Prob
 	}
 	list, ok := doc["plugins"].([]any)
 	if !ok && doc["plugins"] != nil {
-		return nil, fileProblem("plugins", "want a list of entries, got %s", typeName(doc["plugins"]))
+		return nil, fileProblem("plugins", "want a list of entries, got %s", configfile.TypeName(doc["plugins"]))
 	}
 
 	var entries []*Entry
@@ -184,11 +164,11 @@ func parseEntry(file string, index int, item any, reserved map[string]bool) (*En
 	}
 	m, ok := item.(map[string]any)
 	if !ok {
-		bad("", "want a mapping, got %s", typeName(item))
+		bad("", "want a mapping, got %s", configfile.TypeName(item))
 		return nil, problems
 	}
 	e.Name, _ = m["name"].(string)
-	for _, k := range sortedKeys(m) {
+	for _, k := range configfile.SortedKeys(m) {
 		if !slices.Contains(entryKeys, k) {
 			bad(k, "unknown key (known: %s)", strings.Join(entryKeys, ", "))
 		}
@@ -281,9 +261,9 @@ func parseResource(item any) (*Resource, []fieldErr) {
 	}
 	m, ok := item.(map[string]any)
 	if !ok {
-		return nil, []fieldErr{{"", "want a mapping with resource:, got " + typeName(item)}}
+		return nil, []fieldErr{{"", "want a mapping with resource:, got " + configfile.TypeName(item)}}
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range configfile.SortedKeys(m) {
 		if !slices.Contains(resourceKeys, k) {
 			bad("."+k, "unknown key (known: %s)", strings.Join(resourceKeys, ", "))
 		}
@@ -347,9 +327,9 @@ func parseColumn(item any) (*Column, []fieldErr) {
 	}
 	m, ok := item.(map[string]any)
 	if !ok {
-		return nil, []fieldErr{{"", "want a mapping with name: and path:, got " + typeName(item)}}
+		return nil, []fieldErr{{"", "want a mapping with name: and path:, got " + configfile.TypeName(item)}}
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range configfile.SortedKeys(m) {
 		if !slices.Contains(columnKeys, k) {
 			bad("."+k, "unknown key (known: %s)", strings.Join(columnKeys, ", "))
 		}
@@ -440,45 +420,18 @@ func str(m map[string]any, key string, bad func(field, format string, args ...an
 	}
 	s, ok := v.(string)
 	if !ok {
-		bad(key, "want a string, got %s", typeName(v))
+		bad(key, "want a string, got %s", configfile.TypeName(v))
 	}
 	return s
 }
 
 func unknownKey(m map[string]any, known []string) string {
-	for _, k := range sortedKeys(m) {
+	for _, k := range configfile.SortedKeys(m) {
 		if !slices.Contains(known, k) {
 			return k
 		}
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "nothing"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a mapping"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // Merge returns base with every entry of over added, an entry of over
