@@ -28,6 +28,7 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g))
 	cmd.AddCommand(NewNodeDebugZombiesCmd(g))
 	cmd.AddCommand(NewNodeDebugGPUCmd(g))
+	cmd.AddCommand(NewNodeDebugHealthCmd(g))
 	return cmd
 }
 

@@ -76,6 +76,14 @@ func lastLine(s string) string {
 // o.Parallel at a time, and returns one result per node in the order given.
 // Every pod is deleted before Run returns, also when ctx is cancelled.
 func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []string) []NodeResult {
+	return RunEach(ctx, c, o, nodes, func(context.Context, string) ([]string, error) { return argv, nil })
+}
+
+// RunEach is Run with a command line per node: argvFor is called in the
+// node's turn (within the parallel bound), before its pod starts, so it may
+// read what that node's command needs; its error is the node's result and
+// no pod is started for it.
+func RunEach(ctx context.Context, c *cli.Clients, o Options, nodes []string, argvFor func(ctx context.Context, node string) ([]string, error)) []NodeResult {
 	out := make([]NodeResult, len(nodes))
 	parallel := o.Parallel
 	if parallel < 1 {
@@ -96,7 +104,11 @@ func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []
 				return
 			}
 			defer func() { <-sem }()
-			out[i] = runOne(ctx, c, o, n, argv)
+			if argv, err := argvFor(ctx, n); err != nil {
+				out[i] = NodeResult{Node: n, ExitCode: -1, Err: err}
+			} else {
+				out[i] = runOne(ctx, c, o, n, argv)
+			}
 			if o.Progress != nil {
 				mu.Lock()
 				done++

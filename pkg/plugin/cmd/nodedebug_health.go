@@ -1,0 +1,171 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+)
+
+// HealthOptions are `node-debug health`'s.
+type HealthOptions struct {
+	g      *Globals
+	Nodes  *NodeDebugFlags
+	Output *output.Flags
+	Checks []string
+	Skip   []string
+	// Check are the checks' own options (kernel log, OOM window, PID
+	// pressure).
+	Check nodecheck.Options
+	// KubeletConfig is, with --local, the kubelet's configuration file.
+	KubeletConfig string
+	args          []string
+}
+
+// NewNodeDebugHealthCmd builds `kubectl akash node-debug health`.
+func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
+	o := &HealthOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(),
+		Check: nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow}}
+	cmd := &cobra.Command{
+		Use:   "health (NODE... | --all | -l SELECTOR | --local)",
+		Short: "Check nodes for PID, memory-cgroup, mount, kubelet and memory-pressure problems, each tied to its pod and lease",
+		Long: longDesc(`
+			Runs every node check (or those --checks names, minus --skip) on each node
+			through one debug pod per node, and ties each finding to its pod and lease:
+			zombies; PID headroom (pid_max, threads-max, the kubelet's podPidsLimit, pods
+			near pids.max, top pods by PIDs); dying memory cgroups; leaked volume mounts
+			of pods no longer on the node and piled-up transient mount units; kubelet
+			settings that stall a dense node; PSI pressure, recent OOM kills and swap.
+			Every finding has a stable code (NCnnn), a severity and its fix.
+
+			The kubelet's live configuration is read through the API server, one GET of
+			nodes/NODE/proxy/configz per node (RBAC: get on nodes/proxy). The pods of all
+			namespaces and the lease namespaces are listed once to name pods and leases.
+			With --local the checks read this machine (or --host-root/--proc-root), the
+			kubelet's configuration comes from --kubelet-config, and pods are named when a
+			kubeconfig is at hand.
+
+			Exit codes: 0 nothing found; 3 a warning or an error was found; 1 the command
+			failed, a node could not be checked, or a check could not run.`),
+		Example: examples(`
+			# Every node
+			kubectl akash node-debug health --all
+
+			# Two checks on one node, every finding with its fix
+			kubectl akash node-debug health node-1 --checks pids,kubelet -o wide
+
+			# On the node itself, with its kubelet configuration and a saved kernel log
+			kubectl akash node-debug health --local --kubelet-config /var/lib/kubelet/config.yaml --kernel-log /var/log/kern.log`),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.args = args
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Nodes.AddFlags(cmd)
+	o.Output.AddFlags(cmd)
+	fs := cmd.Flags()
+	fs.StringSliceVar(&o.Checks, "checks", nil, "Run only these checks (comma list): "+joinNames()+".")
+	fs.StringSliceVar(&o.Skip, "skip", nil, "Do not run these checks (comma list).")
+	fs.StringVar(&o.Check.KernelLog, "kernel-log", "", "Read this kernel log file on the node (dmesg, dmesg -T, dmesg --time-format=iso or /dev/kmsg lines) instead of /dev/kmsg.")
+	fs.DurationVar(&o.Check.OOMWindow, "oom-window", o.Check.OOMWindow, "Report OOM kills of this long ago at most.")
+	fs.IntVar(&o.Check.PIDPressure, "pid-pressure", o.Check.PIDPressure, "Report PID pressure when a PID limit is this full (percent).")
+	fs.StringVar(&o.KubeletConfig, "kubelet-config", "", "With --local: the kubelet's configuration file (e.g. /var/lib/kubelet/config.yaml).")
+	return cmd
+}
+
+func joinNames() string { return strings.Join(nodecheck.Names(), ", ") }
+
+// Validate checks the flags without I/O.
+func (o *HealthOptions) Validate() error {
+	if err := o.Nodes.Validate(o.args); err != nil {
+		return err
+	}
+	if _, err := nodecheck.Select(o.Checks, o.Skip); err != nil {
+		return err
+	}
+	if o.Check.OOMWindow <= 0 {
+		return fmt.Errorf("--oom-window must be positive, got %s", o.Check.OOMWindow)
+	}
+	if o.Check.PIDPressure < 1 || o.Check.PIDPressure > 100 {
+		return fmt.Errorf("--pid-pressure is a percentage from 1 to 100, got %d", o.Check.PIDPressure)
+	}
+	if o.KubeletConfig != "" && !o.Nodes.Local {
+		return fmt.Errorf("--kubelet-config is for --local: on a cluster the kubelet's live configuration is read through the API server")
+	}
+	return o.Output.Validate()
+}
+
+// Run checks the nodes, prints, and sets the exit code.
+func (o *HealthOptions) Run(ctx context.Context) error {
+	var list *nodecheck.HealthList
+	var err error
+	if o.Nodes.Local {
+		list, err = o.runLocal(ctx)
+	} else {
+		var clients *cli.Clients
+		if clients, err = o.g.Clients(); err == nil {
+			list, err = nodecheck.CheckNodes(ctx, clients,
+				nodecheck.NodeSelection{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector},
+				nodecheck.FleetOptions{Debug: o.Nodes.RunOptions(o.g.Streams.ErrOut), Only: o.Checks, Skip: o.Skip, Check: o.Check})
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return nodecheck.Table(list) }); err != nil {
+		return err
+	}
+	if code := list.ExitCode(); code != cli.ExitOK {
+		return cli.Silent(code)
+	}
+	return nil
+}
+
+// runLocal runs the checks on this machine, and names pods through the
+// API when a kubeconfig is at hand (an operator on a node may have none).
+func (o *HealthOptions) runLocal(ctx context.Context) (*nodecheck.HealthList, error) {
+	opts := o.Check
+	if o.KubeletConfig != "" {
+		b, err := os.ReadFile(o.KubeletConfig)
+		if err != nil {
+			return nil, fmt.Errorf("--kubelet-config: %w", err)
+		}
+		if opts.Kubelet, err = nodecheck.ParseKubeletConfigFile(b, o.KubeletConfig); err != nil {
+			return nil, err
+		}
+	}
+	name, err := os.Hostname()
+	if err != nil {
+		name = "localhost"
+	}
+	env := o.Nodes.LocalEnv(name)
+	rep, err := nodecheck.RunLocal(ctx, env, o.Checks, o.Skip, opts)
+	if err != nil {
+		return nil, err
+	}
+	reports := []nodecheck.Report{rep}
+	if len(nodecheck.PodUIDs(reports)) > 0 {
+		clients, err := o.g.Clients()
+		if err == nil {
+			var pods []corev1.Pod
+			var namespaces []corev1.Namespace
+			if pods, namespaces, err = nodecheck.ListPodsAndLeases(ctx, clients); err == nil {
+				nodecheck.Attribute(reports, pods, namespaces)
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(o.g.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
+		}
+	}
+	return nodecheck.NewHealthList(reports, nil), nil
+}

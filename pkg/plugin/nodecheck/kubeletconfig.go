@@ -1,0 +1,88 @@
+package nodecheck
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/yaml"
+)
+
+// KubeletSettings holds the fields of a kubelet's configuration
+// (kubelet.config.k8s.io/v1beta1 KubeletConfiguration, as its /configz
+// serves it) that the node checks judge. Pointers are nil when the kubelet
+// did not say.
+type KubeletSettings struct {
+	// Source says where they were read ("configz": through the API server).
+	Source string `json:"source,omitempty"`
+	// PodPidsLimit caps each pod's PIDs; -1 or 0 is no limit.
+	PodPidsLimit          *int64            `json:"podPidsLimit,omitempty"`
+	SerializeImagePulls   *bool             `json:"serializeImagePulls,omitempty"`
+	MaxParallelImagePulls *int32            `json:"maxParallelImagePulls,omitempty"`
+	KubeAPIQPS            *int32            `json:"kubeAPIQPS,omitempty"`
+	KubeAPIBurst          *int32            `json:"kubeAPIBurst,omitempty"`
+	EventRecordQPS        *int32            `json:"eventRecordQPS,omitempty"`
+	EventBurst            *int32            `json:"eventBurst,omitempty"`
+	RegistryPullQPS       *int32            `json:"registryPullQPS,omitempty"`
+	RegistryBurst         *int32            `json:"registryBurst,omitempty"`
+	MaxPods               *int32            `json:"maxPods,omitempty"`
+	PodsPerCore           *int32            `json:"podsPerCore,omitempty"`
+	EvictionHard          map[string]string `json:"evictionHard,omitempty"`
+	EvictionSoft          map[string]string `json:"evictionSoft,omitempty"`
+	FailSwapOn            *bool             `json:"failSwapOn,omitempty"`
+	MemorySwap            *struct {
+		SwapBehavior string `json:"swapBehavior,omitempty"`
+	} `json:"memorySwap,omitempty"`
+	CgroupDriver string `json:"cgroupDriver,omitempty"`
+}
+
+// KubeletConfig reads node's live kubelet configuration through the API
+// server's node proxy: one GET of /api/v1/nodes/NODE/proxy/configz. It
+// needs RBAC get on nodes/proxy; a refusal is said in one sentence.
+func KubeletConfig(ctx context.Context, client kubernetes.Interface, node string) (*KubeletSettings, error) {
+	raw, err := client.CoreV1().RESTClient().Get().
+		AbsPath("/api/v1/nodes", node, "proxy", "configz").DoRaw(ctx)
+	if err != nil {
+		switch {
+		case apierrors.IsForbidden(err):
+			return nil, fmt.Errorf("reading the kubelet's configuration of node %s needs RBAC get on nodes/proxy: %v", node, err)
+		default:
+			return nil, fmt.Errorf("reading the kubelet's configuration of node %s (GET /api/v1/nodes/%s/proxy/configz): %v", node, node, err)
+		}
+	}
+	return ParseConfigz(raw)
+}
+
+// ParseConfigz parses a kubelet's /configz answer: {"kubeletconfig": {...}}.
+func ParseConfigz(raw []byte) (*KubeletSettings, error) {
+	var doc struct {
+		KubeletConfig *KubeletSettings `json:"kubeletconfig"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("the kubelet's configz is not JSON: %v", err)
+	}
+	if doc.KubeletConfig == nil {
+		return nil, fmt.Errorf("the kubelet's configz has no kubeletconfig object")
+	}
+	doc.KubeletConfig.Source = "configz"
+	return doc.KubeletConfig, nil
+}
+
+// ParseKubeletConfigFile parses a kubelet configuration file (YAML or JSON
+// KubeletConfiguration, e.g. /var/lib/kubelet/config.yaml): what --local
+// judges when there is no API server to read the live one from. Unlike
+// configz, a file leaves out the defaults, so an absent field is unknown.
+func ParseKubeletConfigFile(b []byte, path string) (*KubeletSettings, error) {
+	raw, err := yaml.YAMLToJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a kubelet configuration: %v", path, err)
+	}
+	var k KubeletSettings
+	if err := json.Unmarshal(raw, &k); err != nil {
+		return nil, fmt.Errorf("%s is not a kubelet configuration: %v", path, err)
+	}
+	k.Source = "file " + path
+	return &k, nil
+}

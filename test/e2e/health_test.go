@@ -1,0 +1,229 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+)
+
+const healthOwner = "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h"
+
+// healthOf decodes `node-debug health -o json` and returns node's results by check.
+func healthOf(t *testing.T, r result, node string) map[string]nodecheck.Result {
+	t.Helper()
+	for _, h := range listItems[nodecheck.Health](t, nodecheck.Kind+"List", r.stdout, r.stderr) {
+		if h.Name != node {
+			continue
+		}
+		if h.Status.Error != "" {
+			t.Fatalf("node %s was not checked: %s", node, h.Status.Error)
+		}
+		out := map[string]nodecheck.Result{}
+		for _, res := range h.Status.Results {
+			out[res.Check] = res
+		}
+		return out
+	}
+	t.Fatalf("no report of node %s\n%s\n%s", node, r.stdout, r.stderr)
+	return nil
+}
+
+func checkNames(results map[string]nodecheck.Result) string {
+	var names []string
+	for n := range results {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func findingFor(res nodecheck.Result, code, podUID string) *nodecheck.Finding {
+	for i, f := range res.Findings {
+		if f.Code == code && (podUID == "" || f.PodUID == podUID) {
+			return &res.Findings[i]
+		}
+	}
+	return nil
+}
+
+// On the real kubelet node: every check runs in one debug pod; the
+// kubelet's podPidsLimit (4096, set by hack/lib/realnode.sh) is read live
+// through the API server's node proxy, so the unset-limit warning is not
+// raised and the limit is reported; the zombie-making lease pod is named
+// with its lease; the harness's kubelet (serial image pulls, evictionHard
+// {}) is flagged; exit 3; --checks and --skip choose; no debug pod is left.
+func TestNodeDebugHealthRealNode(t *testing.T) {
+	c := cluster.Get(t)
+	node := c.NeedRealNode(t)
+	debugNS := c.Namespace(t, "health")
+	leaseNS := c.Namespace(t, "health-lease")
+	labelLease(t, c, leaseNS, 4242)
+	name := "leaky-" + strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	uid := leakyPod(t, c, node, leaseNS, name)
+
+	health := func(extra ...string) result {
+		args := append([]string{"node-debug", "health", node, "--image", c.AgentImage, "--debug-namespace", debugNS, "-o", "json"}, extra...)
+		return kubectlAkash(t, c, runOpts{}, args...)
+	}
+	var r result
+	var results map[string]nodecheck.Result
+	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
+		r = health()
+		if r.code == cli.ExitFailure {
+			return false, r.stdout + r.stderr, nil
+		}
+		results = healthOf(t, r, node)
+		return findingFor(results["zombies"], nodecheck.CodeZombies, uid) != nil, r.stdout + r.stderr, nil
+	})
+	if r.code != cli.ExitFindings {
+		t.Fatalf("exit %d, want 3\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if got := checkNames(results); got != "kubelet,memcg,mounts,pids,pressure,zombies" {
+		t.Errorf("checks run: %s", got)
+	}
+	for name, res := range results {
+		if res.Status == nodecheck.StatusError {
+			t.Errorf("check %s could not run: %s", name, res.Reason)
+		}
+	}
+	z := findingFor(results["zombies"], nodecheck.CodeZombies, uid)
+	if z.Namespace != leaseNS || z.Pod != name || z.Owner != healthOwner || z.DSeq != "4242" || z.Node != node {
+		t.Errorf("the zombie's pod and lease: %+v", z)
+	}
+
+	pids := results["pids"]
+	if f := findingFor(pids, nodecheck.CodePodPidsUnset, ""); f != nil {
+		t.Errorf("podPidsLimit is 4096 on the real node, yet: %+v", f)
+	}
+	if f := findingFor(pids, nodecheck.CodePodPidsUnknown, ""); f != nil {
+		t.Errorf("the kubelet's configz was not read: %+v", f)
+	}
+	limit, perPod := -1.0, false
+	for _, m := range pids.Metrics {
+		switch {
+		case m.Name == "kubectl_akash_node_kubelet_pod_pids_limit":
+			limit = m.Value
+		case m.Name == "kubectl_akash_node_pod_pids" && m.Labels["pod"] == name:
+			perPod = m.Labels["namespace"] == leaseNS && m.Labels["owner"] == healthOwner && m.Labels["dseq"] == "4242" && m.Value >= 2
+		}
+	}
+	if limit != 4096 {
+		t.Errorf("podPidsLimit reported as %v, want 4096 (from configz)", limit)
+	}
+	if !perPod {
+		t.Errorf("no PID count of the lease pod %s, named with its lease: %+v", name, pids.Metrics)
+	}
+
+	kubelet := results["kubelet"]
+	for _, code := range []string{nodecheck.CodeSerialPulls, nodecheck.CodeEviction} {
+		if findingFor(kubelet, code, "") == nil {
+			t.Errorf("the harness's kubelet should get %s: %+v", code, kubelet.Findings)
+		}
+	}
+	noDebugPods(t, c, debugNS)
+
+	r = health("--checks", "pids,kubelet")
+	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
+		t.Errorf("--checks pids,kubelet ran %s", got)
+	}
+	r = health("--skip", "zombies,memcg,mounts,pressure")
+	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
+		t.Errorf("--skip ran %s", got)
+	}
+	noDebugPods(t, c, debugNS)
+}
+
+// --local on a host root built here: dying memory cgroups in cgroup.stat,
+// a leaked subPath mount in PID 1's mountinfo, memory pressure in PSI, and
+// a kernel log whose OOM kill hit a lease pod's process (a pod of this
+// cluster, so the plugin names it and its lease through the API).
+func TestNodeDebugHealthLocalBuiltRoot(t *testing.T) {
+	c := cluster.Get(t)
+	ctx := context.Background()
+	leaseNS := c.Namespace(t, "health-local")
+	labelLease(t, c, leaseNS, 777)
+	pod, err := c.Kube().CoreV1().Pods(leaseNS).Create(ctx, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-0"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := string(pod.UID)
+	const gone = "d5e6f7a8-b9c0-4d1e-8f2a-3b4c5d6e7f80"
+
+	root := t.TempDir()
+	host, proc := filepath.Join(root, "host"), filepath.Join(root, "proc")
+	write := func(path, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(host, "sys/fs/cgroup/cgroup.controllers"), "cpuset cpu io memory pids\n")
+	write(filepath.Join(host, "sys/fs/cgroup/cgroup.stat"), "nr_descendants 212\nnr_dying_descendants 31877\n")
+	write(filepath.Join(proc, "sys/kernel/osrelease"), "5.15.0-126-generic\n")
+	write(filepath.Join(proc, "1/mountinfo"), "22 1 259:1 / / rw,relatime shared:1 - ext4 /dev/root rw\n"+
+		"813 22 259:1 /var/lib/kubelet/pods/"+gone+"/volumes/kubernetes.io~empty-dir/data /var/lib/kubelet/pods/"+gone+"/volume-subpaths/data/app/0 rw,relatime shared:1 - ext4 /dev/root rw\n")
+	write(filepath.Join(proc, "pressure/memory"), "some avg10=41.07 avg60=30.55 avg300=12.02 total=7712345678\nfull avg10=22.31 avg60=12.80 avg300=4.44 total=3312345678\n")
+	write(filepath.Join(proc, "meminfo"), "MemTotal: 16384000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n")
+	memcg := "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + strings.ReplaceAll(uid, "-", "_") + ".slice"
+	cid := "25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca"
+	write(filepath.Join(host, "var/log/kern.log"),
+		"[ 8523.347322] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-"+cid+".scope,mems_allowed=0,oom_memcg="+memcg+
+			",task_memcg="+memcg+"/cri-containerd-"+cid+".scope,task=node,pid=183960,uid=0\n"+
+			"[ 8523.347333] Memory cgroup out of memory: Killed process 183960 (node) total-vm:1299192kB, anon-rss:493176kB, file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:1400kB oom_score_adj:984\n")
+
+	local := func(extra ...string) result {
+		args := append([]string{"node-debug", "health", "--local", "--host-root", host, "--proc-root", proc, "--kernel-log", "/var/log/kern.log", "-o", "json"}, extra...)
+		return kubectlAkash(t, c, runOpts{}, args...)
+	}
+	r := local("--checks", "memcg,mounts,pressure")
+	if r.code != cli.ExitFindings {
+		t.Fatalf("exit %d, want 3\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	hostname, _ := os.Hostname()
+	results := healthOf(t, r, hostname)
+	if got := checkNames(results); got != "memcg,mounts,pressure" {
+		t.Errorf("checks run: %s", got)
+	}
+	if f := findingFor(results["memcg"], nodecheck.CodeDyingMemcg, ""); f == nil || f.Severity != nodecheck.SeverityError ||
+		!strings.Contains(f.Message, "31877") || !strings.Contains(f.Message, "5.15.0-126-generic") || f.Fix == "" {
+		t.Errorf("dying memcgs: %+v", f)
+	}
+	if f := findingFor(results["mounts"], nodecheck.CodeLeakedMounts, gone); f == nil || !strings.Contains(f.Message, "volume-subpaths/data/app/0") {
+		t.Errorf("leaked mount: %+v", results["mounts"].Findings)
+	}
+	oom := findingFor(results["pressure"], nodecheck.CodeOOMKillPod, uid)
+	if oom == nil || oom.Namespace != leaseNS || oom.Pod != "web-0" || oom.Owner != healthOwner || oom.DSeq != "777" ||
+		!strings.Contains(oom.Message, "node (PID 183960)") {
+		t.Errorf("the OOM kill's pod and lease: %+v", oom)
+	}
+	if f := findingFor(results["pressure"], nodecheck.CodePSIMemory, ""); f == nil || f.Severity != nodecheck.SeverityError {
+		t.Errorf("memory pressure: %+v", results["pressure"].Findings)
+	}
+
+	r = local("--skip", "zombies,pids,kubelet,pressure")
+	if got := checkNames(healthOf(t, r, hostname)); got != "memcg,mounts" {
+		t.Errorf("--skip ran %s", got)
+	}
+	// The table names the lease.
+	r = kubectlAkash(t, c, runOpts{}, "node-debug", "health", "--local", "--host-root", host, "--proc-root", proc, "--kernel-log", "/var/log/kern.log", "--checks", "pressure")
+	if r.code != cli.ExitFindings || !strings.Contains(r.stdout, leaseNS+"/web-0") || !strings.Contains(r.stdout, healthOwner+"/777") {
+		t.Errorf("table: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
