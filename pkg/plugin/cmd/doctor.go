@@ -45,6 +45,9 @@ type DoctorOptions struct {
 	StuckAfter            time.Duration
 	CertWarn              string
 	ChunkSize             int64
+	// KernelLog is a saved kernel log on the nodes, for the node checks
+	// that read /dev/kmsg.
+	KernelLog string
 
 	prometheus bool
 	certWarn   time.Duration
@@ -133,6 +136,7 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 	fs.DurationVar(&o.StatusTimeout, "status-timeout", o.StatusTimeout, "How long to wait for the provider's /status.")
 	fs.DurationVar(&o.StuckAfter, "stuck-after", o.StuckAfter, "An update waiting this long for resources is a stuck rollout.")
 	fs.StringVar(&o.CertWarn, "cert-warn", o.CertWarn, "A certificate that expires within this window is a warning (days like 30d, or a duration).")
+	fs.StringVar(&o.KernelLog, "kernel-log", "", "Node checks: read this kernel log file on the node (dmesg lines) instead of /dev/kmsg.")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
@@ -219,15 +223,31 @@ func (o *DoctorOptions) Run(ctx context.Context) error {
 		sel.Skipped, sel.Node = append(sel.Skipped, sel.Node...), nil
 	}
 	clients, err := o.Clients()
-	if err != nil {
+	if err != nil && !o.Nodes.Local {
 		return err
+	}
+	needs := sel.Needs()
+	if len(sel.Node) > 0 && !o.Nodes.Local {
+		needs[doctor.ResNodes] = true // the nodes to run on
+	}
+	if len(sel.Node) > 0 {
+		needs[doctor.ResPods], needs[doctor.ResLeaseNamespaces] = true, true // to name pods and leases
 	}
 	in := &doctor.Input{Now: time.Now(), LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
 		StuckAfter: o.StuckAfter, CertWarn: o.certWarn}
-	in.Snapshot, in.LoadErrors = doctor.Load(ctx, clients, sel.Needs(), doctor.LoadOptions{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize})
-	o.readBesides(ctx, clients, sel, in)
-	nodes := o.runNodeChecks(ctx, clients, sel, in.Snapshot)
+	if err != nil {
+		// --local on a machine without a cluster: the node checks run, the
+		// cluster checks say why they could not.
+		in.Snapshot, in.LoadErrors = &snapshot.Snapshot{}, map[doctor.Resource]error{}
+		for r := range needs {
+			in.LoadErrors[r] = err
+		}
+	} else {
+		in.Snapshot, in.LoadErrors = doctor.Load(ctx, clients, needs, doctor.LoadOptions{
+			LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize})
+		o.readBesides(ctx, clients, sel, in)
+	}
+	nodes := o.runNodeChecks(ctx, clients, sel, in.Snapshot, in.LoadErrors)
 	rep := doctor.Build("doctor", in, sel, nodes, o.MinScore)
 
 	switch {
