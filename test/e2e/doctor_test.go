@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +309,57 @@ func doctorPrometheus(t *testing.T, c *cluster.Cluster, p *doctorProvider) {
 	}
 	if families[doctor.MetricPrefix+"score"] == nil || families[doctor.MetricPrefix+"check_status"] == nil {
 		t.Fatalf("scores and statuses:\n%s", r.stdout)
+	}
+}
+
+// TestDoctorCostsConstantLists: doctor's cluster sections cost the same
+// requests with 2 leases as with 32: one LIST per resource, whatever the
+// number of leases.
+func TestDoctorCostsConstantLists(t *testing.T) {
+	c := cluster.Get(t)
+	leaseNS, provNS := c.Namespace(t, "lease"), c.Namespace(t, "akash-services")
+	cfg, counter := c.CountingConfig()
+	measure := func() map[string]int {
+		counter.Reset()
+		r := kubectlAkash(t, c, runOpts{config: cfg}, "doctor", "--no-nodes", "--lease-namespace", leaseNS, "--provider-namespace", provNS, "-o", "json")
+		if r.code == 1 {
+			t.Fatalf("exit 1: %s", r.stderr)
+		}
+		got := counter.Counts()
+		// The scheduler's events are read only while some Pending pod's
+		// reason is not in its condition (other tests' pods come and go).
+		if got["LIST events"] > 1 {
+			t.Errorf("%d event LISTs", got["LIST events"])
+		}
+		delete(got, "LIST events")
+		return got
+	}
+	var ls []fixture.Lease
+	for i := range 2 {
+		ls = append(ls, fixture.NewLease(fmt.Sprintf("%s/%d", t.Name(), i), uint64(3000+i), fixture.Web("nginx")))
+	}
+	seedLeases(t, c, leaseNS, ls, nil)
+	// The first read of the lease CRs right after their namespace is made
+	// may be retried once by the client (seen on a fresh cluster): warm up.
+	measure()
+	few := measure()
+	ls = nil
+	for i := 2; i < 32; i++ {
+		ls = append(ls, fixture.NewLease(fmt.Sprintf("%s/%d", t.Name(), i), uint64(3000+i), fixture.Web("nginx"), fixture.Service{Name: "cache", Image: "redis", Count: 1, CPU: 10, Memory: 1 << 20}))
+	}
+	seedLeases(t, c, leaseNS, ls, nil)
+	many := measure()
+	if fmt.Sprint(few) != fmt.Sprint(many) {
+		t.Fatalf("2 leases cost %v, 32 leases %v: the same requests are wanted", few, many)
+	}
+	for _, r := range []string{"manifests", "providerhosts", "providerleasedips", "namespaces", "pods", "deployments", "replicasets", "statefulsets", "nodes"} {
+		if few["LIST "+r] == 0 {
+			t.Errorf("no LIST of %s in %v", r, few)
+		}
+	}
+	for key := range few {
+		if !strings.HasPrefix(key, "LIST ") {
+			t.Errorf("%s: only LISTs are wanted (no /status without a provider pod), got %v", key, few)
+		}
 	}
 }

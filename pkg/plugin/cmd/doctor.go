@@ -220,7 +220,7 @@ func (o *DoctorOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if o.NoNodes {
-		sel.Skipped, sel.Node = append(sel.Skipped, sel.Node...), nil
+		sel = sel.WithoutNodes()
 	}
 	clients, err := o.Clients()
 	if err != nil && !o.Nodes.Local {

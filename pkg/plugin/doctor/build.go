@@ -37,7 +37,11 @@ func Build(name string, in *Input, sel Selection, nodes []NodeResult, minScore i
 	}
 	sort.Strings(rep.Spec.Nodes)
 	for _, s := range sel.Skipped {
-		rep.Status.Results = append(rep.Status.Results, CheckResult{Name: s, Section: sectionOf(s), Status: StatusSkipped, Reason: "left out by --checks or --skip", Findings: []Finding{}})
+		why := "left out by --checks or --skip"
+		if sel.NoNodes && !isCluster(s) {
+			why = "left out by --no-nodes"
+		}
+		rep.Status.Results = append(rep.Status.Results, CheckResult{Name: s, Section: sectionOf(s), Status: StatusSkipped, Reason: why, Findings: []Finding{}})
 	}
 	score(rep)
 	return rep
@@ -128,6 +132,16 @@ func foldNode(check string, nodes []NodeResult) CheckResult {
 	}
 	finish(&r)
 	return r
+}
+
+// isCluster says whether name is a cluster check.
+func isCluster(name string) bool {
+	for _, c := range ClusterChecks() {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // sectionOf is the section a check belongs to.

@@ -84,6 +84,14 @@ type Selection struct {
 	Node    []string
 	// Skipped are the checks --checks and --skip left out.
 	Skipped []string
+	// NoNodes says the node checks were left out by --no-nodes.
+	NoNodes bool
+}
+
+// WithoutNodes leaves every node check out (--no-nodes).
+func (s Selection) WithoutNodes() Selection {
+	s.Skipped, s.Node, s.NoNodes = append(s.Skipped, s.Node...), nil, true
+	return s
 }
 
 // Select applies --checks (only these; empty: all) and --skip to the

@@ -15,10 +15,15 @@ func PrintHuman(w io.Writer, out *output.Flags, rep *Report) error {
 	for _, r := range rep.Status.Results {
 		bySection[r.Section] = append(bySection[r.Section], r)
 	}
-	for i, s := range rep.Status.Sections {
-		if i > 0 {
+	printed := 0
+	for _, s := range rep.Status.Sections {
+		if allSkipped(bySection[s.Name]) {
+			continue // left out on purpose: -o json still lists them
+		}
+		if printed > 0 {
 			fmt.Fprintln(w)
 		}
+		printed++
 		fmt.Fprintf(w, "%s %s\n", strings.ToUpper(s.Title), scoreText(s.Score))
 		rs := bySection[s.Name]
 		if err := out.PrintTable(w, func() *output.Table { return SectionTable(rs) }); err != nil {
@@ -81,4 +86,14 @@ func SectionTable(rs []CheckResult) *output.Table {
 		}
 	}
 	return t
+}
+
+// allSkipped says whether every check of a section was left out.
+func allSkipped(rs []CheckResult) bool {
+	for _, r := range rs {
+		if r.Status != StatusSkipped {
+			return false
+		}
+	}
+	return true
 }
