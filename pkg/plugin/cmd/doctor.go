@@ -136,6 +136,10 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 	fs.DurationVar(&o.StatusTimeout, "status-timeout", o.StatusTimeout, "How long to wait for the provider's /status.")
 	fs.DurationVar(&o.StuckAfter, "stuck-after", o.StuckAfter, "An update waiting this long for resources is a stuck rollout.")
 	fs.StringVar(&o.CertWarn, "cert-warn", o.CertWarn, "A certificate that expires within this window is a warning (days like 30d, or a duration).")
+	// A scheduled command always runs with --yes (see commandArgs); doctor
+	// changes nothing, so it accepts and ignores it.
+	fs.Bool("yes", false, "Accepted and ignored: doctor changes nothing.")
+	_ = fs.MarkHidden("yes")
 	fs.StringVar(&o.KernelLog, "kernel-log", "", "Node checks: read this kernel log file on the node (dmesg lines) instead of /dev/kmsg.")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
