@@ -17,14 +17,15 @@ func FromNodeReports(reports []nodecheck.Report, errs []error, checks []string) 
 		for _, res := range rep.Results {
 			nr := NodeResult{Check: res.Check, Node: rep.Node, Status: res.Status, Reason: res.Reason}
 			for _, f := range res.Findings {
-				nr.Findings = append(nr.Findings, Finding{Code: f.Code, Severity: Severity(f.Severity), Node: f.Node, Namespace: f.Namespace, Pod: f.Pod,
+				nr.Findings = append(nr.Findings, Finding{Code: f.Code, Severity: f.Severity, Node: f.Node, Namespace: f.Namespace, Pod: f.Pod,
 					Lease: f.Lease, Owner: f.Owner, DSeq: f.DSeq, Message: f.Message, Fix: f.Fix})
 				if f.Pod == "" && f.PodUID != "" {
 					nr.Findings[len(nr.Findings)-1].Object = "pod-uid/" + f.PodUID
 				}
 			}
 			for _, m := range res.Metrics {
-				nr.Metrics = append(nr.Metrics, Metric{Name: m.Name, Help: m.Help, Labels: copyLabels(m.Labels), Value: m.Value})
+				m.Labels = copyLabels(m.Labels)
+				nr.Metrics = append(nr.Metrics, m)
 			}
 			out = append(out, nr)
 		}

@@ -3,35 +3,22 @@ package doctor
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // Kind of the result object.
 const Kind = "DoctorReport"
 
-// Severity ranks a finding, as nodecheck's do.
-type Severity string
+// Severity ranks a finding: the node checks' severities, shared.
+type Severity = nodecheck.Severity
 
 // The severities, from harmless to broken.
 const (
-	SeverityInfo    Severity = "info"
-	SeverityWarning Severity = "warning"
-	SeverityError   Severity = "error"
+	SeverityInfo    = nodecheck.SeverityInfo
+	SeverityWarning = nodecheck.SeverityWarning
+	SeverityError   = nodecheck.SeverityError
 )
-
-// Rank orders severities: info 1, warning 2, error 3 (an unknown one ranks
-// as an error, so nothing is hidden).
-func (s Severity) Rank() int {
-	switch s {
-	case SeverityInfo:
-		return 1
-	case SeverityWarning:
-		return 2
-	case "ok":
-		return 0
-	}
-	return 3
-}
 
 // Check statuses.
 const (
@@ -85,13 +72,8 @@ type CheckResult struct {
 	Metrics []Metric `json:"metrics,omitempty"`
 }
 
-// Metric is one gauge sample of a check.
-type Metric struct {
-	Name   string            `json:"name"`
-	Help   string            `json:"help"`
-	Labels map[string]string `json:"labels,omitempty"`
-	Value  float64           `json:"value"`
-}
+// Metric is one gauge sample of a check (the node checks').
+type Metric = nodecheck.Metric
 
 // Section groups checks and carries their score.
 type Section struct {
