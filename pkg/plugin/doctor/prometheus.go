@@ -101,7 +101,7 @@ func (p *promWriter) nodeMetrics(rep *Report) {
 			sort.Strings(keys)
 			var labels [][2]string
 			for _, k := range keys {
-				labels = append(labels, [2]string{metricName(k), m.Labels[k]})
+				labels = append(labels, [2]string{strings.ReplaceAll(metricName(k), ":", "_"), m.Labels[k]})
 			}
 			id := fmt.Sprint(labels)
 			if seen[id] {
@@ -157,8 +157,9 @@ func (p *promWriter) sample(name string, labels [][2]string, v float64) {
 	p.printf("%s %s\n", b.String(), strconv.FormatFloat(v, 'g', -1, 64))
 }
 
-// metricName turns a check or label name into a valid metric name part:
-// letters, digits and underscores, not starting with a digit.
+// metricName turns a check name into a valid metric name part: letters,
+// digits, underscores and colons, not starting with a digit (label names
+// also lose the colons).
 func metricName(s string) string {
 	var b strings.Builder
 	for i, r := range s {
