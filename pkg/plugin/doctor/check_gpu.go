@@ -17,12 +17,20 @@ func gpuNodes(in *Input) []string {
 	return out
 }
 
-// clusterSideCodes are the gpu findings the cluster alone can tell; the
-// others need the node's nvidia-smi (the node's gpu check).
+// clusterSideCodes are doctor's codes of the gpu findings the cluster
+// alone tells; other cluster-side findings of the gpu package (the GPU
+// operator's state) keep the gpu package's own code.
 var clusterSideCodes = map[string]string{
 	gpu.FindingDevicePluginMissing:  CodeDevicePluginMissing,
 	gpu.FindingDevicePluginNotReady: CodeDevicePluginBroken,
 	gpu.FindingUnhealthyGPUs:        CodeGPUsUnhealthy,
+}
+
+// nodeSideCodes are the gpu findings that compare the cluster with what
+// the node's nvidia-smi sees: without the node's report they would be
+// guesses, so they are left to node-debug gpu.
+var nodeSideCodes = map[string]bool{
+	gpu.FindingCapacityMismatch: true, gpu.FindingAkashLabelMismatch: true, gpu.FindingAkashLabelMissing: true,
 }
 
 // checkDevicePlugin joins each GPU node with the device plugins (gpu.Join,
@@ -44,9 +52,12 @@ func checkDevicePlugin(in *Input) CheckResult {
 		n := gpu.GPUNode{ObjectMeta: metav1.ObjectMeta{Name: name}}
 		gpu.Join(&n, in.GPU.View)
 		for _, f := range n.Status.Findings {
+			if nodeSideCodes[f.Code] {
+				continue
+			}
 			code, ok := clusterSideCodes[f.Code]
 			if !ok {
-				continue
+				code = f.Code
 			}
 			r.Findings = append(r.Findings, Finding{Code: code, Severity: gpuSeverity(f.Severity), Node: name, Object: "node/" + name, Message: f.Message, Fix: f.Fix})
 		}
