@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +109,18 @@ func TestNodeDebugHealthRealNode(t *testing.T) {
 		t.Errorf("podPidsLimit is 4096 on the real node, yet: %+v", f)
 	}
 	if f := findingFor(pids, nodecheck.CodePodPidsUnknown, ""); f != nil {
-		t.Errorf("the kubelet's configz was not read: %+v", f)
+		t.Errorf("the kubelet's configuration was not read: %+v", f)
+	}
+	// The live configuration comes through the API server's node proxy;
+	// where the API server refuses to proxy to this node, the kubelet's
+	// --config file is judged instead and the reason is said.
+	if f := findingFor(pids, nodecheck.CodeKubeletFile, ""); f != nil {
+		if !strings.Contains(f.Message, "proxy/configz") || !strings.Contains(f.Message, "kubelet/config.yaml") {
+			t.Errorf("the fallback does not say why and what: %+v", f)
+		}
+		t.Logf("configz not read: %s", f.Message)
+	} else {
+		t.Logf("podPidsLimit read through configz")
 	}
 	limit, perPod := -1.0, false
 	for _, m := range pids.Metrics {
@@ -132,9 +146,22 @@ func TestNodeDebugHealthRealNode(t *testing.T) {
 	}
 	noDebugPods(t, c, debugNS)
 
-	r = health("--checks", "pids,kubelet")
+	// What one run costs the API server: a constant number of LISTs (nodes,
+	// pods, lease namespaces), one configz GET per node, and the debug pod.
+	calls := &requestCounter{}
+	cfg := c.RESTConfig()
+	// Each transport the clients build (REST, WebSocket exec) is wrapped on its own.
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return &countingTransport{next: rt, counter: calls} }
+	start := time.Now()
+	r = kubectlAkash(t, c, runOpts{config: cfg}, "node-debug", "health", node, "--image", c.AgentImage, "--debug-namespace", debugNS, "--checks", "pids,kubelet", "-o", "json")
+	t.Logf("one node, --checks pids,kubelet: %s; API requests: %v", time.Since(start).Round(time.Millisecond), calls.summary())
 	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
 		t.Errorf("--checks pids,kubelet ran %s", got)
+	}
+	for _, want := range []string{"LIST nodes 1", "LIST pods 1", "LIST namespaces 1", "GET nodes/proxy 1", "POST pods 1", "GET pods/exec 1", "DELETE pods 1"} {
+		if !strings.Contains(" "+calls.summary()+",", " "+want+",") {
+			t.Errorf("want %s: %s", want, calls.summary())
+		}
 	}
 	r = health("--skip", "zombies,memcg,mounts,pressure")
 	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
@@ -201,5 +228,83 @@ func TestNodeDebugHealthLocalBuiltRoot(t *testing.T) {
 	r = kubectlAkash(t, c, runOpts{}, "node-debug", "health", "--local", "--host-root", host, "--proc-root", proc, "--kernel-log", "/var/log/kern.log", "--checks", "pressure")
 	if r.code != cli.ExitFindings || !strings.Contains(r.stdout, leaseNS+"/web-0") || !strings.Contains(r.stdout, healthOwner+"/777") {
 		t.Errorf("table: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// requestCounter counts API requests as "VERB resource": LIST when a GET
+// names no object, nodes/proxy for the node proxy.
+type requestCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// countingTransport counts each request it passes on.
+type countingTransport struct {
+	next    http.RoundTripper
+	counter *requestCounter
+}
+
+func (ct *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ct.counter.count(r)
+	return ct.next.RoundTrip(r)
+}
+
+func (rc *requestCounter) count(r *http.Request) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	verb, what := r.Method, ""
+	// /api/v1/[namespaces/NS/]RESOURCE[/NAME[/SUB...]]
+	if len(parts) >= 3 && parts[0] == "api" {
+		rest := parts[2:]
+		if len(rest) >= 3 && rest[0] == "namespaces" {
+			rest = rest[2:]
+		}
+		what = rest[0]
+		switch {
+		case len(rest) == 1 && r.Method == http.MethodGet && r.URL.Query().Get("watch") == "true":
+			verb = "WATCH"
+		case len(rest) == 1 && r.Method == http.MethodGet:
+			verb = "LIST"
+		case len(rest) >= 3:
+			what += "/" + rest[2]
+		}
+	}
+	rc.mu.Lock()
+	if rc.n == nil {
+		rc.n = map[string]int{}
+	}
+	rc.n[verb+" "+what]++
+	rc.mu.Unlock()
+}
+
+func (rc *requestCounter) summary() string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for k, v := range rc.n {
+		out = append(out, fmt.Sprintf("%s %d", k, v))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// A node that is not there is its own row with the reason and exit 1; no
+// debug pod is created for it, and an unknown check name stops the command
+// before it reads anything.
+func TestNodeDebugHealthMissingNodeAndUnknownCheck(t *testing.T) {
+	c := cluster.Get(t)
+	ns := c.Namespace(t, "health-missing")
+	r := kubectlAkash(t, c, runOpts{}, "node-debug", "health", "no-such-node", "--debug-namespace", ns, "-o", "json")
+	if r.code != cli.ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	items := listItems[nodecheck.Health](t, nodecheck.Kind+"List", r.stdout, r.stderr)
+	if len(items) != 1 || items[0].Name != "no-such-node" || !strings.Contains(items[0].Status.Error, `node "no-such-node" not found`) {
+		t.Errorf("items: %+v", items)
+	}
+	noDebugPods(t, c, ns)
+
+	r = kubectlAkash(t, c, runOpts{}, "node-debug", "health", "no-such-node", "--checks", "pids,nosuch", "--debug-namespace", ns)
+	if r.code != cli.ExitFailure || r.stdout != "" || !strings.Contains(r.stderr, "unknown node check(s) nosuch") {
+		t.Errorf("unknown check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

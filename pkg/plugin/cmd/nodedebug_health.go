@@ -48,9 +48,11 @@ func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
 			The kubelet's live configuration is read through the API server, one GET of
 			nodes/NODE/proxy/configz per node (RBAC: get on nodes/proxy). The pods of all
 			namespaces and the lease namespaces are listed once to name pods and leases.
-			With --local the checks read this machine (or --host-root/--proc-root), the
-			kubelet's configuration comes from --kubelet-config, and pods are named when a
-			kubeconfig is at hand.
+			When that read fails, the file the running kubelet was started with (its
+			--config) is judged instead, and the report says why. With --local the checks
+			read this machine (or --host-root/--proc-root), the kubelet's configuration
+			comes from --kubelet-config (else the running kubelet's file), and pods are
+			named when a kubeconfig is at hand.
 
 			Exit codes: 0 nothing found; 3 a warning or an error was found; 1 the command
 			failed, a node could not be checked, or a check could not run.`),

@@ -6,11 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
 )
-
-// mirrorAnnotation holds a static pod's config hash on its mirror pod: the
-// name of its cgroup and pods directory on the node.
-const mirrorAnnotation = "kubernetes.io/config.mirror"
 
 // Attribute names the pod and lease of every finding and metric that
 // carries a pod UID (read from a cgroup path on the node): pods are matched
@@ -18,17 +15,7 @@ const mirrorAnnotation = "kubernetes.io/config.mirror"
 // namespace's, from the lease labels of namespaces. It is pure: the caller
 // lists once (a snapshot's pods and lease namespaces do).
 func Attribute(reports []Report, pods []corev1.Pod, namespaces []corev1.Namespace) {
-	byUID := make(map[string]*corev1.Pod, len(pods))
-	for i := range pods {
-		byUID[string(pods[i].UID)] = &pods[i]
-	}
-	for i := range pods {
-		if h := pods[i].Annotations[mirrorAnnotation]; h != "" {
-			if _, taken := byUID[h]; !taken {
-				byUID[h] = &pods[i]
-			}
-		}
-	}
+	byUID := zombies.PodsByCgroupUID(pods)
 	leases := map[string]akash.LeaseID{}
 	for _, ns := range namespaces {
 		if id, ok := akash.LeaseIDFromLabels(ns.Labels); ok {

@@ -1,6 +1,7 @@
 package nodecheck
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -189,7 +190,7 @@ func TestKubeletUnderLoad(t *testing.T) {
 	if r = h.run("kubelet", Options{}); r.Status != StatusNotApplicable {
 		t.Errorf("no configuration: %s", r.Status)
 	}
-	if r = h.run("kubelet", Options{KubeletError: "forbidden"}); r.Status != StatusError || r.Reason != "forbidden" {
+	if r = h.run("kubelet", Options{KubeletError: "forbidden"}); r.Status != StatusError || !strings.HasPrefix(r.Reason, "forbidden; nor could the kubelet's --config file be read") {
 		t.Errorf("unreadable configuration: %s %s", r.Status, r.Reason)
 	}
 }
@@ -269,5 +270,42 @@ func TestParseOOMKillsUpstream(t *testing.T) {
 		if k.PID != w.pid || k.Task != w.task || k.PodUID != w.podUID || k.Node != w.node {
 			t.Errorf("kill %d = %+v, want %+v", i, k, w)
 		}
+	}
+}
+
+// Without the live configuration, the checks read the file the running
+// kubelet was started with, fill in the kubelet's defaults, and say so.
+func TestKubeletConfigFileFallback(t *testing.T) {
+	h := newHost(t)
+	h.proc("4242/comm", "kubelet\n")
+	h.proc("4242/cmdline", "/usr/bin/kubelet\x00--kubeconfig=/etc/kubernetes/kubelet.conf\x00--config\x00/var/lib/kubelet/config.yaml\x00")
+	h.proc("4243/comm", "sh\n")
+	h.file("var/lib/kubelet/config.yaml", "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\npodPidsLimit: 4096\nkubeAPIQPS: 5\n")
+	opts := Options{KubeletError: "reading the kubelet's configuration of node node-1 (HTTP 400): address not allowed"}
+	r := h.run("pids", opts)
+	if v, ok := metricOf(r, "kubectl_akash_node_kubelet_pod_pids_limit", nil); !ok || v != 4096 {
+		t.Errorf("podPidsLimit from the file = %v %v", v, ok)
+	}
+	if f := findingOf(t, r, CodeKubeletFile); !strings.Contains(f.Message, "file /var/lib/kubelet/config.yaml") || !strings.Contains(f.Message, "address not allowed") {
+		t.Errorf("note: %+v", f)
+	}
+	r = h.run("kubelet", opts)
+	// serializeImagePulls defaults to true; evictionHard left out keeps its defaults.
+	if got := codes(r); got != "NC002:info NC501:warning NC502:warning" {
+		t.Errorf("kubelet from its file: %s", got)
+	}
+	// The same file with podPidsLimit left out: the default, no limit.
+	h.file("var/lib/kubelet/config.yaml", "kind: KubeletConfiguration\n")
+	findingOf(t, h.run("pids", Options{}), CodePodPidsUnset)
+}
+
+func TestStatusMessage(t *testing.T) {
+	got := statusMessage([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"address not allowed","reason":"BadRequest","code":400}`),
+		errors.New("the server rejected our request for an unknown reason"))
+	if got != "the server rejected our request for an unknown reason: address not allowed" {
+		t.Errorf("got %q", got)
+	}
+	if got := statusMessage([]byte("\x00binary"), errors.New("e")); got != "e" {
+		t.Errorf("got %q", got)
 	}
 }

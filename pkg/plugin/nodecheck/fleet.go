@@ -8,6 +8,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
 )
 
 // FleetOptions are RunOnNodes'.
@@ -82,19 +83,13 @@ func RunOnNodes(ctx context.Context, c *cli.Clients, nodes []string, o FleetOpti
 	return reports, errs
 }
 
-// podUIDsByNode groups pod UIDs by the node they are bound to. A static
-// pod's cgroup and pods directory are named after its config hash, which
-// its mirror pod carries in an annotation: both are listed.
+// podUIDsByNode groups by node the UIDs the node's cgroups and pods
+// directories carry (a static pod's config hash as well as its mirror's UID).
 func podUIDsByNode(pods []corev1.Pod) map[string][]string {
 	out := map[string][]string{}
-	for i := range pods {
-		p := &pods[i]
-		if p.Spec.NodeName == "" {
-			continue
-		}
-		out[p.Spec.NodeName] = append(out[p.Spec.NodeName], string(p.UID))
-		if h := p.Annotations[mirrorAnnotation]; h != "" {
-			out[p.Spec.NodeName] = append(out[p.Spec.NodeName], h)
+	for uid, p := range zombies.PodsByCgroupUID(pods) {
+		if p.Spec.NodeName != "" {
+			out[p.Spec.NodeName] = append(out[p.Spec.NodeName], uid)
 		}
 	}
 	return out

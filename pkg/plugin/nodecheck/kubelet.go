@@ -53,14 +53,17 @@ func init() {
 }
 
 func runKubelet(_ context.Context, env agent.Env, opts Options) Result {
-	k := opts.Kubelet
+	k, note, why := kubeletSettings(env, opts)
 	if k == nil {
 		if opts.KubeletError != "" {
-			return errorResult("%s", opts.KubeletError)
+			return errorResult("%s", why)
 		}
-		return notApplicable("the kubelet's configuration was not read (on a cluster it is read through the API server; with --local pass --kubelet-config)")
+		return notApplicable("%s (with --local, pass --kubelet-config)", why)
 	}
 	res := Result{}
+	if note != "" {
+		res.Findings = append(res.Findings, Finding{Code: CodeKubeletFile, Severity: SeverityInfo, Message: note})
+	}
 	gauge := func(name, help string, v *int32) {
 		if v != nil {
 			res.Metrics = append(res.Metrics, Metric{Name: "kubectl_akash_node_kubelet_" + name, Help: help, Value: float64(*v)})
@@ -94,7 +97,9 @@ func runKubelet(_ context.Context, env agent.Env, opts Options) Result {
 		add(CodeMaxPods, SeverityWarning, fmt.Sprintf("lower maxPods to %d or less, or add nodes", maxTestedPods)+restart,
 			"maxPods %d is far above the 110 Kubernetes is tested with: the kubelet's pod lifecycle loop falls behind and the node may flap NotReady", *k.MaxPods)
 	}
-	if missing := missingEviction(k.EvictionHard); len(missing) > 0 {
+	// nil: the kubelet's defaults apply (a file that leaves it out); {}
+	// set explicitly turns hard eviction off.
+	if missing := missingEviction(k.EvictionHard); k.EvictionHard != nil && len(missing) > 0 {
 		add(CodeEviction, SeverityWarning, "set evictionHard, e.g. memory.available: 500Mi, nodefs.available: 10%, imagefs.available: 15%"+restart,
 			"no hard eviction threshold for %s: the kernel's OOM killer and a full disk act before the kubelet evicts a lease's pod", strings.Join(missing, ", "))
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 )
@@ -42,14 +44,18 @@ type KubeletSettings struct {
 // server's node proxy: one GET of /api/v1/nodes/NODE/proxy/configz. It
 // needs RBAC get on nodes/proxy; a refusal is said in one sentence.
 func KubeletConfig(ctx context.Context, client kubernetes.Interface, node string) (*KubeletSettings, error) {
-	raw, err := client.CoreV1().RESTClient().Get().
-		AbsPath("/api/v1/nodes", node, "proxy", "configz").DoRaw(ctx)
+	// JSON, so that a refusal of the API server decodes as its Status.
+	res := client.CoreV1().RESTClient().Get().
+		AbsPath("/api/v1/nodes", node, "proxy", "configz").SetHeader("Accept", "application/json").Do(ctx)
+	raw, err := res.Raw()
 	if err != nil {
+		status := 0
+		res.StatusCode(&status)
 		switch {
 		case apierrors.IsForbidden(err):
 			return nil, fmt.Errorf("reading the kubelet's configuration of node %s needs RBAC get on nodes/proxy: %v", node, err)
 		default:
-			return nil, fmt.Errorf("reading the kubelet's configuration of node %s (GET /api/v1/nodes/%s/proxy/configz): %v", node, node, err)
+			return nil, fmt.Errorf("reading the kubelet's configuration of node %s (GET /api/v1/nodes/%s/proxy/configz: HTTP %d): %v", node, node, status, statusMessage(raw, err))
 		}
 	}
 	return ParseConfigz(raw)
@@ -84,5 +90,32 @@ func ParseKubeletConfigFile(b []byte, path string) (*KubeletSettings, error) {
 		return nil, fmt.Errorf("%s is not a kubelet configuration: %v", path, err)
 	}
 	k.Source = "file " + path
+	// A file leaves the kubelet's defaults out; those the checks judge are
+	// filled in (evictionHard is left nil: its defaults apply).
+	if k.PodPidsLimit == nil {
+		k.PodPidsLimit = ptrTo(int64(-1))
+	}
+	if k.SerializeImagePulls == nil {
+		k.SerializeImagePulls = ptrTo(true)
+	}
+	if k.MaxPods == nil {
+		k.MaxPods = ptrTo(int32(110))
+	}
+	if k.FailSwapOn == nil {
+		k.FailSwapOn = ptrTo(true)
+	}
 	return &k, nil
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// statusMessage is the message of the Status the API server answered with
+// (e.g. "address not allowed" when it will not proxy to a node's address),
+// which client-go leaves out of an error of a code it has no reason for.
+func statusMessage(raw []byte, err error) string {
+	var st metav1.Status
+	if json.Unmarshal(raw, &st) == nil && st.Message != "" && !strings.Contains(err.Error(), st.Message) {
+		return err.Error() + ": " + st.Message
+	}
+	return err.Error()
 }

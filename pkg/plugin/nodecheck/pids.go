@@ -21,6 +21,7 @@ const (
 	CodePodPidsFull    = "NC204"
 	CodeTopPIDPods     = "NC205"
 	CodePodPidsUnknown = "NC206"
+	CodePodPidsTooHigh = "NC207"
 )
 
 // topPIDPods is how many pods the pids check lists by PID count.
@@ -84,9 +85,13 @@ func runPids(_ context.Context, env agent.Env, opts Options) Result {
 	} else {
 		res.Findings = append(res.Findings, Finding{Code: CodeUnreadable, Severity: SeverityInfo, Message: "kernel.threads-max: " + terr.Error()})
 	}
-	res.Findings = append(res.Findings, podPidsLimitFindings(opts, pidMax)...)
-	if opts.Kubelet != nil && opts.Kubelet.PodPidsLimit != nil {
-		res.Metrics = append(res.Metrics, Metric{Name: "kubectl_akash_node_kubelet_pod_pids_limit", Help: "The kubelet's podPidsLimit (-1: none).", Value: float64(*opts.Kubelet.PodPidsLimit)})
+	k, note, why := kubeletSettings(env, opts)
+	if note != "" {
+		res.Findings = append(res.Findings, Finding{Code: CodeKubeletFile, Severity: SeverityInfo, Message: note})
+	}
+	res.Findings = append(res.Findings, podPidsLimitFindings(k, why, pidMax)...)
+	if k != nil && k.PodPidsLimit != nil {
+		res.Metrics = append(res.Metrics, Metric{Name: "kubectl_akash_node_kubelet_pod_pids_limit", Help: "The kubelet's podPidsLimit (-1: none).", Value: float64(*k.PodPidsLimit)})
 	}
 
 	pods := readPodPids(env)
@@ -115,26 +120,25 @@ func runPids(_ context.Context, env agent.Env, opts Options) Result {
 }
 
 // podPidsLimitFindings judge the kubelet's podPidsLimit.
-func podPidsLimitFindings(opts Options, pidMax int64) []Finding {
-	if opts.Kubelet == nil || opts.Kubelet.PodPidsLimit == nil {
-		why := "the kubelet's configuration was not read"
-		if opts.KubeletError != "" {
-			why = opts.KubeletError
+func podPidsLimitFindings(k *KubeletSettings, why string, pidMax int64) []Finding {
+	if k == nil || k.PodPidsLimit == nil {
+		if why == "" {
+			why = "the kubelet's configuration does not say"
 		}
 		return []Finding{{Code: CodePodPidsUnknown, Severity: SeverityInfo, Message: "podPidsLimit unknown: " + why}}
 	}
-	limit := *opts.Kubelet.PodPidsLimit
+	limit := *k.PodPidsLimit
 	if limit <= 0 {
 		return []Finding{{Code: CodePodPidsUnset, Severity: SeverityWarning,
-			Message: fmt.Sprintf("the kubelet's podPidsLimit is unset (%d, from %s): one tenant's fork bomb or zombie pile can take every PID of the node", limit, opts.Kubelet.Source),
+			Message: fmt.Sprintf("the kubelet's podPidsLimit is unset (%d, from %s): one tenant's fork bomb or zombie pile can take every PID of the node", limit, k.Source),
 			Fix:     "set podPidsLimit in the kubelet's configuration (e.g. podPidsLimit: 4096 in /var/lib/kubelet/config.yaml) and restart the kubelet"}}
 	}
 	maxPods := int64(110)
-	if opts.Kubelet.MaxPods != nil {
-		maxPods = int64(*opts.Kubelet.MaxPods)
+	if k.MaxPods != nil {
+		maxPods = int64(*k.MaxPods)
 	}
 	if pidMax > 0 && limit*maxPods > pidMax {
-		return []Finding{{Code: CodePodPidsUnset, Severity: SeverityInfo,
+		return []Finding{{Code: CodePodPidsTooHigh, Severity: SeverityInfo,
 			Message: fmt.Sprintf("podPidsLimit %d × maxPods %d exceeds kernel.pid_max %d: a few pods at their limit still exhaust the node", limit, maxPods, pidMax),
 			Fix:     "raise kernel.pid_max (sysctl -w kernel.pid_max=4194304) or lower podPidsLimit"}}
 	}

@@ -2,6 +2,7 @@ package nodecheck
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
@@ -105,7 +106,7 @@ func TestAttribute(t *testing.T) {
 	pods := []corev1.Pod{
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "lease-ns", Name: "web-0", UID: types.UID("11111111-2222-3333-4444-555555555555")}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "etcd-n1", UID: "api-uid",
-			Annotations: map[string]string{mirrorAnnotation: "0123456789abcdef0123456789abcdef"}}},
+			Annotations: map[string]string{"kubernetes.io/config.mirror": "0123456789abcdef0123456789abcdef"}}},
 	}
 	nss := []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "lease-ns", Labels: map[string]string{
 		"akash.network": "true", "akash.network/lease.id.owner": "akash1owner", "akash.network/lease.id.dseq": "42",
@@ -126,5 +127,19 @@ func TestAttribute(t *testing.T) {
 	}
 	if l := reps[0].Results[0].Metrics[0].Labels; l["owner"] != "akash1owner" || l["pod"] != "web-0" {
 		t.Errorf("metric labels: %v", l)
+	}
+}
+
+func TestPodUIDsByNode(t *testing.T) {
+	got := podUIDsByNode([]corev1.Pod{
+		{ObjectMeta: metav1.ObjectMeta{UID: "a"}, Spec: corev1.PodSpec{NodeName: "n1"}},
+		{ObjectMeta: metav1.ObjectMeta{UID: "b", Annotations: map[string]string{"kubernetes.io/config.mirror": "hash"}}, Spec: corev1.PodSpec{NodeName: "n1"}},
+		{ObjectMeta: metav1.ObjectMeta{UID: "c"}, Spec: corev1.PodSpec{NodeName: "n2"}},
+		{ObjectMeta: metav1.ObjectMeta{UID: "pending"}},
+	})
+	n1 := append([]string(nil), got["n1"]...)
+	sort.Strings(n1)
+	if strings.Join(n1, ",") != "a,b,hash" || strings.Join(got["n2"], ",") != "c" || len(got) != 2 {
+		t.Errorf("got %v", got)
 	}
 }

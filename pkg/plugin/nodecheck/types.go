@@ -132,3 +132,8 @@ func (r *Result) finish(check, node string) {
 // CodeUnreadable is an info finding any check may add: a file it could not
 // read or parse, while it went on with the rest.
 const CodeUnreadable = "NC001"
+
+// CodeKubeletFile is an info finding of the checks that judge the kubelet's
+// configuration: it was read from the kubelet's --config file on the node,
+// because the live one (configz) was not at hand, and why.
+const CodeKubeletFile = "NC002"

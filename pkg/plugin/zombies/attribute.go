@@ -16,20 +16,7 @@ import (
 // nsLabels holds the lease namespaces, those labelled akash.network=true,
 // which --kill may signal by default. It is pure: the caller LISTs once.
 func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[string]string) {
-	byUID := make(map[string]*corev1.Pod, len(pods))
-	for i := range pods {
-		byUID[string(pods[i].UID)] = &pods[i]
-	}
-	// A static pod's cgroup is named after its config hash, which its
-	// mirror pod in the API carries in an annotation (the mirror's own UID
-	// is the API server's).
-	for i := range pods {
-		if h := pods[i].Annotations[mirrorAnnotation]; h != "" {
-			if _, taken := byUID[h]; !taken {
-				byUID[h] = &pods[i]
-			}
-		}
-	}
+	byUID := PodsByCgroupUID(pods)
 	for _, r := range reports {
 		for i := range r.Status.Parents {
 			pr := r.Status.Parents[i].Pod
@@ -53,6 +40,25 @@ func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[str
 
 // mirrorAnnotation holds a static pod's config hash on its mirror pod.
 const mirrorAnnotation = "kubernetes.io/config.mirror"
+
+// PodsByCgroupUID indexes pods by the UID their cgroups and pods
+// directories on the node are named after: the pod's UID, or for a static
+// pod its config hash, which its mirror pod in the API carries in an
+// annotation (the mirror's own UID is the API server's).
+func PodsByCgroupUID(pods []corev1.Pod) map[string]*corev1.Pod {
+	byUID := make(map[string]*corev1.Pod, len(pods))
+	for i := range pods {
+		byUID[string(pods[i].UID)] = &pods[i]
+	}
+	for i := range pods {
+		if h := pods[i].Annotations[mirrorAnnotation]; h != "" {
+			if _, taken := byUID[h]; !taken {
+				byUID[h] = &pods[i]
+			}
+		}
+	}
+	return byUID
+}
 
 // containerName finds the container whose runtime ID ("containerd://<id>")
 // is id, among regular, init and ephemeral containers.
