@@ -24,52 +24,52 @@ const (
 	clientName  = "kubeconfig client"
 )
 
-// checkAPIServerCert reports the API server's serving certificate.
-func checkAPIServerCert(in *Input) CheckResult {
-	c := clientCert(in, servingName)
-	if c == nil {
-		return notApplicable("the API server's certificate was not read")
-	}
-	if c.Status == certs.Error {
-		return failed(c.Message)
-	}
-	r := result(1)
-	fix := "kubectl akash certs renew --all-control-plane --update-kubeconfig --yes (or k3s certificate rotate on k3s)"
-	switch c.Status {
-	case certs.Expired:
-		r.Findings = append(r.Findings, Finding{Code: CodeServingExpired, Severity: SeverityError, Object: "apiserver/" + c.Path,
-			Message: fmt.Sprintf("the API server's serving certificate expired on %s: clients refuse it", c.NotAfter.UTC().Format(certs.DateLayout)), Fix: fix})
-	case certs.Expiring:
-		r.Findings = append(r.Findings, Finding{Code: CodeServingExpiring, Severity: SeverityWarning, Object: "apiserver/" + c.Path,
-			Message: fmt.Sprintf("the API server's serving certificate expires on %s (in %s)", c.NotAfter.UTC().Format(certs.DateLayout), c.Residual), Fix: fix})
-	}
-	return r
+// certCheck is how one client-side certificate is judged and reported.
+type certCheck struct {
+	name, what, expiredEffect string
+	expired, expiring, object string
+	fix                       string
 }
 
-// checkKubeconfigCert reports the kubeconfig's own client certificate.
-func checkKubeconfigCert(in *Input) CheckResult {
-	c := clientCert(in, clientName)
-	if c == nil {
-		return notApplicable("the kubeconfig's certificate was not read")
-	}
-	if c.Status == certs.Error {
+var (
+	servingCheck = certCheck{name: servingName, what: "the API server's serving certificate", expiredEffect: "clients refuse it",
+		expired: CodeServingExpired, expiring: CodeServingExpiring, object: "apiserver/",
+		fix: "kubectl akash certs renew --all-control-plane --update-kubeconfig --yes (or k3s certificate rotate on k3s)"}
+	clientCheck = certCheck{name: clientName, what: "the kubeconfig's client certificate", expiredEffect: "the API server answers Unauthorized",
+		expired: CodeClientExpired, expiring: CodeClientExpiring, object: "kubeconfig/",
+		fix: "kubectl akash certs renew --all-control-plane --update-kubeconfig --yes (or copy a renewed admin.conf into your kubeconfig)"}
+)
+
+// checkAPIServerCert reports the API server's serving certificate.
+func checkAPIServerCert(in *Input) CheckResult { return servingCheck.run(in) }
+
+// checkKubeconfigCert reports the kubeconfig's own client certificate; a
+// kubeconfig without one (a token, an exec plugin) has nothing to expire.
+func checkKubeconfigCert(in *Input) CheckResult { return clientCheck.run(in) }
+
+// run judges the certificate at in.Now with in.CertWarn.
+func (k certCheck) run(in *Input) CheckResult {
+	c := clientCert(in, k.name)
+	switch {
+	case c == nil:
+		return notApplicable(k.what + " was not read")
+	case c.Status == certs.Error:
 		return failed(c.Message)
-	}
-	if c.NotAfter == nil && c.Status == certs.Valid {
+	case c.NotAfter == nil && c.Status == certs.Valid:
 		return notApplicable(c.Message)
 	}
 	r := result(1)
-	fix := "kubectl akash certs renew --all-control-plane --update-kubeconfig --yes (or copy a renewed admin.conf into your kubeconfig)"
+	f := Finding{Severity: SeverityError, Object: k.object + c.Path, Fix: k.fix}
 	switch c.Status {
 	case certs.Expired:
-		r.Findings = append(r.Findings, Finding{Code: CodeClientExpired, Severity: SeverityError, Object: "kubeconfig/" + c.Path,
-			Message: fmt.Sprintf("the kubeconfig's client certificate expired on %s: the API server answers Unauthorized", c.NotAfter.UTC().Format(certs.DateLayout)), Fix: fix})
+		f.Code, f.Message = k.expired, fmt.Sprintf("%s expired on %s: %s", k.what, c.NotAfter.UTC().Format(certs.DateLayout), k.expiredEffect)
 	case certs.Expiring:
-		r.Findings = append(r.Findings, Finding{Code: CodeClientExpiring, Severity: SeverityWarning, Object: "kubeconfig/" + c.Path,
-			Message: fmt.Sprintf("the kubeconfig's client certificate expires on %s (in %s)", c.NotAfter.UTC().Format(certs.DateLayout), c.Residual), Fix: fix})
+		f.Code, f.Severity, f.Message = k.expiring, SeverityWarning, fmt.Sprintf("%s expires on %s (in %s)", k.what, c.NotAfter.UTC().Format(certs.DateLayout), c.Residual)
 	case certs.Missing:
-		r.Findings = append(r.Findings, Finding{Code: CodeClientMissing, Severity: SeverityError, Object: "kubeconfig/" + c.Path,
-			Message: "the kubeconfig names a client certificate file that is not there: " + c.Path, Fix: "point client-certificate in your kubeconfig at the renewed certificate"})
+		f.Code, f.Message, f.Fix = CodeClientMissing, k.what+" names a file that is not there: "+c.Path, "point client-certificate in your kubeconfig at the renewed certificate"
+	default:
+		return r
 	}
+	r.Findings = append(r.Findings, f)
 	return r
 }

@@ -20,14 +20,14 @@ const (
 	SeverityError   = nodecheck.SeverityError
 )
 
-// Check statuses.
+// Check statuses: the node checks' four, and skipped (left out by
+// --checks, --skip or --no-nodes).
 const (
-	StatusOK            = "ok"
-	StatusFindings      = "findings"
-	StatusNotApplicable = "not-applicable"
-	StatusError         = "error"
-	// StatusSkipped: left out by --checks or --skip.
-	StatusSkipped = "skipped"
+	StatusOK            = nodecheck.StatusOK
+	StatusFindings      = nodecheck.StatusFindings
+	StatusNotApplicable = nodecheck.StatusNotApplicable
+	StatusError         = nodecheck.StatusError
+	StatusSkipped       = "skipped"
 )
 
 // Finding is one problem, tied to what it belongs to and to its fix.
