@@ -50,7 +50,9 @@ vet:
 	go vet ./...
 
 ## demo: a local cluster seeded like a real provider, and `kubectl akash leases list` on it
-demo: build deps
+## (builds only the control plane and kwok; `make test` builds the rest)
+demo: build
+	hack/deps.sh openssl
 	hack/demo.sh
 
 ## bench: kubectl-akash against the shell runbooks on a local cluster of its own and on

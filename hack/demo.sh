@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Only what the cluster runs (the control plane and kwok), not the real node's
+# kubelet or the other tools `make test` needs.
+KUBECTL_AKASH_TESTBIN=$(hack/testbin.sh etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+export KUBECTL_AKASH_TESTBIN
 hack/cluster.sh up
 eval "$(hack/cluster.sh env)"
 go run ./hack/seed --kubeconfig "$KUBECONFIG"

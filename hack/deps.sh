@@ -6,9 +6,13 @@
 # (hack/lib/realnode.sh).
 set -euo pipefail
 
+# hack/deps.sh [TOOL...] checks only those tools: `make demo` needs openssl alone.
+tools=("$@")
+[ $# -gt 0 ] || tools=(openssl jq)
 need=()
-command -v openssl >/dev/null || need+=(openssl)
-command -v jq >/dev/null || need+=(jq)
+for t in "${tools[@]}"; do
+  command -v "$t" >/dev/null || need+=("$t")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

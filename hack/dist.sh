@@ -4,8 +4,9 @@
 #
 # For every platform of krew-manifest/akash.yaml (or only those in
 # DIST_PLATFORMS, e.g. DIST_PLATFORMS="linux/amd64 darwin/arm64"), it builds a
-# static binary stamped like `make build` and the kubectl_complete-akash
-# completion helper, packs them with LICENSE into
+# static binary stamped like `make build` (which is also the
+# kubectl_complete-akash completion helper when linked under that name; see
+# the manifest's caveats), packs it with LICENSE into
 #   $DIST_DIR/kubectl-akash_<VERSION>_<os>_<arch>.tar.gz
 # (tar.gz on Windows too: krew unpacks it there, and it needs no zip tool), and
 # writes $DIST_DIR/checksums.txt and $DIST_DIR/akash.yaml: the manifest template
@@ -143,18 +144,13 @@ for p in "${platforms[@]}"; do
   [[ $os == windows ]] && exe=.exe
   stage=$work/$os-$arch
   mkdir -p "$stage"
-  # kubectl_complete-akash is the completion helper kubectl >= 1.26 looks
-  # for on PATH; krew links only the main binary, so users link it themselves
-  # (see the manifest's caveats).
-  for cmd in kubectl-akash kubectl_complete-akash; do
-    CGO_ENABLED=0 GOOS=$os GOARCH=$arch \
-      go build -trimpath -ldflags "$ldflags" -o "$stage/$cmd$exe" "./cmd/$cmd"
-    chmod 0755 "$stage/$cmd$exe"
-  done
+  CGO_ENABLED=0 GOOS=$os GOARCH=$arch \
+    go build -trimpath -ldflags "$ldflags" -o "$stage/kubectl-akash$exe" ./cmd/kubectl-akash
+  chmod 0755 "$stage/kubectl-akash$exe"
   cp LICENSE "$stage/LICENSE"
   chmod 0644 "$stage/LICENSE"
   archive=kubectl-akash_${VERSION}_${os}_${arch}.tar.gz
-  tar ${tarflags[@]+"${tarflags[@]}"} -C "$stage" -cf - "kubectl-akash$exe" "kubectl_complete-akash$exe" LICENSE | gzip -9n >"$out/$archive.dist-tmp"
+  tar ${tarflags[@]+"${tarflags[@]}"} -C "$stage" -cf - "kubectl-akash$exe" LICENSE | gzip -9n >"$out/$archive.dist-tmp"
   mv "$out/$archive.dist-tmp" "$out/$archive"
   sums[i]=$(sha256_of "$out/$archive")
   archives+=("$archive")

@@ -8,6 +8,12 @@
 #   kwok                                                                         (sigs.k8s.io/kwok)
 # The binaries are cached outside the repository, keyed by version, so a second run
 # is instant; a missing cache is simply rebuilt.
+#
+# Usage: hack/testbin.sh [COMPONENT...]
+# With no argument it builds all of the above (what `make test` runs); with some, only
+# those, into the same cache, e.g. the control plane and kwok for `make demo`:
+#   hack/testbin.sh etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok
+# A later call asking for more builds only what is still missing.
 # Prints the directory holding the binaries on stdout; build chatter goes to stderr.
 set -euo pipefail
 
@@ -18,11 +24,27 @@ CACHE=${KUBECTL_AKASH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-akash}
 BIN=${TESTBIN_DIR:-$CACHE/testbin/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-kwok-v$KWOK_VERSION}
 mkdir -p "$BIN"
 
+K8S_COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm)
+ETCD_COMPONENTS=(etcd etcdctl etcdutl)
+ALL=("${K8S_COMPONENTS[@]}" "${ETCD_COMPONENTS[@]}" kwok)
+WANT=("$@")
+[ $# -gt 0 ] || WANT=("${ALL[@]}")
+for c in "${WANT[@]}"; do
+  case " ${ALL[*]} " in
+    *" $c "*) ;;
+    *) echo "testbin: unknown component \"$c\" (known: ${ALL[*]})" >&2; exit 2 ;;
+  esac
+done
+
+# wanted NAME...: prints those of the named components that were asked for.
+wanted() { local c w; for c in "$@"; do for w in "${WANT[@]}"; do [ "$c" != "$w" ] || echo "$c"; done; done; }
+
 # missing NAME...: true when any of the named binaries is not built yet.
 missing() { local b; for b in "$@"; do [ -x "$BIN/$b" ] || return 0; done; return 1; }
 
 # The k8s.io/kubernetes module replaces its staging repos with ./staging paths, which
 # a module that requires it cannot follow; map each one to the published v0.<minor>.<patch>.
+# build_kubernetes COMPONENT...: builds those of k8s.io/kubernetes's commands.
 build_kubernetes() {
   local work mod minor
   work=$(mktemp -d); trap 'rm -rf "$work"' RETURN
@@ -38,7 +60,7 @@ build_kubernetes() {
   printf 'package main\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kubeadm/app"\n\t_ "k8s.io/kubernetes/cmd/kubelet/app"\n)\n\nfunc main() {}\n' >main.go
   GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
   local c
-  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm; do
+  for c in "$@"; do
     [ -x "$BIN/$c" ] && continue
     echo "testbin: building $c v$K8S_VERSION (first run only)" >&2
     local ldflags=-s
@@ -52,6 +74,7 @@ build_kubernetes() {
 # etcd, etcdctl and etcdutl from one module that requires them all: etcdctl's and
 # etcdutl's own go.mod carry replace directives, so `go install ...@version` refuses them.
 # (etcdctl 3.6 only saves snapshots; reading one back is etcdutl's.)
+# build_etcd COMPONENT...: builds those of etcd, etcdctl and etcdutl.
 build_etcd() {
   local work
   work=$(mktemp -d); trap 'rm -rf "$work"' RETURN
@@ -61,14 +84,15 @@ build_etcd() {
   mkdir tools
   printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "go.etcd.io/etcd/etcdctl/v3/ctlv3"\n\t_ "go.etcd.io/etcd/etcdutl/v3/etcdutl"\n)\n' >tools/tools.go
   GOFLAGS=-mod=mod go mod tidy >&2 # its errors say why a build cannot start
-  if [ ! -x "$BIN/etcd" ]; then
-    echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
-    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp.$$" .
-    mv "$BIN/etcd.tmp.$$" "$BIN/etcd"
-  fi
   local c
-  for c in etcdctl etcdutl; do
+  for c in "$@"; do
     [ -x "$BIN/$c" ] && continue
+    if [ "$c" = etcd ]; then
+      echo "testbin: building etcd v$ETCD_VERSION (first run only)" >&2
+      GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/etcd.tmp.$$" .
+      mv "$BIN/etcd.tmp.$$" "$BIN/etcd"
+      continue
+    fi
     echo "testbin: building $c v$ETCD_VERSION (first run only)" >&2
     GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$BIN/$c.tmp.$$" "go.etcd.io/etcd/$c/v3"
     mv "$BIN/$c.tmp.$$" "$BIN/$c"
@@ -85,7 +109,9 @@ build_kwok() {
   rm -rf "$BIN/kwok-stage"; cp -r "$src" "$BIN/kwok-stage"; chmod -R u+w "$BIN/kwok-stage"
 }
 
-missing kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm && (build_kubernetes)
-missing etcd etcdctl etcdutl && (build_etcd)
-{ missing kwok || [ ! -d "$BIN/kwok-stage" ]; } && (build_kwok)
+k8s=($(wanted "${K8S_COMPONENTS[@]}"))
+etcd=($(wanted "${ETCD_COMPONENTS[@]}"))
+if [ ${#k8s[@]} -gt 0 ] && missing "${k8s[@]}"; then (build_kubernetes "${k8s[@]}"); fi
+if [ ${#etcd[@]} -gt 0 ] && missing "${etcd[@]}"; then (build_etcd "${etcd[@]}"); fi
+if [ -n "$(wanted kwok)" ] && { missing kwok || [ ! -d "$BIN/kwok-stage" ]; }; then (build_kwok); fi
 echo "$BIN"

@@ -119,4 +119,12 @@ contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `), 0o600)
 	oneSentence(t, kubectlAkash(t, nil, "leases", "list", "--kubeconfig", kc), 1, "cannot reach the Kubernetes API server at https://"+addr)
+	// A plugin command resolves its resources through discovery first:
+	// still one sentence (client-go's discovery cache logged a klog line
+	// per failed attempt), and it blames the server, not the plugin entry.
+	r := kubectlAkash(t, nil, "lease-images", "--kubeconfig", kc)
+	oneSentence(t, r, 1, "cannot reach the Kubernetes API server at https://"+addr)
+	if strings.Contains(r.stderr, "plugin") || strings.Contains(r.stderr, "memcache") {
+		t.Errorf("lease-images: %q", r.stderr)
+	}
 }

@@ -26,6 +26,18 @@ type Lease struct {
 	State     string // active, insufficient_funds, closed, reclaiming
 	CreatedAt int64
 	ClosedOn  int64
+	// Reclamation, when set, is served as the lease's reclamation
+	// (v1beta5 only), in proto JSON: window as a Duration ("86400s"),
+	// started_at and deadline as int64 strings.
+	Reclamation *Reclamation
+}
+
+// Reclamation is a lease's reclamation window; StartedAt 0 and a zero
+// Deadline: not started.
+type Reclamation struct {
+	Window    time.Duration
+	StartedAt int64
+	Deadline  time.Time
 }
 
 // Server is the stand-in API. Change its fields only before the first request
@@ -231,6 +243,15 @@ func (s *Server) render(l Lease, version string) map[string]any {
 	if version == "v1beta5" {
 		id["bseq"] = 0
 		out["id"] = id
+		out["reclamation"] = nil
+		if r := l.Reclamation; r != nil {
+			deadline := "0"
+			if !r.Deadline.IsZero() {
+				deadline = strconv.FormatInt(r.Deadline.Unix(), 10)
+			}
+			out["reclamation"] = map[string]any{"window": fmt.Sprintf("%ds", int64(r.Window.Seconds())),
+				"started_at": strconv.FormatInt(r.StartedAt, 10), "deadline": deadline, "reason": "lease_closed_reason_unspecified"}
+		}
 	} else {
 		out["lease_id"] = id
 	}

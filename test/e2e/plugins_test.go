@@ -235,16 +235,7 @@ func TestCompletion(t *testing.T) {
 	l := fixture.NewLease(t.Name(), 6100, fixture.Web("nginx:1.27.0"))
 	seedLeases(t, c, leaseNS, []fixture.Lease{l}, nil)
 
-	words := func(r result) []string {
-		var out []string
-		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
-			if strings.HasPrefix(line, ":") {
-				continue // the directive
-			}
-			out = append(out, strings.SplitN(line, "\t", 2)[0])
-		}
-		return out
-	}
+	words := completionWords
 	// -n completes lease namespaces only.
 	got := words(kubectlAkash(t, c, runOpts{}, "__complete", "leases", "list", "-n", l.Namespace()[:6]).ok(t))
 	if !slices.Contains(got, l.Namespace()) {

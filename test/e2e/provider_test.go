@@ -307,8 +307,8 @@ func TestProviderPricing(t *testing.T) {
 	if p.Kind != "ProviderPricing" || p.Spec.Release.Version != 2 || fmt.Sprint(p.Spec.Values) != fmt.Sprint(want) {
 		t.Fatalf("pricing from the deployed revision 2: %+v", p)
 	}
-	if counter.Count("LIST secrets") != 1 || counter.Total() != 1 {
-		t.Errorf("want one LIST of secrets, got %s", counter)
+	if counter.Count("LIST secrets") != 1 || counter.Count("LIST configmaps") != 1 || counter.Total() != 2 {
+		t.Errorf("want one LIST of secrets and one of configmaps, got %s", counter)
 	}
 	table := kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "pricing").ok(t).stdout
 	if !strings.Contains(table, "price_target_cpu") || !strings.Contains(table, "akash-provider v2 bidpricescript TARGET_CPU") || !strings.Contains(table, "akash-provider v2 values") {

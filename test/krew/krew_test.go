@@ -73,18 +73,9 @@ func TestDistInstallsWithKrew(t *testing.T) {
 	commit := fmt.Sprintf("krewtest-%d", time.Now().UnixNano())
 
 	// Build the release.
-	dist := filepath.Join(tmp, "dist")
-	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "hack", "dist.sh"))
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "VERSION="+testVersion, "COMMIT="+commit,
-		"DIST_DIR="+dist, "DIST_PLATFORMS="+host, "TMPDIR="+tmp)
-	stdout, _ := run(t, cmd)
-	archiveFile := archiveName(testVersion, runtime.GOOS, runtime.GOARCH)
-	archive, manifest := filepath.Join(dist, archiveFile), filepath.Join(dist, "akash.yaml")
-	wantOut := strings.Join([]string{archive, filepath.Join(dist, "checksums.txt"), manifest}, "\n") + "\n"
-	if stdout != wantOut {
-		t.Errorf("dist.sh printed:\n%s\nwant the paths it wrote:\n%s", stdout, wantOut)
-	}
+	archive, manifest := buildRelease(t, tmp, testVersion, commit)
+	archiveFile := filepath.Base(archive)
+	dist := filepath.Dir(archive)
 
 	sum, _ := checkArchive(t, archive, filepath.Join(root, "LICENSE"), runtime.GOOS)
 	checksums, err := os.ReadFile(filepath.Join(dist, "checksums.txt"))
@@ -119,7 +110,7 @@ func TestDistInstallsWithKrew(t *testing.T) {
 	// krew's validator, then krew itself, which checks the archive against the sha256.
 	run(t, exec.CommandContext(t.Context(), validator, "-manifest", manifest, "-skip-install"))
 	krewRoot := filepath.Join(tmp, "krew")
-	cmd = exec.CommandContext(t.Context(), krew, "install", "--manifest="+manifest, "--archive="+archive)
+	cmd := exec.CommandContext(t.Context(), krew, "install", "--manifest="+manifest, "--archive="+archive)
 	cmd.Env = offlineEnv(tmp, krewRoot)
 	_, stderr := run(t, cmd)
 	if !strings.Contains(stderr, "Installed plugin: akash") {
@@ -132,7 +123,7 @@ func TestDistInstallsWithKrew(t *testing.T) {
 	// kubectl finds the plugin on PATH and runs it.
 	cmd = exec.CommandContext(t.Context(), kubectl, "akash", "version", "-o", "json")
 	cmd.Env = offlineEnv(tmp, krewRoot)
-	stdout, _ = run(t, cmd)
+	stdout, _ := run(t, cmd)
 	var v struct{ Version, Commit, Platform string }
 	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
 		t.Fatalf("kubectl akash version -o json: %v\n%s", err, stdout)
@@ -141,24 +132,14 @@ func TestDistInstallsWithKrew(t *testing.T) {
 		t.Errorf("kubectl akash version = %+v, want version %s, commit %s, platform %s", v, testVersion, commit, host)
 	}
 
-	// The completion helper is installed in the plugin's store directory
-	// (krew links only the main binary), and answers kubectl's completion
-	// requests: the words so far, the last one being completed.
-	helpers, _ := filepath.Glob(filepath.Join(krewRoot, "store", "akash", testVersion, "kubectl_complete-akash"))
-	if len(helpers) != 1 || !isExecutable(helpers[0]) {
-		t.Fatalf("krew did not install kubectl_complete-akash in its store: %v", helpers)
-	}
-	cmd = exec.CommandContext(t.Context(), helpers[0], "lea")
-	cmd.Env = offlineEnv(tmp, krewRoot)
-	stdout, _ = run(t, cmd)
-	if !strings.Contains(stdout, "leases\t") || !strings.Contains(stdout, "lease-images\t") {
-		t.Errorf("kubectl_complete-akash lea printed:\n%s", stdout)
-	}
+	// Completion: the archive holds one binary, and the caveats' link makes
+	// kubectl find it as its completion helper.
+	linkCompletionHelper(t, got.Spec.Caveats, tmp, krewRoot)
+	checkCompletes(t, kubectl, offlineEnv(tmp, krewRoot))
 }
 
 // checkArchive checks that a release archive for goos holds exactly the
-// executable plugin, its completion helper (both named .exe on Windows) and
-// the repository's LICENSE, and returns its sha256 and the plugin binary.
+// executable plugin (named .exe on Windows) and the repository's LICENSE, and returns its sha256 and the plugin binary.
 func checkArchive(t *testing.T, path, licensePath, goos string) (sum string, plugin []byte) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -189,14 +170,12 @@ func checkArchive(t *testing.T, path, licensePath, goos string) (sum string, plu
 		}
 		names = append(names, h.Name)
 		switch h.Name {
-		case "kubectl-akash" + exe, "kubectl_complete-akash" + exe:
+		case "kubectl-akash" + exe:
 			if h.Typeflag != tar.TypeReg || h.Mode&0o111 == 0 {
 				t.Errorf("%s: %s is not an executable file (mode %o)", path, h.Name, h.Mode)
 			}
-			if h.Name == "kubectl-akash"+exe {
-				if plugin, err = io.ReadAll(tr); err != nil {
-					t.Fatalf("%s: %v", path, err)
-				}
+			if plugin, err = io.ReadAll(tr); err != nil {
+				t.Fatalf("%s: %v", path, err)
 			}
 		case "LICENSE":
 			if got, err := io.ReadAll(tr); err != nil || !bytes.Equal(got, license) {
@@ -205,9 +184,30 @@ func checkArchive(t *testing.T, path, licensePath, goos string) (sum string, plu
 		}
 	}
 	slices.Sort(names)
-	if want := "LICENSE kubectl-akash" + exe + " kubectl_complete-akash" + exe; strings.Join(names, " ") != want {
+	if want := "LICENSE kubectl-akash" + exe; strings.Join(names, " ") != want {
 		t.Errorf("%s holds %v, want %s", path, names, want)
 	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:]), plugin
+}
+
+// buildRelease builds a host-only release of version with hack/dist.sh into
+// tmp/releases/VERSION and returns its archive and rendered manifest,
+// failing unless dist.sh printed exactly the paths it wrote.
+func buildRelease(t *testing.T, tmp, version, commit string) (archive, manifest string) {
+	t.Helper()
+	root := repoRoot(t)
+	dist := filepath.Join(tmp, "releases", version)
+	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "hack", "dist.sh"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "VERSION="+version, "COMMIT="+commit,
+		"DIST_DIR="+dist, "DIST_PLATFORMS="+runtime.GOOS+"/"+runtime.GOARCH, "TMPDIR="+tmp)
+	stdout, _ := run(t, cmd)
+	archive = filepath.Join(dist, archiveName(version, runtime.GOOS, runtime.GOARCH))
+	manifest = filepath.Join(dist, "akash.yaml")
+	wantOut := strings.Join([]string{archive, filepath.Join(dist, "checksums.txt"), manifest}, "\n") + "\n"
+	if stdout != wantOut {
+		t.Errorf("dist.sh printed:\n%s\nwant the paths it wrote:\n%s", stdout, wantOut)
+	}
+	return archive, manifest
 }

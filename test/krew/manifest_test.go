@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,8 +89,8 @@ func osArch(t *testing.T, i int, p platform) (goos, goarch string) {
 
 // checkPlatform checks what every platform of a manifest, template or
 // rendered, must have: the release uri for its version, a sha256, the binary
-// named for its OS, and the binary, its completion helper and LICENSE
-// copied out of the archive.
+// named for its OS, and exactly the binary and LICENSE copied out of the
+// archive.
 func checkPlatform(t *testing.T, version string, i int, p platform) {
 	t.Helper()
 	goos, goarch := osArch(t, i, p)
@@ -108,15 +109,10 @@ func checkPlatform(t *testing.T, version string, i int, p platform) {
 	if p.Bin != wantBin {
 		t.Errorf("%s/%s bin = %q, want %q", goos, goarch, p.Bin, wantBin)
 	}
-	helper := strings.Replace(wantBin, "kubectl-akash", "kubectl_complete-akash", 1)
-	for _, want := range []fileOperation{{From: wantBin, To: "."}, {From: helper, To: "."}, {From: "LICENSE", To: "."}} {
-		found := false
-		for _, f := range p.Files {
-			found = found || f == want
-		}
-		if !found {
-			t.Errorf("%s/%s files = %+v, want it to contain %+v", goos, goarch, p.Files, want)
-		}
+	// One binary: it is also the completion helper when linked under that
+	// name, so nothing else ships.
+	if want := []fileOperation{{From: wantBin, To: "."}, {From: "LICENSE", To: "."}}; !slices.Equal(p.Files, want) {
+		t.Errorf("%s/%s files = %+v, want %+v", goos, goarch, p.Files, want)
 	}
 }
 
@@ -155,6 +151,11 @@ func TestManifestTemplate(t *testing.T) {
 		if !strings.Contains(p.Spec.Caveats, word) {
 			t.Errorf("spec.caveats does not mention %q", word)
 		}
+	}
+	// The completion link must point at krew's stable bin/ link: krew
+	// deletes a version's store directory when it upgrades.
+	if !strings.Contains(p.Spec.Caveats, `/bin/kubectl-akash"`) || strings.Contains(p.Spec.Caveats, "/store/") {
+		t.Errorf("spec.caveats must link kubectl_complete-akash to krew's bin/kubectl-akash, never into its store:\n%s", p.Spec.Caveats)
 	}
 
 	seen := map[string]bool{}

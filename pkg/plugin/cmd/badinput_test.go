@@ -42,10 +42,32 @@ func TestBadInputOneSentence(t *testing.T) {
 	t.Setenv("KUBECONFIG", kc)
 	dir := t.TempDir()
 	const owner = "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h"
+	// -f inputs: each names what is wrong and where.
+	const provider = "akash1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5jepelx"
+	input := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	negativeDSeq := input("negative.json", `{"owner":"`+owner+`","dseq":-5,"gseq":1,"oseq":1,"provider":"`+provider+`"}`)
+	bigOSeq := input("big-oseq.yaml", "owner: "+owner+"\ndseq: 5\ngseq: 1\noseq: 99999999999\nprovider: "+provider+"\n")
+	bigOSeqLine := input("big-oseq.txt", owner+"/5/1/4294967296/"+provider+"\n")
+	badYAML := input("bad.yaml", "kind: LeaseList\nitems:\n- spec:\n    leaseID: {owner: "+owner+", dseq: 5, gseq: 1\n      oseq: 1\n  bad: : :\n")
+	badSecondDoc := input("bad-doc.yaml", "owner: "+owner+"\ndseq: 5\ngseq: 1\noseq: 1\nprovider: "+provider+"\n---\nkind: x\nbad: [unclosed\n")
+	shortOwner := input("short.txt", "akash124zpj3/5/1/1/"+provider+"\n")
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"leases", "close", "-f", negativeDSeq}, "negative.json: $: malformed lease ID: dseq -5 is negative"},
+		{[]string{"leases", "close", "-f", bigOSeq}, "malformed lease ID: oseq 99999999999 is out of range: at most 4294967295"},
+		{[]string{"leases", "close", "-f", bigOSeqLine}, "oseq 4294967296 is out of range: at most 4294967295"},
+		{[]string{"leases", "close", "-f", badYAML}, "bad.yaml: not valid YAML (yaml: line 4: did not find expected ',' or '}'), nor lines of owner/dseq/gseq/oseq/provider"},
+		{[]string{"leases", "close", "-f", badSecondDoc}, "YAML document 2 is not valid YAML: yaml: line 8: did not find expected ',' or ']'"},
+		{[]string{"leases", "close", "-f", shortOwner}, `"akash124zpj3" is not an Akash address: its payload is empty`},
+		{[]string{"leases", "list", "--owner", "akash1qypqmqqxzl"}, `"akash1qypqmqqxzl" is not an Akash address: its payload is 2 bytes`},
 		{[]string{"leases", "bogus"}, `unknown command "bogus" for "kubectl akash leases"`},
 		{[]string{"node-debug", "bogus"}, `unknown command "bogus" for "kubectl akash node-debug"`},
 		{[]string{"nosuchcommand"}, `unknown command "nosuchcommand" for "kubectl akash"`},
@@ -81,6 +103,8 @@ func TestBadInputOneSentence(t *testing.T) {
 		// (unreachable) API server.
 		{[]string{"leases", "list", "-A"}, "cannot reach the Kubernetes API server"},
 		{[]string{"tenant-leases", "--all-namespaces"}, "connection refused"},
+		// A plugin command blames the server, not its plugins.yaml entry.
+		{[]string{"lease-images"}, "cannot reach the Kubernetes API server at https://127.0.0.1:"},
 		{[]string{"leases", "list", "--request-timeout=30"}, "cannot reach the Kubernetes API server"},
 	} {
 		name := strings.Join(c.args, " ")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
@@ -23,8 +24,8 @@ type completeFunc = func(cmd *cobra.Command, args []string, toComplete string) (
 // registerCompletions wires dynamic completion into the finished command
 // tree: -n completes lease namespaces, --lease-namespace and
 // --provider-namespace every namespace, --context/--cluster/--user the
-// kubeconfig's entries, and node arguments of the node-debug checks the
-// cluster's node names. cobra's own `completion bash|zsh|fish|powershell`
+// kubeconfig's entries, and node arguments of the node-debug checks and of
+// certs the cluster's node names. cobra's own `completion bash|zsh|fish|powershell`
 // writes the shell scripts that call these through `__complete`.
 func registerCompletions(root *cobra.Command, g *Globals) {
 	_ = root.RegisterFlagCompletionFunc("namespace", completeLeaseNamespaces(g))
@@ -37,7 +38,7 @@ func registerCompletions(root *cobra.Command, g *Globals) {
 		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
 	})
 	for _, c := range root.Commands() {
-		if c.Name() != "node-debug" {
+		if c.Name() != "node-debug" && c.Name() != "certs" {
 			continue
 		}
 		for _, check := range c.Commands() {
@@ -46,6 +47,38 @@ func registerCompletions(root *cobra.Command, g *Globals) {
 			}
 		}
 	}
+	registerFlagCompletions(root, g)
+}
+
+// registerFlagCompletions completes the flags that several commands define
+// locally, wherever they are: --debug-namespace every namespace, --node node
+// names, --owner the tenants that have leases, --dry-run its three values,
+// and a provider command's --pod the provider pods.
+func registerFlagCompletions(c *cobra.Command, g *Globals) {
+	register := func(name string, f completeFunc) {
+		if c.LocalNonPersistentFlags().Lookup(name) != nil {
+			_ = c.RegisterFlagCompletionFunc(name, f)
+		}
+	}
+	register("debug-namespace", completeNamespaces(g))
+	register("node", completeNodeNames(g))
+	register("owner", completeLeaseOwners(g))
+	register("dry-run", completeDryRun)
+	if p := c.Parent(); p != nil && p.Name() == "provider" {
+		register("pod", completeProviderPods(g))
+	}
+	for _, sub := range c.Commands() {
+		registerFlagCompletions(sub, g)
+	}
+}
+
+// completeDryRun completes --dry-run=, whose bare form is refused.
+func completeDryRun(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return []string{
+		"none\tact (the default)",
+		"client\tprint what would be done",
+		"server\tthe API server checks each change, nothing is kept",
+	}, cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeLeaseNamespaces completes the lease namespaces (label
@@ -62,44 +95,83 @@ func completeNamespaces(g *Globals) completeFunc {
 // completeNamespacesMatching completes the namespaces a label selector
 // matches, with one LIST.
 func completeNamespacesMatching(g *Globals, selector string) completeFunc {
-	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		return listNames(toComplete, nil, func(ctx context.Context) ([]string, error) {
-			c, err := g.Clients()
-			if err != nil {
-				return nil, err
+	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
+		l, err := kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: selector})
+		if err != nil {
+			return nil, err
+		}
+		return namesOf(l.Items), nil
+	})
+}
+
+// completeLeaseOwners completes the tenant addresses that have leases on
+// this provider: the owner label of the lease namespaces, with one LIST.
+func completeLeaseOwners(g *Globals) completeFunc {
+	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
+		l, err := kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"})
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, ns := range l.Items {
+			if o := ns.Labels[akash.LabelLeaseOwner]; o != "" {
+				out = append(out, o)
 			}
-			l, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: selector})
-			if err != nil {
-				return nil, err
-			}
-			var out []string
-			for _, ns := range l.Items {
-				out = append(out, ns.Name)
-			}
-			return out, nil
-		})
-	}
+		}
+		return out, nil
+	})
+}
+
+// completeProviderPods completes the akash-provider pods of
+// --provider-namespace, with one LIST.
+func completeProviderPods(g *Globals) completeFunc {
+	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
+		l, err := kube.CoreV1().Pods(g.ProviderNamespace).List(ctx, metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp})
+		if err != nil {
+			return nil, err
+		}
+		return namesOf(l.Items), nil
+	})
 }
 
 // completeNodeNames completes node names, leaving out those already given.
 func completeNodeNames(g *Globals) completeFunc {
+	return completeFromCluster(g, true, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
+		l, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return namesOf(l.Items), nil
+	})
+}
+
+// completeFromCluster completes the names list reads from the cluster
+// (one LIST); with excludeArgs, the arguments already given are left out.
+func completeFromCluster(g *Globals, excludeArgs bool, list func(ctx context.Context, kube kubernetes.Interface) ([]string, error)) completeFunc {
 	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if !excludeArgs {
+			args = nil
+		}
 		return listNames(toComplete, args, func(ctx context.Context) ([]string, error) {
 			c, err := g.Clients()
 			if err != nil {
 				return nil, err
 			}
-			l, err := c.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-			if err != nil {
-				return nil, err
-			}
-			var out []string
-			for _, n := range l.Items {
-				out = append(out, n.Name)
-			}
-			return out, nil
+			return list(ctx, c.Kube)
 		})
 	}
+}
+
+// namesOf returns the names of a LIST's items.
+func namesOf[T any, P interface {
+	*T
+	GetName() string
+}](items []T) []string {
+	out := make([]string, 0, len(items))
+	for i := range items {
+		out = append(out, P(&items[i]).GetName())
+	}
+	return out
 }
 
 // completeKubeconfig completes context, cluster or user names from the
@@ -150,5 +222,5 @@ func filterNames(names []string, prefix string, exclude []string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }

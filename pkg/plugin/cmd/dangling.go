@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -131,14 +130,8 @@ func (o *DanglingOptions) Validate() error {
 			return fmt.Errorf("--provider: %w", err)
 		}
 	}
-	if o.API != "" {
-		u, err := url.Parse(o.API)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("--api %q: want the chain's REST address, like https://api.example:443", o.API)
-		}
-		if u.Scheme == "http" && !isLoopback(u.Hostname()) && !o.InsecureAPI {
-			return fmt.Errorf("--api %q is plain HTTP to another host, where anyone on the way can forge the chain's answers: use https, or pass --insecure-api if you accept that", o.API)
-		}
+	if err := validateChainAPI(o.API, o.InsecureAPI); err != nil {
+		return err
 	}
 	if o.MinAge < 0 {
 		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)

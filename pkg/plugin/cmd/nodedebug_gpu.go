@@ -57,6 +57,16 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 			against the real model. --all checks the nodes that advertise nvidia.com/gpu or
 			carry such labels. -o json has every finding with its suggested fix.
 
+			Each node is named operator- or host-managed. On a node the NVIDIA GPU
+			operator manages (the validator's /run/nvidia/validations exists, or the
+			driver container's root /run/nvidia/driver holds nvidia-smi) the host may have
+			no nvidia-smi: it runs from the driver root instead, and each missing
+			validation file (driver-ready, toolkit-ready, plugin-ready, cuda-ready) is a
+			finding. The cluster side then adds the operator's pods on the node (its
+			DaemonSets, owned by the ClusterPolicy or labelled part of gpu-operator, with
+			one LIST of their namespace's pods) and the ClusterPolicy's state; a cluster
+			without the ClusterPolicy CRD is not an operator cluster.
+
 			Exit codes: 0 every node is Healthy or Degraded (warnings only); 3 a node is
 			Unhealthy; 1 the command failed or a node could not be checked.`),
 		Example: examples(`

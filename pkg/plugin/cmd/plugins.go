@@ -12,9 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/restmapper"
 
 	kubectlakash "github.com/kubectl-akash/kubectl-akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -193,18 +190,10 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 	return cmd
 }
 
-// restMapper resolves kubectl-style resource names (short names, plurals,
-// resource.group) through API discovery, cached in memory for this one run:
-// aggregated discovery costs two GETs, and no state is shared between runs
-// (kubectl's on-disk cache can be stale, or written by another process, when
-// CRDs change).
+// restMapper resolves kubectl-style resource names through one API
+// discovery (cli.RESTMapper).
 func (g *Globals) restMapper(c *cli.Clients) (meta.RESTMapper, error) {
-	dc, err := discovery.NewDiscoveryClientForConfig(c.Config)
-	if err != nil {
-		return nil, cli.Explain(err, "setting up API discovery")
-	}
-	cached := memory.NewMemCacheClient(dc)
-	return restmapper.NewShortcutExpander(restmapper.NewDeferredDiscoveryRESTMapper(cached), cached, nil), nil
+	return cli.RESTMapper(c.Config)
 }
 
 // NewPluginsCmd builds `kubectl akash plugins`: list and validate plugins.yaml entries.

@@ -25,11 +25,14 @@ const LabelGPUPrefix = "akash.network/capabilities.gpu.vendor."
 // it (its Helm chart, the static manifest, the GPU operator).
 const devicePluginImage = "k8s-device-plugin"
 
-// ClusterView is the cluster side, read once: every node, and every NVIDIA
-// device plugin DaemonSet with its pods.
+// ClusterView is the cluster side, read once: every node, every NVIDIA
+// device plugin DaemonSet with its pods, and the GPU operator.
 type ClusterView struct {
 	Nodes   map[string]*corev1.Node
 	Plugins []Plugin
+	// Operator is nil when the cluster has neither a ClusterPolicy CRD nor
+	// an operator DaemonSet.
+	Operator *OperatorView
 }
 
 // Plugin is one device plugin DaemonSet and its pods by node.
@@ -38,14 +41,22 @@ type Plugin struct {
 	Pods                     map[string]corev1.Pod
 }
 
-// ReadCluster lists the nodes and the DaemonSets of all namespaces (in
-// parallel), then the pods of each device plugin DaemonSet by its selector:
-// 2 LISTs plus one per device plugin DaemonSet (usually one), whatever the
-// number of nodes.
+// ReadCluster lists the nodes, the DaemonSets of all namespaces and the GPU
+// operator's ClusterPolicies (in parallel), then the pods of each device
+// plugin DaemonSet by its selector and the pods of the operator's namespace:
+// 3 LISTs plus one per device plugin DaemonSet and one per operator
+// namespace (usually one each), whatever the number of nodes.
 func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
 	var nodes []corev1.Node
 	var dss []appsv1.DaemonSet
+	var policies []ClusterPolicy
+	var policyProblem string
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		policies, policyProblem, err = readClusterPolicies(gctx, c)
+		return err
+	})
 	g.Go(func() error {
 		l, err := c.Kube.CoreV1().Nodes().List(gctx, metav1.ListOptions{})
 		if err != nil {
@@ -69,10 +80,36 @@ func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
 	for i := range nodes {
 		v.Nodes[nodes[i].Name] = &nodes[i]
 	}
+	var operatorDSs []*appsv1.DaemonSet
+	for i := range dss {
+		if isOperatorDaemonSet(&dss[i]) {
+			operatorDSs = append(operatorDSs, &dss[i])
+		}
+	}
+	// The operator's pods first: its device plugin's pods come with them,
+	// so that DaemonSet costs no LIST of its own.
+	operatorPods := map[types.UID]map[string]corev1.Pod{}
+	if len(operatorDSs) > 0 || len(policies) > 0 || policyProblem != "" {
+		op := &OperatorView{Policies: policies, PolicyError: policyProblem}
+		var err error
+		if op.DaemonSets, err = readOperatorPods(ctx, c, operatorDSs); err != nil {
+			return nil, err
+		}
+		for i, ds := range op.DaemonSets {
+			operatorPods[ds.uid] = op.DaemonSets[i].Pods
+		}
+		v.Operator = op
+	}
 	for i := range dss {
 		ds := &dss[i]
 		version, ok := devicePluginVersion(ds)
 		if !ok || ds.Spec.Selector == nil {
+			continue
+		}
+		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
+		if pods, read := operatorPods[ds.UID]; read {
+			p.Pods = pods
+			v.Plugins = append(v.Plugins, p)
 			continue
 		}
 		sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
@@ -83,7 +120,6 @@ func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
 		if err != nil {
 			return nil, cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "the device plugin's pods in namespace "+ds.Namespace)
 		}
-		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
 		for _, pod := range pods.Items {
 			if ownedBy(&pod, ds.UID) && pod.Spec.NodeName != "" {
 				p.Pods[pod.Spec.NodeName] = pod

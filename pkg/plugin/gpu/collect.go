@@ -39,6 +39,12 @@ func Collect(ctx context.Context, env agent.Env, o Options) GPUNode {
 		now = env.Now
 	}
 
+	s.Operator = operatorNode(env.HostRoot, host)
+	s.Management = ManagedByHost
+	if s.Operator != nil {
+		s.Management = ManagedByOperator
+	}
+	s.NvidiaSmi = host.Where("nvidia-smi")
 	s.DeviceNodes = deviceNodes(env.HostRoot)
 	if b, err := os.ReadFile(filepath.Join(env.ProcRoot, "driver/nvidia/version")); err == nil {
 		s.KernelModuleVersion = ParseModuleVersion(string(b))
@@ -54,6 +60,7 @@ func Collect(ctx context.Context, env agent.Env, o Options) GPUNode {
 	}
 	xidFindings(s, kern)
 	fabricCheck(ctx, host, env, s)
+	operatorFindings(s)
 	return n
 }
 
@@ -63,6 +70,10 @@ func Collect(ctx context.Context, env agent.Env, o Options) GPUNode {
 func runSMI(ctx context.Context, host Host, s *Status, kern KernelReport) (ok bool, mismatch string) {
 	list, err := host.Run(ctx, "nvidia-smi", "-L")
 	switch {
+	case errors.Is(err, ErrNotFound) && s.Operator != nil && !s.Operator.HostDriver:
+		s.add(FindingNvidiaSmiMissing, SeverityError, "nvidia-smi is neither on the host nor in the GPU operator's driver root /"+driverRoot+": the operator's driver pod has not installed the driver on this node (yet)",
+			"kubectl -n <gpu-operator namespace> get pods -o wide --field-selector spec.nodeName=<node> and read the nvidia-driver-daemonset pod's logs (a kernel without matching headers, or a host driver still loaded, keep it from building or loading the module)")
+		return false, ""
 	case errors.Is(err, ErrNotFound):
 		s.add(FindingNvidiaSmiMissing, SeverityError, "nvidia-smi is not on the host: no NVIDIA driver is installed (or not in "+strings.Join(binDirs, ", ")+")",
 			"install the NVIDIA driver on the node (e.g. apt install nvidia-driver-<branch>-server, or the GPU operator's driver) and reboot")

@@ -41,6 +41,12 @@ const (
 	FindingUnhealthyGPUs           = "GPUsMarkedUnhealthy"
 	FindingAkashLabelMismatch      = "AkashGPULabelMismatch"
 	FindingAkashLabelMissing       = "AkashGPULabelMissing"
+	// GPU operator nodes.
+	FindingOperatorValidationMissing = "OperatorValidationMissing"
+	FindingOperatorPodNotReady       = "OperatorPodNotReady"
+	FindingOperatorPodMissing        = "OperatorPodMissing"
+	FindingClusterPolicyNotReady     = "ClusterPolicyNotReady"
+	FindingClusterPolicyUnknown      = "ClusterPolicyUnknown"
 )
 
 // Finding is one problem and what to do about it.

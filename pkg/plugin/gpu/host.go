@@ -57,6 +57,27 @@ func (h Host) find(name string) (root, path string) {
 	return "", ""
 }
 
+// inDriverRoot reports whether the tool is in the driver container's root
+// (and not the host's own): the GPU operator's driver runs there.
+func (h Host) inDriverRoot(name string) bool {
+	root, _ := h.find(name)
+	return root != "" && root != h.Root
+}
+
+// Where is the tool's path as seen from the host ("" when absent): under
+// /run/nvidia/driver for the GPU operator's driver.
+func (h Host) Where(name string) string {
+	root, p := h.find(name)
+	if p == "" {
+		return ""
+	}
+	rel, err := filepath.Rel(h.Root, filepath.Join(root, p))
+	if err != nil {
+		return p
+	}
+	return "/" + rel
+}
+
 // Has reports whether the host has the tool.
 func (h Host) Has(name string) bool {
 	_, p := h.find(name)

@@ -27,6 +27,7 @@ func Join(n *GPUNode, v *ClusterView) {
 		cs.AkashModels = append(cs.AkashModels, m.Vendor+"/"+m.Model)
 	}
 	sort.Strings(cs.AkashModels)
+	joinOperator(s, v.Operator, node.Name)
 	smiRan := !s.Has(FindingNvidiaSmiMissing) && !s.Has(FindingNvidiaSmiFailed) && !s.Has(FindingDriverLibraryMismatch)
 	if len(s.GPUs) == 0 && cs.Capacity == nil && len(models) == 0 {
 		return // not a GPU node as far as anyone can tell; the agent's findings say so
@@ -38,6 +39,11 @@ func Join(n *GPUNode, v *ClusterView) {
 
 // devicePlugin finds the node's device plugin pod and says whether it is Ready.
 func devicePlugin(s *Status, v *ClusterView, node string) {
+	if len(v.Plugins) == 0 && s.Management == ManagedByOperator {
+		s.add(FindingDevicePluginMissing, SeverityError, "the GPU operator runs no device plugin DaemonSet (image *k8s-device-plugin*): the node cannot advertise nvidia.com/gpu",
+			"set devicePlugin.enabled=true in the ClusterPolicy (helm upgrade gpu-operator ... --set devicePlugin.enabled=true) and check the operator's log for why it did not deploy it")
+		return
+	}
 	if len(v.Plugins) == 0 {
 		s.add(FindingDevicePluginMissing, SeverityError, "no NVIDIA device plugin DaemonSet (image *k8s-device-plugin*) in any namespace: the node cannot advertise nvidia.com/gpu",
 			"helm repo add nvdp https://nvidia.github.io/k8s-device-plugin && helm upgrade -i nvdp nvdp/nvidia-device-plugin -n nvidia-device-plugin --create-namespace (with the nvidia runtime class set up in containerd)")

@@ -33,6 +33,14 @@ func NewList() *GPUNodeList {
 
 // Status is what the node and the cluster say about the node's GPUs.
 type Status struct {
+	// Management is how the node's GPU stack is run: ManagedByOperator
+	// (the NVIDIA GPU operator's pods) or ManagedByHost (host packages).
+	Management string `json:"management,omitempty"`
+	// Operator is the GPU operator's state on the node (operator nodes).
+	Operator *OperatorNode `json:"operator,omitempty"`
+	// NvidiaSmi is the nvidia-smi that ran, as a host path
+	// (/run/nvidia/driver/usr/bin/nvidia-smi on an operator node).
+	NvidiaSmi string `json:"nvidiaSmi,omitempty"`
 	// GPUs are the GPUs nvidia-smi lists, with their MIG devices.
 	GPUs []GPU `json:"gpus,omitempty"`
 	// DriverVersion is the user-space driver (nvidia-smi's driver_version,
@@ -116,6 +124,9 @@ type ClusterSide struct {
 	AkashModels []string `json:"akashModels,omitempty"`
 	// DevicePlugin is the device plugin pod on this node, if any.
 	DevicePlugin *DevicePlugin `json:"devicePlugin,omitempty"`
+	// Operator is the GPU operator's pods on the node and its
+	// ClusterPolicy state (operator-managed nodes only).
+	Operator *OperatorSide `json:"operator,omitempty"`
 }
 
 // DevicePlugin is the NVIDIA device plugin as it concerns one node.

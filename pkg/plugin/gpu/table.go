@@ -11,6 +11,7 @@ import (
 func Table(l *GPUNodeList) *output.Table {
 	t := output.NewTable(
 		output.Column{Name: "NODE"},
+		output.Column{Name: "MANAGED", Description: "operator: the NVIDIA GPU operator's pods; host: host packages"},
 		output.Column{Name: "GPUS"},
 		output.Column{Name: "DRIVER"},
 		output.Column{Name: "CUDA"},
@@ -25,7 +26,7 @@ func Table(l *GPUNodeList) *output.Table {
 	)
 	for _, n := range l.Items {
 		s := n.Status
-		t.AddRow(n.Name, gpusCell(s), output.Or(s.DriverVersion, "-"), output.Or(s.CUDAVersion, "-"), pluginCell(s), fabricCell(s),
+		t.AddRow(n.Name, output.Or(s.Management, "-"), gpusCell(s), output.Or(s.DriverVersion, "-"), output.Or(s.CUDAVersion, "-"), pluginCell(s), fabricCell(s),
 			xidsCell(s), s.Verdict, capacityCell(s), akashCell(s), output.Or(s.KernelModuleVersion, "-"), problem(s))
 	}
 	return t

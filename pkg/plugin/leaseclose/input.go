@@ -162,7 +162,7 @@ func ReadInput(r io.Reader, name string) (Input, error) {
 		return Input{}, fmt.Errorf("-f %s: the input is empty: want the -o json|yaml output of a kubectl akash command, or lines of owner/dseq/gseq/oseq/provider", name)
 	}
 	var c collector
-	docs, structured, err := decode(raw)
+	docs, structured, notYAML, err := decode(raw)
 	switch {
 	case err != nil:
 		return Input{}, fmt.Errorf("-f %s: %w", name, err)
@@ -174,6 +174,12 @@ func ReadInput(r io.Reader, name string) (Input, error) {
 		}
 	default:
 		if err := c.lines(raw); err != nil {
+			// Input that breaks the YAML parser and whose lines before
+			// the bad one were no lease IDs was meant as YAML: its
+			// syntax error is the one to fix.
+			if notYAML != nil && len(c.leases) == 0 {
+				return Input{}, fmt.Errorf("-f %s: not valid YAML (%v), nor lines of owner/dseq/gseq/oseq/provider", name, notYAML)
+			}
 			return Input{}, fmt.Errorf("-f %s: %w", name, err)
 		}
 	}
@@ -186,36 +192,42 @@ func ReadInput(r io.Reader, name string) (Input, error) {
 // decode parses a JSON stream (one or more values) or a YAML stream
 // (`---` separated) into values whose numbers are json.Number, so that no
 // integer passes through a float. structured is false for input that is
-// neither (plain lines), which is then read line by line.
-func decode(raw []byte) (docs []any, structured bool, err error) {
+// neither (plain lines), which is then read line by line; notYAML is then
+// why its first document did not parse as YAML, if it did not, for
+// ReadInput to report when the lines are not lease IDs either.
+func decode(raw []byte) (docs []any, structured bool, notYAML, err error) {
 	if docs, ok := decodeJSON(raw); ok {
-		return docs, allStructured(docs), nil
+		return docs, allStructured(docs), nil, nil
 	}
 	parts := bytes.Split(raw, []byte("\n---"))
+	before := 0 // newlines of raw before parts[i]
 	for i, part := range parts {
-		part = bytes.TrimPrefix(bytes.TrimSpace(part), []byte("---"))
-		if len(bytes.TrimSpace(part)) == 0 {
+		start := before
+		before += bytes.Count(part, []byte("\n")) + 1
+		if len(bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(part), []byte("---")))) == 0 {
 			continue
 		}
-		d, err := decodeYAML(part)
+		// The newlines before the document keep the parser's line
+		// numbers those of the whole input.
+		d, err := decodeYAML(append(bytes.Repeat([]byte("\n"), start), part...))
 		if err != nil {
 			if len(docs) == 0 {
-				return nil, false, nil // not YAML either: plain lines
+				return nil, false, err, nil // perhaps plain lines
 			}
 			// A document that does not parse refuses the whole input:
 			// closing the leases of the others would act on part of what
 			// the operator meant.
-			return nil, false, fmt.Errorf("YAML document %d: %w", i+1, err)
+			return nil, false, nil, fmt.Errorf("YAML document %d is not valid YAML: %w", i+1, err)
 		}
 		if d == nil {
 			continue
 		}
 		if len(docs) == 0 && !allStructured([]any{d}) {
-			return nil, false, nil // a YAML scalar: plain lines
+			return nil, false, nil, nil // a YAML scalar: plain lines
 		}
 		docs = append(docs, d)
 	}
-	return docs, len(docs) > 0, nil
+	return docs, len(docs) > 0, nil, nil
 }
 
 // decodeJSON reads raw as a stream of JSON values; ok is false when it is
@@ -242,11 +254,13 @@ func decodeJSON(raw []byte) ([]any, bool) {
 }
 
 // decodeYAML converts one YAML document to JSON (integers stay integers)
-// and reads that with exact numbers.
+// and reads that with exact numbers. Its error is the parser's, which
+// names the line ("yaml: line 4: mapping values are not allowed in this
+// context"), without the converter's prefix.
 func decodeYAML(doc []byte) (any, error) {
 	j, err := yaml.YAMLToJSON(doc)
 	if err != nil {
-		return nil, err
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))
 	}
 	dec := json.NewDecoder(bytes.NewReader(j))
 	dec.UseNumber()

@@ -40,7 +40,8 @@ func TestReadLeaseIDsShapes(t *testing.T) {
 	manifests := fmt.Sprintf("apiVersion: akash.network/v2beta2\nkind: Manifest\nspec:\n  lease_id: {owner: %s, dseq: '8438017', gseq: 1, oseq: 1, provider: %s}\n---\napiVersion: akash.network/v2beta2\nkind: Manifest\nspec:\n  lease_id: {owner: %s, dseq: '9200455', gseq: 2, oseq: 3, provider: %s}\n", alice, provider, bob, provider)
 	plainList := fmt.Sprintf(`[{"owner":%q,"dseq":8438017,"gseq":1,"oseq":1,"provider":%q},%q]`, alice, provider, l2.String())
 	lines := "# from --jq\n" + l1.String() + "\n\n" + l2.String() + "\n" + l1.String() + "\n"
-	for name, in := range map[string]string{"LeaseList json": leaseList, "LeaseList yaml": yamlList, "chain api": chainAPI, "manifest stream": manifests, "plain list": plainList, "lines": lines} {
+	quoted := fmt.Sprintf("%q\n%q\n", l1.String(), l2.String()) // not YAML: lines
+	for name, in := range map[string]string{"LeaseList json": leaseList, "LeaseList yaml": yamlList, "chain api": chainAPI, "manifest stream": manifests, "plain list": plainList, "lines": lines, "quoted lines": quoted} {
 		ids, err := read(t, in)
 		if err != nil || len(ids) != 2 || ids[0] != l1 || ids[1] != l2 {
 			t.Errorf("%s: ids %v err %v", name, ids, err)
@@ -68,7 +69,10 @@ func TestReadLeaseIDsRefuses(t *testing.T) {
 		"one bad line":   {l1.String() + "\nakash1x/abc/1/1/" + provider + "\n", `line 2 is not a lease ID`},
 		"bad in a list":  {fmt.Sprintf(`[%q, "nope"]`, l1.String()), "$[1]"},
 		"partial object": {fmt.Sprintf(`{"items":[{"spec":{"leaseID":{"owner":%q,"dseq":"1"}}}]}`, alice), "no lease IDs found"},
-		"a bad document": {fmt.Sprintf("owner: %s\ndseq: 5\ngseq: 1\noseq: 1\nprovider: %s\n---\nbad: [unclosed\n", alice, provider), "YAML document 2"},
+		"a bad document": {fmt.Sprintf("owner: %s\ndseq: 5\ngseq: 1\noseq: 1\nprovider: %s\n---\nbad: [unclosed\n", alice, provider), "YAML document 2 is not valid YAML: yaml: line 7:"},
+		// The parser's line numbers count from the top of the input, blank lines included: line 4 opens the unclosed mapping.
+		"broken yaml":           {fmt.Sprintf("\n# leases\nitems:\n- leaseID: {owner: %s, dseq: 5\n    gseq: 1\n", alice), "-f -: not valid YAML (yaml: line 4: did not find expected ',' or '}')"},
+		"yaml, then a bad line": {l1.String() + "\nkey: [\n", "line 2 is not a lease ID"},
 	}
 	for name, c := range cases {
 		ids, err := read(t, c.in)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -12,9 +13,10 @@ import (
 )
 
 // Table renders leases for people. now is passed in so the output is
-// reproducible in tests.
-func Table(items []Lease, now func() metav1.Time) *output.Table {
-	t := output.NewTable(
+// reproducible in tests. withChain adds the wide chain columns, for a run
+// that read the chain.
+func Table(items []Lease, now func() metav1.Time, withChain bool) *output.Table {
+	cols := []output.Column{
 		output.Column{Name: "OWNER"},
 		output.Column{Name: "DSEQ"},
 		output.Column{Name: "GSEQ"},
@@ -25,16 +27,27 @@ func Table(items []Lease, now func() metav1.Time) *output.Table {
 		output.Column{Name: "PODS", Wide: true, Description: "pods by phase"},
 		output.Column{Name: "PROVIDER", Wide: true},
 		output.Column{Name: "IN CLUSTER", Wide: true, Description: "which of Manifest and namespace exist"},
-	)
+	}
+	if withChain {
+		cols = append(cols,
+			output.Column{Name: "CHAIN", Wide: true, Description: "the lease's state on chain; \"not open\": closed or unknown to the chain"},
+			output.Column{Name: "RECLAIM DEADLINE", Wide: true, Description: "when a reclaiming lease is closed by the chain; <none> when it is not reclaiming"})
+	}
+	t := output.NewTable(cols...)
 	for _, l := range items {
 		id := l.Spec.LeaseID
 		dseq := "<unknown>"
 		if id.DSeq != 0 {
 			dseq = strconv.FormatUint(id.DSeq, 10)
 		}
-		t.AddRow(output.Or(id.Owner, "<unknown>"), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
+		row := []any{output.Or(id.Owner, "<unknown>"), dseq, strconv.FormatUint(uint64(id.GSeq), 10), strconv.FormatUint(uint64(id.OSeq), 10),
 			l.Name, services(l.Spec.Services), output.Age(l.CreationTimestamp, now),
-			phases(l.Status.Pods), output.Or(id.Provider, "<unknown>"), presence(l.Status))
+			phases(l.Status.Pods), output.Or(id.Provider, "<unknown>"), presence(l.Status)}
+		if withChain {
+			state, deadline := chainCells(l.Status.Chain)
+			row = append(row, state, deadline)
+		}
+		t.AddRow(row...)
 	}
 	return t
 }
@@ -76,4 +89,16 @@ func presence(s LeaseStatus) string {
 		return "namespace only"
 	}
 	return "<none>"
+}
+
+// chainCells are the CHAIN and RECLAIM DEADLINE cells of a lease.
+func chainCells(c *ChainStatus) (state, deadline string) {
+	deadline = output.None
+	if c == nil {
+		return "<not read>", deadline
+	}
+	if r := c.Reclamation; r != nil && r.Deadline != nil {
+		deadline = r.Deadline.UTC().Format(time.RFC3339)
+	}
+	return c.State, deadline
 }

@@ -46,6 +46,9 @@ type LeaseStatus struct {
 	Namespace bool `json:"namespace"`
 	// Pods counts the namespace's pods by phase.
 	Pods map[string]int `json:"pods,omitempty"`
+	// Chain is the lease as the chain lists it; nil when no chain source
+	// was read (or the lease is another provider's).
+	Chain *ChainStatus `json:"chain,omitempty"`
 }
 
 // LeaseList is the list kind.

@@ -203,6 +203,18 @@ type Migration struct {
 	Targets  []PriceTarget     `json:"targets"`
 	Values   map[string]string `json:"values"`
 	Warnings []string          `json:"warnings,omitempty"`
+	// ScriptFrom says where the checked bid script was read (the scripts
+	// ConfigMap the provider mounts, or the release's bidpricescript).
+	ScriptFrom string `json:"scriptFrom,omitempty"`
+	// Denoms says, per denom the provider must bid in, whether the script
+	// prices it.
+	Denoms []DenomCheck `json:"denoms,omitempty"`
+	// Keys are the current chart's price_target_* keys with their values.
+	Keys []PriceKey `json:"keys,omitempty"`
+	// Steps is the migration this provider needs (none: up to date).
+	Steps []string `json:"steps,omitempty"`
+	// ScriptText is the release's decoded bidpricescript.
+	ScriptText string `json:"-"`
 }
 
 // Migrate derives the provider.yaml price values from a release's values:
@@ -223,6 +235,7 @@ func Migrate(rel *Release) (*Migration, error) {
 			return nil, fmt.Errorf("value %s of release %s v%d is not base64 (the chart takes the script base64-encoded): %w", ScriptValue, rel.Name, rel.Version, err)
 		}
 		m.Script = true
+		m.ScriptText = string(script)
 		values, computed := ScriptTargets(string(script))
 		for _, tv := range targetValues {
 			if v, ok := values[tv.target]; ok {
@@ -231,7 +244,7 @@ func Migrate(rel *Release) (*Migration, error) {
 				}
 				fromScript[tv.value] = v
 				m.Targets = append(m.Targets, PriceTarget{Key: tv.value, Value: v, Source: ScriptValue + " " + tv.target})
-			} else if rhs, ok := computed[tv.target]; ok {
+			} else if rhs, ok := computed[tv.target]; ok && !readsChartValue(rhs) {
 				m.Warnings = append(m.Warnings, fmt.Sprintf("%s is computed in the script (%s): set %s by hand", tv.target, rhs, tv.value))
 			}
 		}

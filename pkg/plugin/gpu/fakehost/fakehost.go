@@ -41,17 +41,34 @@ func New(t testing.TB) *Host {
 		t.Skipf("%s is dynamically linked: install busybox-static", Busybox)
 	}
 	h := &Host{Root: t.TempDir(), Proc: t.TempDir(), t: t}
+	h.shell()
+	return h
+}
+
+// shell installs busybox as /bin/sh and its applets under the root.
+func (h *Host) shell() {
+	h.t.Helper()
 	b, err := os.ReadFile(Busybox)
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
 	h.File("bin/busybox", string(b), 0o755)
 	for _, applet := range []string{"sh", "cat", "sleep", "echo"} {
 		if err := os.Symlink("busybox", filepath.Join(h.Root, "bin", applet)); err != nil {
-			t.Fatal(err)
+			h.t.Fatal(err)
 		}
 	}
-	return h
+}
+
+// DriverRoot makes /run/nvidia/driver, the root the GPU operator's driver
+// container shares with the host, as a root of its own with a shell: tools
+// installed in it (Tool) run chrooted there, as the check runs them on an
+// operator node.
+func (h *Host) DriverRoot() *Host {
+	h.t.Helper()
+	d := &Host{Root: filepath.Join(h.Root, "run", "nvidia", "driver"), Proc: h.Proc, t: h.t}
+	d.shell()
+	return d
 }
 
 // File writes a file under the root.
