@@ -28,6 +28,12 @@ run leases list -o wide
 run leases list --image 'xmrig|miner'
 run leases list --jq '.items[] | "\(.spec.leaseID.owner)/\(.spec.leaseID.dseq) -> \(.metadata.name)"'
 
+# The whole provider in one screen, the chain read from a stand-in on loopback.
+chain=127.0.0.1:8555
+go run ./hack/seed --serve-chain "$chain" --serve-for 5m & trap 'kill $! 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/${chain%:*}/${chain#*:}") 2>/dev/null && break; sleep 0.2; done
+run doctor --no-nodes --api "http://$chain" || true
+
 cat <<EOT
 
 The cluster keeps running. Point kubectl (and kubectl akash) at it with:

@@ -40,8 +40,17 @@ func main() {
 	lostShare := flag.Float64("lost-command-share", 0, "with --leases: the share of leases (0..1) whose api service lost its command in its last, unfinished revision, for manifests heal")
 	wait := flag.Duration("wait", 0, "with --leases: wait this long at most for the cluster to settle (healthy rollouts complete, the broken ones' pods unschedulable)")
 	timeout := flag.Duration("timeout", 30*time.Minute, "give up when seeding and settling together take longer than this")
+	serveChain := flag.String("serve-chain", "", "instead of seeding, serve on this loopback address (127.0.0.1:PORT) a stand-in of the chain's REST API that knows the demo's leases, some closed, for --serve-for")
+	serveFor := flag.Duration("serve-for", 10*time.Minute, "with --serve-chain: stop serving after this long")
 	flag.Parse()
-	scenarios := Demo()
+	if *serveChain != "" {
+		if err := serveDemoChain(*serveChain, *serveFor); err != nil {
+			fmt.Fprintln(os.Stderr, "seed:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	scenarios := append(Demo(), doctorScenarios()...)
 	if *scale > 0 {
 		scenarios = Scale(*scale, *stuckShare, *lostShare)
 	}
@@ -85,7 +94,11 @@ func run(kubeconfig string, scenarios []Scenario, settleFor, timeout time.Durati
 			}
 			if err == nil && s.Break != 0 {
 				breaks.Go(func() error {
-					if err := breakRollout(bctx, kube, s); err != nil {
+					breakIt := breakRollout
+					if s.Break == Failed {
+						breakIt = failPod
+					}
+					if err := breakIt(bctx, kube, s); err != nil {
 						return fmt.Errorf("breaking %s: %w", s.Lease, err)
 					}
 					broken.Add(1)
@@ -170,6 +183,9 @@ const (
 	// (manifests heal). The new pod is kept off every node by a node
 	// selector, so it is not "Insufficient" anything.
 	LostCommand
+	// Failed: the lease has a pod that Failed (OOM-killed an hour ago), as
+	// the kubelet leaves it (pods clean-failed).
+	Failed
 )
 
 // service names the Deployment a Break changes.

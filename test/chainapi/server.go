@@ -78,11 +78,20 @@ type Server struct {
 
 // Start serves on loopback until the test ends.
 func Start(t testing.TB, leases ...Lease) *Server {
-	s := &Server{Version: "v1beta5", Leases: leases, Requests: map[string]int{}, Height: 10000, BlockTime: 6 * time.Second}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s := New(leases...)
+	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.srv.Close)
 	return s
 }
+
+// New is a stand-in that is not serving yet: ServeHTTP answers, for a
+// server of the caller's (the demo serves it on loopback).
+func New(leases ...Lease) *Server {
+	return &Server{Version: "v1beta5", Leases: leases, Requests: map[string]int{}, Height: 10000, BlockTime: 6 * time.Second}
+}
+
+// ServeHTTP answers one request as a chain's REST API would.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serve(w, r) }
 
 // URL is the API's base address.
 func (s *Server) URL() string { return s.srv.URL }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -190,30 +189,7 @@ func TestNodeDebugHealthLocalBuiltRoot(t *testing.T) {
 	uid := string(pod.UID)
 	const gone = "d5e6f7a8-b9c0-4d1e-8f2a-3b4c5d6e7f80"
 
-	root := t.TempDir()
-	host, proc := filepath.Join(root, "host"), filepath.Join(root, "proc")
-	write := func(path, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(filepath.Join(host, "sys/fs/cgroup/cgroup.controllers"), "cpuset cpu io memory pids\n")
-	write(filepath.Join(host, "sys/fs/cgroup/cgroup.stat"), "nr_descendants 212\nnr_dying_descendants 31877\n")
-	write(filepath.Join(proc, "sys/kernel/osrelease"), "5.15.0-126-generic\n")
-	write(filepath.Join(proc, "1/mountinfo"), "22 1 259:1 / / rw,relatime shared:1 - ext4 /dev/root rw\n"+
-		"813 22 259:1 /var/lib/kubelet/pods/"+gone+"/volumes/kubernetes.io~empty-dir/data /var/lib/kubelet/pods/"+gone+"/volume-subpaths/data/app/0 rw,relatime shared:1 - ext4 /dev/root rw\n")
-	write(filepath.Join(proc, "pressure/memory"), "some avg10=41.07 avg60=30.55 avg300=12.02 total=7712345678\nfull avg10=22.31 avg60=12.80 avg300=4.44 total=3312345678\n")
-	write(filepath.Join(proc, "meminfo"), "MemTotal: 16384000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n")
-	memcg := "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + strings.ReplaceAll(uid, "-", "_") + ".slice"
-	cid := "25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca"
-	write(filepath.Join(host, "var/log/kern.log"),
-		"[ 8523.347322] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-"+cid+".scope,mems_allowed=0,oom_memcg="+memcg+
-			",task_memcg="+memcg+"/cri-containerd-"+cid+".scope,task=node,pid=183960,uid=0\n"+
-			"[ 8523.347333] Memory cgroup out of memory: Killed process 183960 (node) total-vm:1299192kB, anon-rss:493176kB, file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:1400kB oom_score_adj:984\n")
+	host, proc := builtHostRoot(t, uid, gone, "25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca", "183960")
 
 	local := func(extra ...string) result {
 		args := append([]string{"node-debug", "health", "--local", "--host-root", host, "--proc-root", proc, "--kernel-log", "/var/log/kern.log", "-o", "json"}, extra...)

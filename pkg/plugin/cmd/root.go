@@ -206,6 +206,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		NewCertsCmd(g),
 		NewAgentCmd(g),
 		NewProviderCmd(g),
+		NewDoctorCmd(g),
 		NewPluginsCmd(g),
 	)
 	args := g.Args
