@@ -44,7 +44,6 @@ type DoctorOptions struct {
 	StatusTimeout         time.Duration
 	StuckAfter            time.Duration
 	CertWarn              string
-	ChunkSize             int64
 	// KernelLog is a saved kernel log on the nodes, for the node checks
 	// that read /dev/kmsg.
 	KernelLog string
@@ -141,7 +140,6 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 	fs.Bool("yes", false, "Accepted and ignored: doctor changes nothing.")
 	_ = fs.MarkHidden("yes")
 	fs.StringVar(&o.KernelLog, "kernel-log", "", "Node checks: read this kernel log file on the node (dmesg lines) instead of /dev/kmsg.")
-	fs.Int64Var(&o.ChunkSize, "chunk-size", 0, "Page LIST requests this many objects at a time (0: one request per resource type).")
 	return cmd
 }
 
@@ -206,8 +204,8 @@ func (o *DoctorOptions) Validate() error {
 	if o.StuckAfter < 0 {
 		return fmt.Errorf("--stuck-after must not be negative, got %s", o.StuckAfter)
 	}
-	if o.ChunkSize < 0 {
-		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.ChunkSize)
+	if o.Nodes.ChunkSize < 0 {
+		return fmt.Errorf("--chunk-size must be 0 or positive, got %d", o.Nodes.ChunkSize)
 	}
 	w, err := parseWarn(o.CertWarn)
 	if err != nil {
@@ -248,7 +246,7 @@ func (o *DoctorOptions) Run(ctx context.Context) error {
 		}
 	} else {
 		in.Snapshot, in.LoadErrors = doctor.Load(ctx, clients, needs, doctor.LoadOptions{
-			LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize})
+			LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.Nodes.ChunkSize})
 		o.readBesides(ctx, clients, sel, in)
 	}
 	nodes := o.runNodeChecks(ctx, clients, sel, in.Snapshot, in.LoadErrors)

@@ -52,7 +52,7 @@ func (o *DoctorOptions) runNodeChecks(ctx context.Context, clients *cli.Clients,
 		errs = append(errs, &nodecheck.NodeError{Node: p.Node, Err: p.Err})
 	}
 	pods, namespaces, perr := nodecheck.ListPodsAndLeases(ctx, clients)
-	fleet := nodecheck.FleetOptions{Debug: o.Nodes.RunOptions(o.Streams.ErrOut), Only: sel.Node, Check: opts}
+	fleet := nodecheck.FleetOptions{Debug: o.Nodes.Options(), Only: sel.Node, Check: opts}
 	if perr == nil {
 		fleet.Pods, fleet.PodsKnown = pods, true
 	} else {
