@@ -3,12 +3,14 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
@@ -46,6 +48,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	out := output.NewFlags()
 	service, port, scheme := akash.ProviderApp, "8443", "https"
 	timeout := 10 * time.Second
+	api := chainAPIFlags{Timeout: 10 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "The akash-provider pods and the provider's own /status (leases, orders, inventory)",
@@ -56,14 +59,19 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			what the provider's /status endpoint reports: active leases, open orders,
 			deployments and each node's allocatable and available resources. /status is
 			reached through the API server's service proxy (the Service's port 8443), so
-			it works from any machine with a kubeconfig, without port-forwarding.
+			it works from any machine with a kubeconfig, without port-forwarding. With
+			--api, also the market API version the chain serves (v1beta5 on chains
+			since v1.0.0, v1beta4 before), asked the way dangling's lease queries ask.
 
-			Exit code 3 when a provider pod is not Ready or /status does not answer.
+			Exit code 3 when a provider pod is not Ready, /status or --api does not answer.
 			Three API calls: one LIST of the provider pods, one of the nodes, one GET
-			through the proxy.`),
+			through the proxy; with --api one request to the chain (two before v1beta5).`),
 		Example: examples(`
 			kubectl akash provider status
-			kubectl akash provider status --jq '.spec.endpoint.activeLeases'`),
+			kubectl akash provider status --jq '.spec.endpoint.activeLeases'
+
+			# Which market API the chain serves
+			kubectl akash provider status --api https://api.akashnet.example:443 --jq '.spec.chain.marketVersion'`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
@@ -71,6 +79,9 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			}
 			if scheme != "https" && scheme != "http" {
 				return fmt.Errorf("--status-scheme %q: want https or http", scheme)
+			}
+			if err := api.validate(); err != nil {
+				return err
 			}
 			c, err := g.Clients()
 			if err != nil {
@@ -104,6 +115,13 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 				findings = true
 				fmt.Fprintf(g.Streams.ErrOut, "warning: %v\n", err)
 			}
+			if api.API != "" {
+				st.Spec.Chain = chainOf(ctx, api.API, api.Timeout)
+				if st.Spec.Chain.Error != "" {
+					findings = true
+					fmt.Fprintf(g.Streams.ErrOut, "warning: the chain's market API version: %s\n", st.Spec.Chain.Error)
+				}
+			}
 			if err := provider.PrintStatus(g.Streams.Out, out, st); err != nil {
 				return err
 			}
@@ -118,5 +136,16 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&port, "status-port", port, "The Service port (name or number) serving /status.")
 	cmd.Flags().StringVar(&scheme, "status-scheme", scheme, "The scheme /status is served with (https or http).")
 	cmd.Flags().DurationVar(&timeout, "status-timeout", timeout, "How long to wait for /status.")
+	api.addFlags(cmd, ", to show the market API version it serves.")
 	return cmd
+}
+
+// chainOf asks the chain's REST API which market API version it serves.
+func chainOf(ctx context.Context, api string, timeout time.Duration) *provider.Chain {
+	v, err := (&chain.REST{Base: api, Client: &http.Client{Timeout: timeout}}).MarketVersion(ctx)
+	ch := &provider.Chain{API: api, MarketVersion: v}
+	if err != nil {
+		ch.Error = err.Error()
+	}
+	return ch
 }
