@@ -2,11 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs/certstest"
@@ -313,4 +319,151 @@ func TestCertsRenewK3sStartsWhatAKilledRunLeftStopped(t *testing.T) {
 	if _, got := renewalSteps(t, res.stdout); got != k3sPlan {
 		t.Errorf("started again: %s", got)
 	}
+}
+
+// k3sNode is this machine as a k3s node in the API (--local names the
+// node by the host name): a Node with a +k3s kubelet, Ready, and its
+// Lease, renewed by renew() as a kubelet would.
+func k3sNode(t *testing.T, c *cluster.Cluster) (name string, renew func()) {
+	t.Helper()
+	name, err := os.Hostname()
+	if err != nil || name == cluster.RealNodeName {
+		t.Fatalf("this machine's host name %q (%v) cannot stand for a node here", name, err)
+	}
+	ctx := t.Context()
+	_, err = c.Kube().CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name,
+		Annotations: map[string]string{"k3s.io/node-args": `["server","--cluster-init"]`}},
+		// No kubelet runs it: nothing may be scheduled there.
+		Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "kubectl-akash.test/k3s-stand-in", Effect: corev1.TaintEffectNoSchedule}}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = c.Kube().CoreV1().Nodes().Delete(context.Background(), name, metav1.DeleteOptions{})
+		_ = c.Kube().CoordinationV1().Leases(corev1.NamespaceNodeLease).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		node, err := c.Kube().CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		node.Status.NodeInfo.KubeletVersion = "v1.33.4+k3s1"
+		node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady",
+			LastHeartbeatTime: metav1.Now(), LastTransitionTime: metav1.Now()}}
+		_, err = c.Kube().CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	now := metav1.NewMicroTime(time.Now())
+	if _, err := c.Kube().CoordinationV1().Leases(corev1.NamespaceNodeLease).Create(ctx, &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: corev1.NamespaceNodeLease},
+		Spec:       coordinationv1.LeaseSpec{HolderIdentity: &name, RenewTime: &now}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return name, func() {
+		l, err := c.Kube().CoordinationV1().Leases(corev1.NamespaceNodeLease).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return
+		}
+		now := metav1.NewMicroTime(time.Now())
+		l.Spec.RenewTime = &now
+		_, _ = c.Kube().CoordinationV1().Leases(corev1.NamespaceNodeLease).Update(context.Background(), l, metav1.UpdateOptions{})
+	}
+}
+
+// The wait for Ready is real: with a kubelet renewing its lease, the
+// node is Ready after the start, and the plan names the API's evidence
+// that the node is k3s; with a lease nobody renews (k3s not coming back),
+// the wait fails, the re-check is not run, and k3s is still started. A
+// node the API calls k3s whose k3s directory is not where this command
+// looks is refused before anything is done.
+func TestCertsRenewK3sWaitsForTheNode(t *testing.T) {
+	c := cluster.Get(t)
+	name, renew := k3sNode(t, c)
+	r := newK3sRig(t, true)
+	res := kubectlAkash(t, c, runOpts{}, append(r.args, "--dry-run=client", "-o", "json")...).ok(t)
+	if ren, _ := renewalSteps(t, res.stdout); !strings.Contains(ren.StepOf(name, certs.StepK3sStop).Message, "kubelet v1.33.4+k3s1") {
+		t.Errorf("the plan does not give the API's evidence: %s", ren.StepOf(name, certs.StepK3sStop).Message)
+	}
+	renewing, stop := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(renewing)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(300 * time.Millisecond):
+				renew()
+			}
+		}
+	}()
+	res = kubectlAkash(t, c, runOpts{}, append(r.args, "--yes", "-o", "json")...).ok(t)
+	close(stop)
+	<-renewing
+	ren, got := renewalSteps(t, res.stdout)
+	if want := strings.ReplaceAll(k3sPlan, "DryRun", "Succeeded"); got != want {
+		t.Errorf("steps\n got %s\nwant %s", got, want)
+	}
+	if s := ren.StepOf(name, certs.StepWaitReady); s == nil || !strings.Contains(s.Message, "node Ready, its kubelet (v1.33.4+k3s1) renewed its lease") {
+		t.Errorf("wait-ready: %+v", s)
+	}
+
+	// Nobody renews the lease now.
+	r = newK3sRig(t, true)
+	res = kubectlAkash(t, c, runOpts{}, append(r.args, "--yes", "--ready-timeout", "3s", "-o", "json")...)
+	if res.code != cli.ExitFailure {
+		t.Fatalf("a node that does not come back: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	ren, got = renewalSteps(t, res.stdout)
+	if want := "k3s-etcd-snapshot=Succeeded backup=Succeeded stop-k3s=Succeeded k3s-certificate-rotate=Succeeded start-k3s=Succeeded wait-ready=Failed recheck=Skipped"; got != want {
+		t.Errorf("steps\n got %s\nwant %s", got, want)
+	}
+	if s := ren.StepOf(name, certs.StepWaitReady); s == nil || !strings.Contains(s.Message, "has not renewed its lease") {
+		t.Errorf("wait-ready: %+v", s)
+	}
+	if !r.running() {
+		t.Errorf("k3s is not running")
+	}
+
+	// The API says k3s; the k3s directory is elsewhere.
+	empty := t.TempDir()
+	res = kubectlAkash(t, c, runOpts{}, "certs", "renew", "--local", "--node-root", empty, "--backup-dir", empty+"/backups", "--dry-run=client")
+	if res.code != cli.ExitFailure || !strings.Contains(res.stderr, "is k3s (kubelet v1.33.4+k3s1) but "+empty+"/var/lib/rancher/k3s/server/tls is not on it") || fileExists(empty+"/backups") {
+		t.Errorf("k3s elsewhere: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// The same renewal through a debug pod on the real node: the agent runs
+// each step chrooted into the host, with the flags the client passes it
+// (--k3s, --systemctl, --k3s-dir, --backup-dir), and the client re-checks
+// through the agent's scan.
+func TestCertsRenewK3sThroughDebugPod(t *testing.T) {
+	c := cluster.Get(t)
+	node := c.NeedRealNode(t)
+	ns := c.Namespace(t, "certs-renew-k3s")
+	r := newK3sRig(t, true)
+	args := append(r.args[:0:0], r.args...)
+	args[2] = node // in place of --local
+	args = append(args, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json")
+	res := kubectlAkash(t, c, runOpts{}, append(args, "--dry-run=client")...).ok(t)
+	if _, got := renewalSteps(t, res.stdout); got != k3sPlan {
+		t.Errorf("plan\n got %s\nwant %s", got, k3sPlan)
+	}
+	if calls := r.calls(t); len(calls) != 0 {
+		t.Errorf("the dry run called %v", calls)
+	}
+	res = kubectlAkash(t, c, runOpts{}, append(args, "--yes", "--ready-timeout", "5s")...)
+	ren, got := renewalSteps(t, res.stdout)
+	for _, s := range ren.Status.Steps {
+		t.Logf("%s: %s %s", s.Verb, s.Result, s.Message)
+	}
+	// The real node's kubelet renews its lease: the wait succeeds.
+	if want := strings.ReplaceAll(k3sPlan, "DryRun", "Succeeded"); got != want || res.code != 0 {
+		t.Errorf("exit %d, steps\n got %s\nwant %s\n%s", res.code, got, want, res.stderr)
+	}
+	if !r.running() || len(r.calls(t)) != 6 {
+		t.Errorf("running %v, calls %q", r.running(), r.calls(t))
+	}
+	noDebugPods(t, c, ns)
 }
