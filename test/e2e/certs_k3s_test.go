@@ -213,7 +213,8 @@ func TestCertsRenewK3sRotates(t *testing.T) {
 	caBefore, _ := os.ReadFile(r.tls + "/server-ca.crt")
 	time.Sleep(1100 * time.Millisecond) // a new NotBefore must be visibly later, to the second
 
-	res := kubectlAkash(t, c, runOpts{}, append(r.args, "--yes", "-o", "json")...).ok(t)
+	snapDir := t.TempDir()
+	res := kubectlAkash(t, c, runOpts{}, append(r.args, "--yes", "--snapshot-dir", snapDir, "-o", "json")...).ok(t)
 	ren, got := renewalSteps(t, res.stdout)
 	if want := strings.ReplaceAll(k3sPlan, "DryRun", "Succeeded"); got != want {
 		t.Errorf("steps\n got %s\nwant %s", got, want)
@@ -252,6 +253,22 @@ func TestCertsRenewK3sRotates(t *testing.T) {
 		t.Fatalf("snapshots %v, backups %v", snaps, tgz)
 	}
 	backupHolds(t, tgz[0], old)
+	copied, _ := filepath.Glob(snapDir + "/*-kubectl-akash-*")
+	if len(copied) != 1 {
+		t.Fatalf("the snapshot was not copied into --snapshot-dir: %v", copied)
+	}
+	if a, b := readFile(t, copied[0]), readFile(t, snaps[0]); !bytes.Equal(a, b) {
+		t.Errorf("the copy %s differs from the node's snapshot %s", copied[0], snaps[0])
+	}
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // A rotation that fails leaves k3s running: the start is attempted after

@@ -133,7 +133,7 @@ func (o *CertsRenewOptions) stop(ren *certs.Renewal, failed *certs.Step) {
 		}
 	}
 	if failed.Flavour == certs.FlavourK3s {
-		fmt.Fprintf(&b, "\n  check that %s runs: systemctl status %s (a failed rotation still started it again; see the %s step)", o.Ops.K3sService, o.Ops.K3sService, certs.StepK3sStart)
+		fmt.Fprintf(&b, "\n  check that %s runs: systemctl status %s (the %s step says whether it was started again)", o.Ops.K3sService, o.Ops.K3sService, certs.StepK3sStart)
 	}
 	if failed.Verb == certs.StepRestart {
 		fmt.Fprintf(&b, "\n  check that %s.yaml is back in %s (it is also parked in %s/parked-manifests/)", failed.Component, o.Ops.StaticPodDir, o.Ops.BackupDir)
