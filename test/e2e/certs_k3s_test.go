@@ -470,7 +470,7 @@ func TestCertsRenewK3sThroughDebugPod(t *testing.T) {
 	if calls := r.calls(t); len(calls) != 0 {
 		t.Errorf("the dry run called %v", calls)
 	}
-	res = kubectlAkash(t, c, runOpts{}, append(args, "--yes", "--ready-timeout", "5s")...)
+	res = kubectlAkash(t, c, runOpts{}, append(args, "--yes", "--ready-timeout", "60s")...) // the kubelet renews its lease every 10s
 	ren, got := renewalSteps(t, res.stdout)
 	for _, s := range ren.Status.Steps {
 		t.Logf("%s: %s %s", s.Verb, s.Result, s.Message)
