@@ -40,6 +40,7 @@ func newParkedRig(t *testing.T, c *cluster.Cluster, node, prefix string) *parked
 	r.manifest = filepath.Join(dir, name+".yaml")
 	r.parked = filepath.Join(r.backups, "parked-manifests", name+".yaml")
 	r.container = mirrorReady(t, c, r.podNS, r.mirror, 90*time.Second, nil).Status.ContainerStatuses[0].ContainerID
+	// --node is the deprecated alias of NODE...: this rig keeps it in use.
 	r.args = append(renew, "--node", node, "--image", c.AgentImage,
 		"--debug-namespace", r.debugNS, "--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", r.podNS,
 		"--backup-dir", r.backups, "-o", "json")

@@ -206,12 +206,7 @@ func TestCertsRenewRealKubeadm(t *testing.T) {
 	if len(tgz) != 1 {
 		t.Fatalf("backups: %v", tgz)
 	}
-	inTar := untar(t, tgz[0])
-	for p, b := range old {
-		if got, ok := inTar[strings.TrimPrefix(p, "/")]; !ok || !bytes.Equal(got, b) {
-			t.Errorf("backup of %s: present %v, same bytes %v", p, ok, bytes.Equal(got, b))
-		}
-	}
+	backupHolds(t, tgz[0], old)
 }
 
 // etcdctl 3.6 alone (no etcdutl): its `snapshot status` is only help text
@@ -244,6 +239,18 @@ func certstestWrite(t *testing.T, root, rel, content string) {
 	}
 	if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// backupHolds asserts that the archive holds every file of old, byte for
+// byte, under its path without the leading "/" (tar xzf FILE -C /).
+func backupHolds(t *testing.T, archive string, old map[string][]byte) {
+	t.Helper()
+	inTar := untar(t, archive)
+	for p, b := range old {
+		if got, ok := inTar[strings.TrimPrefix(p, "/")]; !ok || !bytes.Equal(got, b) {
+			t.Errorf("backup of %s: present %v, the old bytes %v", p, ok, bytes.Equal(got, b))
+		}
 	}
 }
 

@@ -186,12 +186,7 @@ func TestCertsRenewLocalRunsTheSequence(t *testing.T) {
 			t.Errorf("%s was written after kubeadm's first file (%s): %v", f, firstWrite.Format(time.RFC3339Nano), err)
 		}
 	}
-	inTar := untar(t, tgz[0])
-	for p, b := range old {
-		if got, ok := inTar[strings.TrimPrefix(p, "/")]; !ok || !bytes.Equal(got, b) {
-			t.Errorf("backup of %s: present %v, the old bytes %v", p, ok, bytes.Equal(got, b))
-		}
-	}
+	backupHolds(t, tgz[0], old)
 	snapshotCopied(t, c, snapDir, "*-etcd-snapshot-*.db")
 	renewedLater(t, kubeadmBefore, expiration(t, r.root))
 	if res := kubectlAkash(t, c, runOpts{}, check...); res.code != 0 {

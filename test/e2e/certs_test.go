@@ -237,7 +237,7 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 	}
 
 	snapDir := t.TempDir()
-	args := append(renew, "--node", node, "--image", c.AgentImage, "--debug-namespace", debugNS,
+	args := append(renew, node, "--image", c.AgentImage, "--debug-namespace", debugNS,
 		"--static-pod-dir", dir, "--static-pods", name, "--static-pod-namespace", podNS,
 		"--backup-dir", backups, "--snapshot-dir", snapDir, "--out-period", "21s", "--ready-timeout", "60s", "-o", "json")
 
@@ -287,12 +287,7 @@ func TestCertsRenewRestartsRealStaticPod(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(backups, "kubernetes-certs-*.tar.gz")); len(m) != 1 {
 		t.Errorf("no backup archive: %v", m)
 	} else {
-		inTar := untar(t, m[0])
-		for p, b := range oldFiles {
-			if got, ok := inTar[strings.TrimPrefix(p, "/")]; !ok || !bytes.Equal(got, b) {
-				t.Errorf("backup of %s: present %v, the old bytes %v", p, ok, bytes.Equal(got, b))
-			}
-		}
+		backupHolds(t, m[0], oldFiles)
 	}
 	noDebugPods(t, c, debugNS)
 }

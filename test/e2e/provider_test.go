@@ -18,6 +18,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/test/chainapi"
 	"github.com/kubectl-akash/kubectl-akash/test/cluster"
 )
 
@@ -380,5 +382,57 @@ I[2024-03-05|10:01:09.000] syncing sequence                             cmp=clie
 	}
 	if len(l.Items) != 3 || l.Items[2].Spec.Outcome != "Bid" || l.Items[2].Spec.Price != "21.355000000000000000uakt" {
 		t.Fatalf("%+v", l)
+	}
+}
+
+// With --api, provider status names the market API version the chain
+// serves, asked the way the lease queries ask (v1beta5 first, v1beta4
+// after its 404); an API that fails is a warning and exit 3, never a
+// guessed version; a bad --api is one sentence and no request.
+func TestProviderStatusChainMarketVersion(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	ns := c.Namespace(t, "provider-status-chain")
+	providerStatefulSet(t, c, ns)
+	type status struct {
+		Spec struct {
+			Chain *struct{ API, MarketVersion, Error string }
+		}
+	}
+	for _, version := range []string{"v1beta5", "v1beta4"} {
+		api := chainapi.Start(t)
+		api.Version = version
+		r := kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "status", "--status-timeout", "5s", "--api", api.URL(), "-o", "json")
+		var st status
+		if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+			t.Fatalf("%v\n%s%s", err, r.stdout, r.stderr)
+		}
+		if ch := st.Spec.Chain; ch == nil || ch.MarketVersion != version || ch.API != api.URL() || ch.Error != "" {
+			t.Errorf("%s: chain %+v", version, ch)
+		}
+		if n := api.Requests["/akash/market/"+version+"/leases/list"]; n != 1 {
+			t.Errorf("%s: %d lease-list requests, want 1: %v", version, n, api.Requests)
+		}
+		table := kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "status", "--status-timeout", "5s", "--api", api.URL()).stdout
+		if !strings.Contains(table, "Chain: "+api.URL()+", market API "+version) {
+			t.Errorf("%s: the table does not name the version:\n%s", version, table)
+		}
+	}
+
+	failing := chainapi.Start(t)
+	failing.Fail = true
+	r := kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "status", "--status-timeout", "5s", "--api", failing.URL(), "-o", "json")
+	var st status
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		t.Fatalf("%v\n%s%s", err, r.stdout, r.stderr)
+	}
+	if r.code != cli.ExitFindings || st.Spec.Chain == nil || st.Spec.Chain.MarketVersion != "" || !strings.Contains(st.Spec.Chain.Error, "internal error") ||
+		!strings.Contains(r.stderr, "warning: the chain's market API version") {
+		t.Errorf("a failing API: exit %d, chain %+v\n%s", r.code, st.Spec.Chain, r.stderr)
+	}
+
+	r = kubectlAkash(t, c, runOpts{}, "--provider-namespace", ns, "provider", "status", "--api", "http://api.example.com")
+	if r.code != cli.ExitFailure || !strings.Contains(r.stderr, "plain HTTP to another host") || r.stdout != "" {
+		t.Errorf("plain-HTTP --api: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

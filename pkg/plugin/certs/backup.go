@@ -20,12 +20,15 @@ func (o *NodeOps) Backup() (string, string, error) {
 	if err := os.MkdirAll(o.Host.path(o.BackupDir), 0o700); err != nil {
 		return "", "", err
 	}
-	file := path.Join(o.BackupDir, "kubernetes-certs-"+o.stamp()+".tar.gz")
-	dirs := []string{o.Layout.KubernetesDir}
-	if etcd := path.Dir(o.Layout.EtcdSSLDir); o.Host.Exists(etcd) {
+	name, dirs := "kubernetes-certs-", []string{o.Layout.KubernetesDir}
+	keep := func(string, fs.DirEntry) bool { return true }
+	if o.IsK3sServer() {
+		name, dirs, keep = "k3s-certs-", o.k3sBackupDirs(), o.k3sKeep
+	} else if etcd := path.Dir(o.Layout.EtcdSSLDir); o.Host.Exists(etcd) {
 		dirs = append(dirs, etcd)
 	}
-	n, err := o.writeTar(file, dirs)
+	file := path.Join(o.BackupDir, name+o.stamp()+".tar.gz")
+	n, err := o.writeTar(file, dirs, keep)
 	if err != nil {
 		os.Remove(o.Host.path(file))
 		return "", "", err
@@ -37,7 +40,29 @@ func (o *NodeOps) Backup() (string, string, error) {
 	return file, fmt.Sprintf("%s (%d entries of %s)", file, n, strings.Join(dirs, ", ")), nil
 }
 
-func (o *NodeOps) writeTar(file string, dirs []string) (int, error) {
+// k3sBackupDirs are what `k3s certificate rotate` replaces on a server:
+// server/tls (with its etcd/), the component kubeconfigs of server/cred,
+// and the agent's certificates and kubeconfigs (its containerd, images
+// and pods under agent/ are left out).
+func (o *NodeOps) k3sBackupDirs() []string {
+	dirs := []string{o.k3sTLS()}
+	for _, d := range []string{"server/cred", "agent"} {
+		if p := path.Join(o.Layout.K3sDir, d); o.Host.Exists(p) {
+			dirs = append(dirs, p)
+		}
+	}
+	return dirs
+}
+
+// k3sKeep keeps everything but the agent's subdirectories.
+func (o *NodeOps) k3sKeep(p string, e fs.DirEntry) bool {
+	agent := path.Join(o.Layout.K3sDir, "agent")
+	return !(path.Dir(p) == agent && e.IsDir())
+}
+
+// writeTar archives dirs; keep (given the entry's node path) leaves out
+// an entry, and a directory's whole tree.
+func (o *NodeOps) writeTar(file string, dirs []string, keep func(string, fs.DirEntry) bool) (int, error) {
 	f, err := os.OpenFile(o.Host.path(file), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return 0, err
@@ -51,6 +76,14 @@ func (o *NodeOps) writeTar(file string, dirs []string) (int, error) {
 		err := filepath.WalkDir(base, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
+			}
+			rel, _ := filepath.Rel(base, p)
+			node := path.Join(d, filepath.ToSlash(rel))
+			if !keep(node, e) {
+				if e.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			info, err := e.Info()
 			if err != nil {
@@ -66,8 +99,7 @@ func (o *NodeOps) writeTar(file string, dirs []string) (int, error) {
 			if err != nil {
 				return err
 			}
-			rel, _ := filepath.Rel(base, p)
-			hdr.Name = strings.TrimPrefix(path.Join(d, filepath.ToSlash(rel)), "/")
+			hdr.Name = strings.TrimPrefix(node, "/")
 			if err := tw.WriteHeader(hdr); err != nil {
 				return err
 			}

@@ -123,6 +123,7 @@ func setCert(c *Certificate, x *x509.Certificate) {
 	nb, na := metav1.NewTime(x.NotBefore.UTC()), metav1.NewTime(x.NotAfter.UTC())
 	c.NotBefore, c.NotAfter = &nb, &na
 	c.IsCA = x.IsCA
+	c.Serial = x.SerialNumber.Text(16)
 	c.Authority = x.Issuer.CommonName
 	if c.Status == "" {
 		c.Status = Valid

@@ -35,6 +35,10 @@ type NodeOps struct {
 	CertDir string
 	// EtcdService is kubespray's etcd systemd unit ("" = not restarted).
 	EtcdService string
+	// K3s is the k3s binary ("" = the usual places), K3sService its
+	// systemd unit (default k3s), Systemctl the systemctl to run ("" =
+	// the node's, from PATH).
+	K3s, K3sService, Systemctl string
 	// Proc is the host's /proc, where a stopped static pod's processes are
 	// looked for.
 	Proc string
@@ -92,7 +96,9 @@ type Probe struct {
 	// Restored are manifests found left parked and put back (before the
 	// rest was looked at).
 	Restored []Restored `json:"restored,omitempty"`
-	Problems []string   `json:"problems,omitempty"`
+	// K3s is set on a k3s server (the kubeadm fields are then empty).
+	K3s      *K3sProbe `json:"k3s,omitempty"`
+	Problems []string  `json:"problems,omitempty"`
 }
 
 // binDirs are where kubeadm, etcdctl and etcdutl usually are on a node.

@@ -40,6 +40,9 @@ type Renewal struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata"`
 	Status            RenewalStatus `json:"status"`
+
+	// k3s holds each k3s server's rotation for its later steps.
+	k3s map[string]*K3sRotation
 }
 
 // RenewalStatus lists every step of every node, in order, and after a
@@ -54,7 +57,9 @@ type RenewalStatus struct {
 // Step is one action on one node. Component names the static pod of a
 // restart step.
 type Step struct {
-	Node      string `json:"node"`
+	Node string `json:"node"`
+	// Flavour is how the node was installed: kubeadm, kubespray or k3s.
+	Flavour   string `json:"flavour,omitempty"`
 	Component string `json:"component,omitempty"`
 	*execute.Action
 }
@@ -83,10 +88,10 @@ func (r *Renewal) Actions() []*execute.Action {
 
 // RenewalTable is the human view: one row per step.
 func RenewalTable(r *Renewal) *output.Table {
-	t := output.NewTable(output.Column{Name: "NODE"}, output.Column{Name: "STEP"}, output.Column{Name: "TARGET"},
+	t := output.NewTable(output.Column{Name: "NODE"}, output.Column{Name: "FLAVOUR"}, output.Column{Name: "STEP"}, output.Column{Name: "TARGET"},
 		output.Column{Name: "RESULT"}, output.Column{Name: "MESSAGE"})
 	for _, s := range r.Status.Steps {
-		t.AddRow(s.Node, string(s.Verb), s.TargetText(), string(s.Result), s.Message)
+		t.AddRow(s.Node, s.Flavour, string(s.Verb), s.TargetText(), string(s.Result), s.Message)
 	}
 	return t
 }
@@ -109,5 +114,7 @@ type StepReport struct {
 	// Guard is a restart's guardian, when one ran (restart-static-pod in a
 	// debug pod, restart-status).
 	Guard *GuardStatus `json:"guard,omitempty"`
+	// K3s is a k3s rotation's report (k3s-certificate-rotate, k3s-rotate-status).
+	K3s   *K3sRotation `json:"k3s,omitempty"`
 	Error string       `json:"error,omitempty"`
 }

@@ -12,6 +12,12 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 	var err error
 	switch step {
 	case StepProbe:
+		if o.IsK3sServer() {
+			p := Probe{StaticPods: []string{}}
+			p.K3s, p.Problems = o.ProbeK3s(ctx)
+			rep.Probe = &p
+			break
+		}
 		// A manifest left parked is put back before the node is looked at,
 		// so the component counts as there.
 		restored, busy := o.RestoreParked("")
@@ -45,6 +51,12 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 		if len(restored) > 0 {
 			rep.Message = restoredText(o, r.Name, st, restored)
 		}
+	case StepK3sSnapshot:
+		rep.File, rep.Message, err = o.K3sSnapshot(ctx)
+	case StepK3sRotate:
+		rep.K3s, err = o.K3sRotate(ctx)
+	case StepK3sStatus:
+		rep.K3s, err = o.K3sStatus()
 	case StepEtcdSvc:
 		rep.Message, err = o.RestartEtcdService(ctx)
 	default:

@@ -56,6 +56,9 @@ type Certificate struct {
 	NotBefore *metav1.Time `json:"notBefore,omitempty"`
 	NotAfter  *metav1.Time `json:"notAfter,omitempty"`
 	IsCA      bool         `json:"isCA,omitempty"`
+	// Serial is the serial number in hex: a renewal tells a certificate
+	// issued anew from the old one by it.
+	Serial string `json:"serial,omitempty"`
 	// Authority names the CA that signed it, by its Name when that CA was
 	// found on the same node, else by the issuer's common name.
 	Authority string `json:"authority,omitempty"`

@@ -205,6 +205,19 @@ func (r *REST) withVersion(fn func(version string) error) error {
 	return fmt.Errorf("chain API %s serves neither market/v1beta5 nor market/v1beta4 lease queries: is --api a chain node's REST address?", r.Base)
 }
 
+// MarketVersion is the market API version the chain serves ("v1beta5",
+// "v1beta4"), found the way the lease queries find it: one lease-list
+// request of one lease per version tried, the newest first.
+func (r *REST) MarketVersion(ctx context.Context) (string, error) {
+	err := r.withVersion(func(version string) error {
+		var resp restListResponse
+		return r.get(ctx, "/akash/market/"+version+"/leases/list", url.Values{"pagination.limit": {"1"}}, &resp)
+	})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.version, err
+}
+
 // OpenLeases lists the provider's leases in every open state, page by page.
 func (r *REST) OpenLeases(ctx context.Context, provider string) ([]LeaseState, error) {
 	var all []LeaseState

@@ -122,3 +122,28 @@ func TestUnreachable(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The market API version is what the lease queries use: v1beta5 in one
+// request, v1beta4 after v1beta5's 404; an API that serves neither says so.
+func TestMarketVersion(t *testing.T) {
+	for version, requests := range map[string]int{"v1beta5": 1, "v1beta4": 2} {
+		s := chainapi.Start(t, leases()...)
+		s.Version = version
+		got, err := client(s).MarketVersion(context.Background())
+		if err != nil || got != version {
+			t.Errorf("%s: got %q, %v", version, got, err)
+		}
+		n := 0
+		for _, c := range s.Requests {
+			n += c
+		}
+		if n != requests {
+			t.Errorf("%s: %d requests, want %d: %v", version, n, requests, s.Requests)
+		}
+	}
+	s := chainapi.Start(t)
+	s.Version = "v1beta9"
+	if got, err := client(s).MarketVersion(context.Background()); err == nil || got != "" || !strings.Contains(err.Error(), "neither") {
+		t.Errorf("neither served: %q, %v", got, err)
+	}
+}

@@ -50,6 +50,10 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 				return fmt.Errorf("agent certs-renew %s changes the node and never asks: it runs only as a step of a confirmed `kubectl akash certs renew` plan (which passes --yes)", args[0])
 			}
 			switch args[0] {
+			case certs.StepK3sRotate:
+				// The exec stream goes when k3s (its API server and kubelet)
+				// stops; the rotation must still reach its start.
+				signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
 			case certs.StepGuard:
 				return runGuard(cmd, ops, r, token)
 			case certs.StepRestart:
@@ -87,7 +91,7 @@ func newAgentCertsRenewCmd(g *Globals, f *AgentFlags) *cobra.Command {
 // a plan, is refused.
 func changesTheNode(step string) bool {
 	switch step {
-	case "probe", certs.StepRestartStatus, "read":
+	case "probe", certs.StepRestartStatus, certs.StepK3sStatus, "read":
 		return false
 	}
 	return true
@@ -131,4 +135,7 @@ func addNodeOpsFlags(cmd *cobra.Command, o *certs.NodeOps) {
 	fs.StringVar(&o.Kubeadm, "kubeadm", o.Kubeadm, "kubeadm on the node (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
 	fs.StringVar(&o.EtcdService, "etcd-service", "etcd", "kubespray's etcd systemd unit, restarted where etcd is not a static pod (\"\" = leave it alone).")
 	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "kubeadm's --cert-dir on the node (default <kubernetes-dir>/pki).")
+	fs.StringVar(&o.K3s, "k3s", o.K3s, "k3s on a k3s server (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
+	fs.StringVar(&o.K3sService, "k3s-service", certs.DefaultK3sService, "k3s's systemd unit on a k3s server, stopped for the rotation and started again.")
+	fs.StringVar(&o.Systemctl, "systemctl", o.Systemctl, "systemctl on the node (default: the node's, from its PATH).")
 }

@@ -95,6 +95,9 @@ func TestCertsBadInputIsOneSentence(t *testing.T) {
 		{[]string{"certs", "check", "--local", "--node-root", "relative"}, "must be absolute"},
 		{[]string{"certs", "renew"}, "choose the nodes one way"},
 		{[]string{"certs", "renew", "--local", "--node", "x"}, "choose the nodes one way"},
+		{[]string{"certs", "renew", "--local", "x"}, "choose the nodes one way"},
+		{[]string{"certs", "renew", "x", "--all-control-plane"}, "choose the nodes one way"},
+		{[]string{"certs", "renew", "--local", "--k3s-dir", "rel"}, "must be absolute"},
 		{[]string{"certs", "renew", "--local", "--backup-dir", "rel"}, "must be absolute"},
 	}
 	for _, c := range cases {
@@ -102,5 +105,17 @@ func TestCertsBadInputIsOneSentence(t *testing.T) {
 		if code != cli.ExitFailure || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// --node, the old way to name the nodes, still works and says once that
+// NODE... is the way now.
+func TestCertsRenewNodeFlagIsDeprecated(t *testing.T) {
+	_, stderr, _ := runPlugin(t, "certs", "renew", "--node", "x", "--local")
+	if !strings.Contains(stderr, "--node has been deprecated, name the nodes as arguments: certs renew NODE...") {
+		t.Errorf("no deprecation line: %q", stderr)
+	}
+	if !strings.Contains(stderr, "choose the nodes one way") {
+		t.Errorf("--node x did not count as naming a node: %q", stderr)
 	}
 }

@@ -48,7 +48,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 		Ops: &certs.NodeOps{}, StaticNamespace: "kube-system", OutPeriod: 25 * time.Second,
 		StopTimeout: 2 * time.Minute, ReadyTimeout: 3 * time.Minute}
 	cmd := &cobra.Command{
-		Use:   "renew (--node NODE... | --all-control-plane | --local)",
+		Use:   "renew (NODE... | --all-control-plane | --local)",
 		Short: "Renew a control-plane node's certificates the safe way: snapshot, backup, renew, restart, re-check",
 		Long: longDesc(`
 			The certificate-rotation runbook, one control-plane node at a time (with
@@ -75,20 +75,38 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 			5. the expiry re-checked; --update-kubeconfig then puts the renewed admin
 			   credentials into your kubeconfig (the old file kept as .bak-<time>).
 
+			A k3s server (its <k3s-dir>/server/tls is on the node, or the API says
+			k3s: kubelet version +k3s, k3s.io annotations) is renewed the k3s way:
+			k3s etcd-snapshot save while k3s runs (skipped, and said, when it runs
+			no embedded etcd), a tar.gz of server/tls, server/cred and the agent's
+			certificates, systemctl stop k3s, k3s certificate rotate, systemctl start
+			k3s (attempted whatever happened after the stop: k3s holds the API
+			server), the node Ready again, and the certificates re-checked: every
+			one issued anew. A rotation killed between stop and start is found by
+			the next run, which starts k3s before anything else. The plan names each
+			node's flavour: kubeadm, kubespray or k3s.
+
 			The plan is printed first and needs --yes or an interactive y; --dry-run
 			changes nothing. A failed step stops everything and the output says how to roll
 			back from the backups.`),
 		Example: examples(`
 			# What would happen on one node
-			kubectl akash certs renew --node cp-1 --dry-run=client
+			kubectl akash certs renew cp-1 --dry-run=client
+
+			# A k3s server installed with a --data-dir of its own
+			kubectl akash certs renew cp-1 --k3s-dir /data/k3s --yes
 
 			# Every control-plane node, one at a time, then refresh your kubeconfig
 			kubectl akash certs renew --all-control-plane --snapshot-dir ./snapshots --update-kubeconfig --yes
 
 			# On the node itself, when the API already refuses the expired certificates
 			kubectl akash certs renew --local --yes`),
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("node") {
+				fmt.Fprintln(o.g.Streams.ErrOut, "Flag --node has been deprecated, name the nodes as arguments: certs renew NODE...")
+			}
+			o.NodeNames = append(args, o.NodeNames...)
 			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
@@ -100,6 +118,9 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringSliceVar(&o.NodeNames, "node", nil, "The control-plane node(s) to renew, in this order.")
+	// Hidden, and its deprecation said on stderr here: cobra's own notice
+	// would go to stdout, into -o json.
+	_ = fs.MarkHidden("node")
 	fs.BoolVar(&o.AllControlPlane, "all-control-plane", false, "Every node labelled "+ControlPlaneLabel+", oldest first.")
 	fs.BoolVar(&o.Nodes.Local, "local", false, "Renew this machine's certificates, without a pod.")
 	fs.StringVar(&o.Nodes.HostRoot, "host-root", o.Nodes.HostRoot, "With --local: the host's root directory (tools run chrooted into it when it is not /).")
@@ -109,6 +130,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	fs.StringVar(&o.Nodes.NodeRoot, "node-root", o.Nodes.NodeRoot, "The node directory under which the standard paths are looked up.")
 	fs.StringVar(&o.Nodes.KubernetesDir, "kubernetes-dir", "", "kubeadm's directory on the node (default <node-root>/etc/kubernetes).")
 	fs.StringVar(&o.Nodes.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
+	fs.StringVar(&o.Nodes.K3sDir, "k3s-dir", "", "k3s's --data-dir on a k3s server (default <node-root>/var/lib/rancher/k3s).")
 	addNodeOpsFlags(cmd, o.Ops)
 	fs.StringSliceVar(&o.StaticPods, "static-pods", DefaultStaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
 	fs.StringVar(&o.StaticNamespace, "static-pod-namespace", o.StaticNamespace, "Namespace of the static pods' mirror pods.")
@@ -125,12 +147,12 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 // Validate checks the flags without I/O.
 func (o *CertsRenewOptions) Validate() error {
 	if countTrue(len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local) != 1 {
-		return fmt.Errorf("choose the nodes one way: --node NODE, --all-control-plane, or --local")
+		return fmt.Errorf("choose the nodes one way: NODE..., --all-control-plane, or --local")
 	}
 	if o.OutPeriod <= 0 || o.StopTimeout <= 0 || o.ReadyTimeout <= 0 {
 		return fmt.Errorf("--out-period, --stop-timeout and --ready-timeout must be positive")
 	}
-	for _, p := range []string{o.Nodes.NodeRoot, o.Nodes.KubernetesDir, o.Nodes.EtcdSSLDir, o.Ops.StaticPodDir, o.Ops.BackupDir, o.Ops.EtcdEnv, o.Ops.CertDir} {
+	for _, p := range []string{o.Nodes.NodeRoot, o.Nodes.KubernetesDir, o.Nodes.EtcdSSLDir, o.Nodes.K3sDir, o.Ops.StaticPodDir, o.Ops.BackupDir, o.Ops.EtcdEnv, o.Ops.CertDir} {
 		if p != "" && !strings.HasPrefix(p, "/") {
 			return fmt.Errorf("node paths must be absolute, got %q", p)
 		}
@@ -182,7 +204,7 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 		Table:    func() *output.Table { return certs.RenewalTable(ren) },
 		Plan:     plan,
 		Engine:   o.Exec.NewEngine().Register(applier, renewVerbs...),
-		Question: fmt.Sprintf("Renew the certificates of %d node(s), one at a time: %s.", len(nodes), strings.Join(nodes, ", ")),
+		Question: fmt.Sprintf("Renew the certificates of %d node(s), one at a time: %s.", len(nodes), strings.Join(withFlavours(ren, nodes), ", ")),
 		After:    func() { o.rollbackAdvice(ren) },
 	}
 	err = flow.Run(ctx)
@@ -190,6 +212,21 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.g.Streams.ErrOut, ren.Status.Rollback)
 	}
 	return err
+}
+
+// withFlavours names each node with its flavour: "cp-1 (k3s)".
+func withFlavours(ren *certs.Renewal, nodes []string) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n
+		for _, s := range ren.Status.Steps {
+			if s.Node == n && s.Flavour != "" {
+				out[i] = n + " (" + s.Flavour + ")"
+				break
+			}
+		}
+	}
+	return out
 }
 
 // nodes are the nodes in the order they are renewed: as given, or the
@@ -215,7 +252,7 @@ func (o *CertsRenewOptions) nodes(ctx context.Context) ([]string, error) {
 		return nil, cli.Explain(err, "listing the control-plane nodes")
 	}
 	if len(l.Items) == 0 {
-		return nil, fmt.Errorf("no node is labelled %s: name the nodes with --node", ControlPlaneLabel)
+		return nil, fmt.Errorf("no node is labelled %s: name the nodes as arguments (certs renew NODE...)", ControlPlaneLabel)
 	}
 	sort.SliceStable(l.Items, func(i, j int) bool {
 		a, b := l.Items[i].CreationTimestamp, l.Items[j].CreationTimestamp

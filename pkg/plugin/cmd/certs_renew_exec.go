@@ -20,7 +20,8 @@ import (
 
 // renewVerbs are the step verbs of a renewal, all applied by renewApplier.
 var renewVerbs = []execute.Verb{certs.StepSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepRestart,
-	certs.StepEtcdSvc, certs.StepRecheck, certs.StepKubeconfig}
+	certs.StepEtcdSvc, certs.StepRecheck, certs.StepKubeconfig,
+	certs.StepK3sSnapshot, certs.StepK3sStop, certs.StepK3sRotate, certs.StepK3sStart, certs.StepWaitReady}
 
 // renewApplier runs renewal steps on their node: it opens the node (a
 // debug pod, or this machine) at the node's first step and keeps it for
@@ -120,12 +121,19 @@ func (o *CertsRenewOptions) stop(ren *certs.Renewal, failed *certs.Step) {
 		b.WriteString(" To roll back on " + failed.Node + ":")
 		for _, f := range files {
 			switch {
+			case failed.Flavour == certs.FlavourK3s && strings.HasSuffix(f, ".tar.gz"):
+				fmt.Fprintf(&b, "\n  %s", certs.K3sRollback(f, o.Ops.K3sService))
+			case failed.Flavour == certs.FlavourK3s:
+				fmt.Fprintf(&b, "\n  the etcd data as it was before: %s (k3s server --cluster-reset --cluster-reset-restore-path=%s), only if etcd itself was damaged", f, f)
 			case strings.HasSuffix(f, ".tar.gz"):
 				fmt.Fprintf(&b, "\n  restore the certificates and kubeconfigs: tar xzf %s -C / (it holds %s and %s), then restart the static pods by moving each manifest out of %s for more than 20s and back", f, o.Ops.Layout.KubernetesDir, path.Dir(o.Ops.Layout.EtcdSSLDir), o.Ops.StaticPodDir)
 			case strings.HasSuffix(f, ".db"):
 				fmt.Fprintf(&b, "\n  the etcd data as it was before: %s (etcdutl snapshot restore), only if etcd itself was damaged", f)
 			}
 		}
+	}
+	if failed.Flavour == certs.FlavourK3s {
+		fmt.Fprintf(&b, "\n  check that %s runs: systemctl status %s (the %s step says whether it was started again)", o.Ops.K3sService, o.Ops.K3sService, certs.StepK3sStart)
 	}
 	if failed.Verb == certs.StepRestart {
 		fmt.Fprintf(&b, "\n  check that %s.yaml is back in %s (it is also parked in %s/parked-manifests/)", failed.Component, o.Ops.StaticPodDir, o.Ops.BackupDir)
@@ -144,8 +152,11 @@ func (o *CertsRenewOptions) runStep(ctx context.Context, ren *certs.Renewal, n r
 }
 
 func (o *CertsRenewOptions) doStep(ctx context.Context, ren *certs.Renewal, n renewNode, s *certs.Step) (string, error) {
+	if msg, ok, err := o.doK3sStep(ctx, ren, n, s); ok {
+		return msg, err
+	}
 	switch s.Verb {
-	case certs.StepSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepEtcdSvc:
+	case certs.StepSnapshot, certs.StepK3sSnapshot, certs.StepBackup, certs.StepKubeadm, certs.StepEtcdSvc:
 		rep, err := n.step(ctx, string(s.Verb), certs.Restart{})
 		if err == nil && rep.Error != "" {
 			err = errors.New(rep.Error)
@@ -154,7 +165,7 @@ func (o *CertsRenewOptions) doStep(ctx context.Context, ren *certs.Renewal, n re
 			// Only a verified file: the rollback advice restores from it.
 			ren.Status.Backups[s.Node] = append(ren.Status.Backups[s.Node], rep.File)
 		}
-		if err != nil || s.Verb != certs.StepSnapshot || o.SnapshotDir == "" {
+		if err != nil || (s.Verb != certs.StepSnapshot && s.Verb != certs.StepK3sSnapshot) || o.SnapshotDir == "" {
 			return rep.Message, err
 		}
 		local, err := o.copySnapshot(ctx, n, s.Node, rep.File)
@@ -164,7 +175,7 @@ func (o *CertsRenewOptions) doStep(ctx context.Context, ren *certs.Renewal, n re
 	case certs.StepRecheck:
 		return o.recheck(ctx, n)
 	case certs.StepKubeconfig:
-		return o.updateKubeconfig(ctx, n)
+		return o.updateKubeconfig(ctx, n, s.Target.Name)
 	}
 	return "", fmt.Errorf("unknown step %q", s.Verb)
 }

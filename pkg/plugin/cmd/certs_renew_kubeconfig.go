@@ -7,20 +7,19 @@ import (
 	"encoding/pem"
 	"fmt"
 	"os"
-	"path"
 	"strings"
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// updateKubeconfig reads the node's renewed admin.conf and puts its client
+// updateKubeconfig reads the node's renewed admin kubeconfig src (admin.conf,
+// k3s.yaml) and puts its client
 // certificate and key into the user of the operator's current context, after
 // copying the old file to <file>.bak-<time>. Only a user that already
 // authenticates with a client certificate is changed.
-func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode) (string, error) {
+func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode, src string) (string, error) {
 	var buf bytes.Buffer
-	src := path.Join(o.Ops.Layout.KubernetesDir, "admin.conf")
 	if err := n.read(ctx, src, &buf); err != nil {
 		return "", err
 	}

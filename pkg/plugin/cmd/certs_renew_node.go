@@ -101,6 +101,7 @@ func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs
 		layoutArgs(o.Layout)...)
 	argv = append(argv, "--static-pod-dir="+o.StaticPodDir, "--backup-dir="+o.BackupDir, "--etcd-env="+o.EtcdEnv,
 		"--etcdctl="+o.Etcdctl, "--kubeadm="+o.Kubeadm, "--cert-dir="+o.CertDir, "--etcd-service="+o.EtcdService,
+		"--k3s="+o.K3s, "--k3s-service="+o.K3sService, "--systemctl="+o.Systemctl,
 		"--component="+r.Name, "--pod-uid="+r.PodUID, "--out="+r.Out.String(), "--stop-timeout="+r.Timeout.String())
 	if changesTheNode(step) {
 		argv = append(argv, "--yes") // the operator confirmed the plan

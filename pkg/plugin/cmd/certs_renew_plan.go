@@ -11,14 +11,8 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 )
 
-// nodeTarget and fileTarget name what a step acts on in the plan.
-func nodeTarget(node string) execute.Target {
-	return execute.Target{Version: "v1", Resource: "nodes", Kind: "Node", Name: node}
-}
-
-func fileTarget(p string) execute.Target {
-	return execute.Target{Resource: "file", Name: p}
-}
+// nodeTarget names a node as the target of a node step.
+func nodeTarget(node string) execute.Target { return certs.NodeTarget(node) }
 
 // planNode probes node (changing nothing) and plans its steps. A node that
 // lacks what the renewal needs (kubeadm; etcdctl where etcd runs) stops the
@@ -37,10 +31,25 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 		return fmt.Errorf("probing node %s: %w", node, err)
 	}
 	p := rep.Probe
+	apiFlavour, why := o.apiFlavour(ctx, node)
+	if p.K3s != nil {
+		if len(p.Problems) > 0 {
+			return fmt.Errorf("k3s server %s cannot be renewed safely, nothing was changed: %s", node, strings.Join(p.Problems, "; "))
+		}
+		if why == "" {
+			why = "found " + p.K3s.TLSDir
+		}
+		o.planK3s(ren, node, p.K3s, why, first)
+		return nil
+	}
+	if apiFlavour == certs.FlavourK3s {
+		return fmt.Errorf("node %s is k3s (%s) but %s/server/tls is not on it, nothing was changed: pass --k3s-dir (k3s's --data-dir; the provider playbooks set their own)", node, why, o.Ops.Layout.K3sDir)
+	}
+	defer o.setFlavour(ren, node, p)
 	// The probe put back any manifest a cut-short restart left parked,
 	// before anything else: the plan says so, each as a step already done.
 	for _, rs := range p.Restored {
-		s := ren.Add(node, certs.StepRestoreParked, rs.Component, fileTarget(rs.Manifest))
+		s := ren.Add(node, certs.StepRestoreParked, rs.Component, certs.FileTarget(rs.Manifest))
 		s.Outcome = execute.Outcome{Result: execute.Succeeded, Message: "it was left parked in " + rs.Parked + " by a restart that was cut short: moved back, so the kubelet runs " + rs.Component + " again"}
 		if rs.Error != "" {
 			s.Outcome = execute.Outcome{Result: execute.Failed, Message: rs.Error}
@@ -53,12 +62,12 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 	if len(p.Problems) > 0 {
 		return fmt.Errorf("node %s cannot be renewed safely, nothing was changed: %s", node, strings.Join(p.Problems, "; "))
 	}
-	snap := ren.Add(node, certs.StepSnapshot, "", fileTarget(o.Ops.BackupDir))
+	snap := ren.Add(node, certs.StepSnapshot, "", certs.FileTarget(o.Ops.BackupDir))
 	if !etcd {
 		snap.Outcome = execute.Outcome{Result: execute.Skipped, Message: fmt.Sprintf("no etcd on this node (no etcd.yaml in %s, no %s)", o.Ops.StaticPodDir, o.Ops.EtcdEnv)}
 	}
-	ren.Add(node, certs.StepBackup, "", fileTarget(o.Ops.BackupDir))
-	kubeadm := ren.Add(node, certs.StepKubeadm, "", fileTarget(o.Ops.CertDir))
+	ren.Add(node, certs.StepBackup, "", certs.FileTarget(o.Ops.BackupDir))
+	kubeadm := ren.Add(node, certs.StepKubeadm, "", certs.FileTarget(o.Ops.CertDir))
 	if k := p.KubeadmTool; k != nil {
 		msg := "will run " + k.String()
 		if p.CrossCheck != "" {
@@ -83,9 +92,9 @@ func (o *CertsRenewOptions) planNode(ctx context.Context, ren *certs.Renewal, no
 			s.Outcome = execute.Outcome{Result: execute.Skipped, Message: "--etcd-service is empty: restart etcd yourself so it serves the renewed certificates"}
 		}
 	}
-	ren.Add(node, certs.StepRecheck, "", nodeTarget(node))
+	ren.Add(node, certs.StepRecheck, "", certs.NodeTarget(node))
 	if first && o.UpdateKubeconfig {
-		ren.Add(node, certs.StepKubeconfig, "", fileTarget(path.Join(o.Ops.Layout.KubernetesDir, "admin.conf")))
+		ren.Add(node, certs.StepKubeconfig, "", certs.FileTarget(path.Join(o.Ops.Layout.KubernetesDir, "admin.conf")))
 	}
 	return nil
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
@@ -49,6 +51,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	service, port, scheme := akash.ProviderApp, "8443", "https"
 	timeout, interval := 10*time.Second, 5*time.Second
 	var watchOn, watchOnly bool
+	api := chainAPIFlags{Timeout: 10 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "The akash-provider pods and the provider's own /status (leases, orders, inventory)",
@@ -69,7 +72,10 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			kubectl akash provider status --jq '.spec.endpoint.activeLeases'
 
 			# Read again every 10s and print what changed, until Ctrl-C
-			kubectl akash provider status -w --interval 10s`),
+			kubectl akash provider status -w --interval 10s
+
+			# Which market API the chain serves
+			kubectl akash provider status --api https://api.akashnet.example:443 --jq '.spec.chain.marketVersion'`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
@@ -81,6 +87,9 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 			if interval <= 0 {
 				return fmt.Errorf("--interval must be positive, got %s", interval)
 			}
+			if err := api.validate(); err != nil {
+				return err
+			}
 			c, err := g.Clients()
 			if err != nil {
 				return err
@@ -91,7 +100,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 				// --interval (the same three calls each time), print changes.
 				return watch.Run(ctx, g.Streams.Out, g.Streams.ErrOut, watch.Options{Only: watchOnly, Next: watch.Every(interval)},
 					func(ctx context.Context, stderr io.Writer) (*watch.Frame, error) {
-						st, _, err := readProviderStatus(ctx, g, c, stderr, service, port, scheme, timeout)
+						st, _, err := readProviderStatus(ctx, g, c, stderr, service, port, scheme, timeout, api)
 						if err != nil {
 							return nil, err
 						}
@@ -100,7 +109,7 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 						}}, nil
 					})
 			}
-			st, findings, err := readProviderStatus(ctx, g, c, g.Streams.ErrOut, service, port, scheme, timeout)
+			st, findings, err := readProviderStatus(ctx, g, c, g.Streams.ErrOut, service, port, scheme, timeout, api)
 			if err != nil {
 				return err
 			}
@@ -120,12 +129,14 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd.Flags().DurationVar(&timeout, "status-timeout", timeout, "How long to wait for /status.")
 	addWatchFlags(cmd, &watchOn, &watchOnly, "read again every --interval")
 	cmd.Flags().DurationVar(&interval, "interval", interval, "With --watch, the time between two reads.")
+	api.addFlags(cmd, ", to show the market API version it serves.")
 	return cmd
 }
 
 // readProviderStatus reads the provider pods, the nodes and /status once
-// (three API calls); findings is a pod not Ready or /status not answering.
-func readProviderStatus(ctx context.Context, g *Globals, c *cli.Clients, stderr io.Writer, service, port, scheme string, timeout time.Duration) (*provider.Status, bool, error) {
+// (three API calls; with --api, one or two requests to the chain); findings
+// is a pod not Ready, /status not answering or the chain not answering.
+func readProviderStatus(ctx context.Context, g *Globals, c *cli.Clients, stderr io.Writer, service, port, scheme string, timeout time.Duration, api chainAPIFlags) (*provider.Status, bool, error) {
 	pods, err := listProviderPods(ctx, c, g.ProviderNamespace)
 	if err != nil {
 		return nil, false, err
@@ -153,5 +164,22 @@ func readProviderStatus(ctx context.Context, g *Globals, c *cli.Clients, stderr 
 		findings = true
 		fmt.Fprintf(stderr, "warning: %v\n", err)
 	}
+	if api.API != "" {
+		st.Spec.Chain = chainOf(ctx, api.API, api.Timeout)
+		if st.Spec.Chain.Error != "" {
+			findings = true
+			fmt.Fprintf(stderr, "warning: the chain's market API version: %s\n", st.Spec.Chain.Error)
+		}
+	}
 	return st, findings, nil
+}
+
+// chainOf asks the chain's REST API which market API version it serves.
+func chainOf(ctx context.Context, api string, timeout time.Duration) *provider.Chain {
+	v, err := (&chain.REST{Base: api, Client: &http.Client{Timeout: timeout}}).MarketVersion(ctx)
+	ch := &provider.Chain{API: api, MarketVersion: v}
+	if err != nil {
+		ch.Error = err.Error()
+	}
+	return ch
 }

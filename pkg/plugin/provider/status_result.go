@@ -85,8 +85,19 @@ type StatusSpec struct {
 	Pods     []Pod     `json:"pods"`
 	Endpoint *Endpoint `json:"endpoint,omitempty"`
 	// Cluster is how the cluster was installed, when the nodes could be read.
-	Cluster       *Cluster `json:"cluster,omitempty"`
-	EndpointError string   `json:"endpointError,omitempty"`
+	Cluster *Cluster `json:"cluster,omitempty"`
+	// Chain is the chain this provider is checked against, with --api.
+	Chain         *Chain `json:"chain,omitempty"`
+	EndpointError string `json:"endpointError,omitempty"`
+}
+
+// Chain is what the chain's REST API says of itself: the market API
+// version it serves decides the lease shapes (v1beta5: lease id with bseq,
+// the reclaiming state; v1beta4: lease_id) and which CLI release talks to it.
+type Chain struct {
+	API           string `json:"api"`
+	MarketVersion string `json:"marketVersion,omitempty"`
+	Error         string `json:"error,omitempty"`
 }
 
 // Pod is one akash-provider pod.
@@ -128,6 +139,12 @@ func PrintStatus(w io.Writer, out *output.Flags, st *Status) error {
 	}
 	if cl := st.Spec.Cluster; cl != nil {
 		fmt.Fprintf(w, "\nCluster: %s, %d node(s), kubelet %s\n", cl.Kind, cl.Nodes, output.Or(strings.Join(cl.KubeletVersions, ", "), output.None))
+	}
+	if ch := st.Spec.Chain; ch != nil {
+		if st.Spec.Cluster == nil {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "Chain: %s, market API %s\n", ch.API, output.Or(ch.MarketVersion, "unknown ("+ch.Error+")"))
 	}
 	ep := st.Spec.Endpoint
 	if ep == nil {
