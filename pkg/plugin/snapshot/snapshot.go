@@ -48,6 +48,12 @@ type Spec struct {
 	// commands that write a backup; the others need only the typed view.
 	Backup bool
 
+	// FullWorkloads keeps the Deployments', ReplicaSets' and StatefulSets'
+	// whole pod templates; without it only their containers' names, images,
+	// commands and arguments are kept (trim.go), which is what the analyses
+	// read and a fraction of the memory.
+	FullWorkloads bool
+
 	// PodPhase, with Pods, reads only the pods in this phase: the server
 	// filters them, so a command that looks for Pending pods does not pay
 	// for reading every running one.
@@ -115,13 +121,13 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	}
 	if spec.Nodes {
 		g.Go(func() (err error) {
-			s.Nodes, err = listTyped[corev1.Node](ctx, c.Kube.CoreV1().RESTClient(), "", "nodes", spec.ChunkSize, metav1.ListOptions{})
+			s.Nodes, err = listTyped[corev1.Node](ctx, c.Kube.CoreV1().RESTClient(), "", "nodes", spec, metav1.ListOptions{})
 			return cli.ExplainList(err, gvr("", "v1", "nodes"), "nodes")
 		})
 	}
 	if spec.LeaseNamespaces {
 		g.Go(func() (err error) {
-			s.Namespaces, err = listTyped[corev1.Namespace](ctx, c.Kube.CoreV1().RESTClient(), "", "namespaces", spec.ChunkSize, managed)
+			s.Namespaces, err = listTyped[corev1.Namespace](ctx, c.Kube.CoreV1().RESTClient(), "", "namespaces", spec, managed)
 			return cli.ExplainList(err, gvr("", "v1", "namespaces"), "lease namespaces")
 		})
 	}
@@ -130,39 +136,39 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	}
 	if spec.Pods {
 		g.Go(func() (err error) {
-			s.Pods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), ns, "pods", spec.ChunkSize, managedPods)
+			s.Pods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), ns, "pods", spec, managedPods)
 			return cli.ExplainList(err, gvr("", "v1", "pods"), "lease pods in "+where)
 		})
 	}
 	if spec.Deployments {
 		g.Go(func() (err error) {
-			s.Deployments, err = listTyped[appsv1.Deployment](ctx, c.Kube.AppsV1().RESTClient(), ns, "deployments", spec.ChunkSize, workloads)
+			s.Deployments, err = listTyped[appsv1.Deployment](ctx, c.Kube.AppsV1().RESTClient(), ns, "deployments", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "deployments"), "lease Deployments in "+where)
 		})
 	}
 	if spec.ReplicaSets {
 		g.Go(func() (err error) {
-			s.ReplicaSets, err = listTyped[appsv1.ReplicaSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "replicasets", spec.ChunkSize, workloads)
+			s.ReplicaSets, err = listTyped[appsv1.ReplicaSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "replicasets", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "replicasets"), "lease ReplicaSets in "+where)
 		})
 	}
 	if spec.StatefulSets {
 		g.Go(func() (err error) {
-			s.StatefulSets, err = listTyped[appsv1.StatefulSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "statefulsets", spec.ChunkSize, workloads)
+			s.StatefulSets, err = listTyped[appsv1.StatefulSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "statefulsets", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "statefulsets"), "lease StatefulSets in "+where)
 		})
 	}
 	if spec.Events {
 		g.Go(func() (err error) {
 			opts := metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}
-			s.Events, err = listTyped[corev1.Event](ctx, c.Kube.CoreV1().RESTClient(), ns, "events", spec.ChunkSize, opts)
+			s.Events, err = listTyped[corev1.Event](ctx, c.Kube.CoreV1().RESTClient(), ns, "events", spec, opts)
 			return cli.ExplainList(err, gvr("", "v1", "events"), "scheduling events in "+where)
 		})
 	}
 	if spec.ProviderPods {
 		g.Go(func() (err error) {
 			opts := metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp}
-			s.ProviderPods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), spec.ProviderNamespace, "pods", spec.ChunkSize, opts)
+			s.ProviderPods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), spec.ProviderNamespace, "pods", spec, opts)
 			return cli.ExplainList(err, gvr("", "v1", "pods"), "akash-provider pods in namespace "+spec.ProviderNamespace)
 		})
 	}
@@ -188,9 +194,9 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 
 // listTyped lists a built-in resource, all pages, each decoded as a stream
 // (listStream).
-func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, chunk int64, opts metav1.ListOptions) ([]T, error) {
-	return listAll(ctx, chunk, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
-		return listStream[T, P](ctx, rc, ns, resource, o)
+func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions) ([]T, error) {
+	return listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
+		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads)
 	})
 }
 

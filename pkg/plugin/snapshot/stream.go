@@ -45,7 +45,7 @@ const maxItemBytes = 64 << 20
 // listStream performs one LIST request of resource in namespace ns ("" for
 // all namespaces or a cluster-scoped resource) and decodes the items as they
 // arrive, trimmed. It returns the continue token of the page.
-func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions) ([]T, string, error) {
+func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool) ([]T, string, error) {
 	body, err := rc.Get().
 		NamespaceIfScoped(ns, ns != "").
 		Resource(resource).
@@ -56,7 +56,7 @@ func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, n
 		return nil, "", err
 	}
 	defer body.Close()
-	items, cont, err := decodeList[T, P](bufio.NewReaderSize(body, 64<<10))
+	items, cont, err := decodeList[T, P](bufio.NewReaderSize(body, 64<<10), full)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading the %s list: %w", resource, err)
 	}
@@ -64,25 +64,19 @@ func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, n
 }
 
 // decodeList decodes a LIST response body, protobuf or JSON (told apart by
-// the protobuf magic), item by item.
-func decodeList[T any, P protoItem[T]](r *bufio.Reader) ([]T, string, error) {
+// the protobuf magic), item by item, each trimmed (trimObject) as it comes.
+func decodeList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
 	head, err := r.Peek(len(protoMagic))
 	if err == nil && bytes.Equal(head, protoMagic) {
 		_, _ = r.Discard(len(protoMagic))
-		return decodeProtoList[T, P](r)
+		return decodeProtoList[T, P](r, full)
 	}
-	return decodeJSONList[T, P](r)
-}
-
-// trim drops what no analysis reads from an object as soon as it is decoded.
-// managedFields is most of a workload object's size and never read.
-func trim[T any, P protoItem[T]](item *T) {
-	P(item).SetManagedFields(nil)
+	return decodeJSONList[T, P](r, full)
 }
 
 // decodeProtoList reads a runtime.Unknown envelope whose raw field (2) is the
 // list message: ListMeta in field 1, items in field 2.
-func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader) ([]T, string, error) {
+func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
 	var (
 		items []T
 		cont  string
@@ -120,7 +114,7 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader) ([]T, string, error
 				if err := P(&item).Unmarshal(buf); err != nil {
 					return err
 				}
-				trim[T, P](&item)
+				trimObject(P(&item), full)
 				items = append(items, item)
 				return nil
 			default:
@@ -184,7 +178,7 @@ func (c *countingReader) ReadByte() (byte, error) {
 
 // decodeJSONList reads a JSON list ({"metadata":{…},"items":[…]} in any key
 // order) one item at a time.
-func decodeJSONList[T any, P protoItem[T]](r io.Reader) ([]T, string, error) {
+func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool) ([]T, string, error) {
 	dec := json.NewDecoder(r)
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, "", err
@@ -215,7 +209,7 @@ func decodeJSONList[T any, P protoItem[T]](r io.Reader) ([]T, string, error) {
 				if err := dec.Decode(&item); err != nil {
 					return nil, "", err
 				}
-				trim[T, P](&item)
+				trimObject(P(&item), full)
 				items = append(items, item)
 			}
 			if err := expectDelim(dec, ']'); err != nil {

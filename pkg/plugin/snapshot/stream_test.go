@@ -38,7 +38,7 @@ func TestDecodeListRealCaptures(t *testing.T) {
 				t.Fatalf("the capture is not what the test needs: %d items, continue %q", len(want.Items), want.Continue)
 			}
 			want.Items[0].ManagedFields = nil
-			items, cont, err := decodeList[appsv1.Deployment](bufio.NewReader(bytes.NewReader(body)))
+			items, cont, err := decodeList[appsv1.Deployment](bufio.NewReader(bytes.NewReader(body)), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestDecodeListManyItems(t *testing.T) {
 	}
 	for name, body := range map[string][]byte{"protobuf": pb.Bytes(), "json": js.Bytes()} {
 		t.Run(name, func(t *testing.T) {
-			items, cont, err := decodeList[corev1.Pod](bufio.NewReaderSize(bytes.NewReader(body), 16))
+			items, cont, err := decodeList[corev1.Pod](bufio.NewReaderSize(bytes.NewReader(body), 16), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestDecodeListBroken(t *testing.T) {
 		"empty":                   nil,
 	} {
 		t.Run(name, func(t *testing.T) {
-			if items, _, err := decodeList[appsv1.Deployment](bufio.NewReader(bytes.NewReader(body))); err == nil {
+			if items, _, err := decodeList[appsv1.Deployment](bufio.NewReader(bytes.NewReader(body)), true); err == nil {
 				t.Errorf("decoded %d items from a broken body", len(items))
 			}
 		})
