@@ -340,6 +340,6 @@ Go heap kept after a full GC, per object read (the same cluster): a Deployment 6
 
 At 1,000 leases (same method, 5 runs, before → streamed): ` + "`force-new`" + ` 134–147 → 108–114 MB, ` + "`heal`" + ` 135–156 → 116–123 MB, ` + "`leases list`" + ` 115–130 → 107–114 MB (MB are MiB throughout).
 
-What was not done: metadata-only (PartialObjectMetadata) lists of namespaces (a lease namespace is 1.6 KB, its labels are the lease ID that is kept anyway), streaming (watch-list) LISTs, and a GOGC/GOMEMLIMIT default. About a third of every run's max RSS is the binary itself (*baseline RSS* above: the 67–70 MB ` + "`kubectl akash version`" + ` reaches, of which about 60 MB are the executable's own mapped pages): the 64 MB goal at 1,000 leases is below that baseline.
+What was not done: metadata-only (PartialObjectMetadata) lists of namespaces (a lease namespace is 1.6 KB, its labels are the lease ID that is kept anyway), streaming (watch-list) LISTs, and a GOGC/GOMEMLIMIT default. Part of every run's max RSS is the binary itself (*baseline RSS* above: what ` + "`kubectl akash version`" + ` reaches without reading anything; most of it the executable's own mapped pages, about 60 MB of file-backed RSS in a hand measurement of a 73 MB build).
 
 Seeding: the seeder creates built-in objects in protobuf, 32 leases in flight (was JSON, 16): 1,000 leases were created in 110 s before; 4,000 more in under 290 s after, on the same busy machine. Settling (the controllers, the scheduler and kwok making every pod run) is the rest of the seeding time and is not the seeder's.`
