@@ -17,6 +17,7 @@ type series struct {
 	square bool // square markers (else round)
 	dashed bool // extrapolated points are joined by a dashed line
 	pts    []point
+	floor  bool // a floor: the whole line dashed
 }
 
 type point struct {
@@ -30,13 +31,15 @@ var (
 	blue   = color.RGBA{30, 80, 200, 255}
 	green  = color.RGBA{20, 150, 70, 255}
 	grey   = color.RGBA{215, 215, 215, 255}
+	purple = color.RGBA{120, 50, 170, 255}
 	black  = color.RGBA{0, 0, 0, 255}
 )
 
-// Plot draws three log-log panels: time and API requests against leases,
-// and time against processes, both tools on the same axes.
+// Plot draws four log-log panels: time and API requests against leases,
+// both tools on the same axes; kubectl-akash's time beside the floor of its
+// requests; and time against processes.
 func Plot(r *Results) []byte {
-	const w, h = 1560, 560
+	const w, h = 2080, 560
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	pick := func(task string, runbook bool, val func(Measurement) float64) []point {
@@ -56,17 +59,34 @@ func Plot(r *Results) []byte {
 	q := func(m Measurement) float64 { return float64(m.Requests) }
 	clusterSeries := func(val func(Measurement) float64) []series {
 		return []series{
-			{"RUNBOOK FORCE-NEW", red, false, true, pick(TaskForceNew, true, val)},
-			{"RUNBOOK HEAL", orange, true, true, pick(TaskHeal, true, val)},
-			{"KUBECTL AKASH FORCE-NEW", blue, false, true, pick(TaskForceNew, false, val)},
-			{"KUBECTL AKASH HEAL", green, true, true, pick(TaskHeal, false, val)},
+			{"RUNBOOK FORCE-NEW", red, false, true, pick(TaskForceNew, true, val), false},
+			{"RUNBOOK HEAL", orange, true, true, pick(TaskHeal, true, val), false},
+			{"KUBECTL AKASH FORCE-NEW", blue, false, true, pick(TaskForceNew, false, val), false},
+			{"KUBECTL AKASH HEAL", green, true, true, pick(TaskHeal, false, val), false},
 		}
 	}
-	panel(img, image.Rect(0, 0, w/3, h), "TIME (S) VS LEASES", "LEASES", clusterSeries(t))
-	panel(img, image.Rect(w/3, 0, 2*w/3, h), "API REQUESTS VS LEASES", "LEASES", clusterSeries(q))
-	panel(img, image.Rect(2*w/3, 0, w, h), "ZOMBIE SCAN TIME (S) VS PROCESSES", "PROCESSES", []series{
-		{"RUNBOOK (ONE ZOMBIE)", red, false, true, pick(TaskZombies, true, t)},
-		{"KUBECTL AKASH (ALL)", blue, false, true, pick(TaskZombies, false, t)},
+	floor := func(task string) []point {
+		var out []point
+		for _, row := range rowsOf(r, task) {
+			if row.Floor.Median > 0 {
+				out = append(out, point{float64(row.Size), row.Floor.Median, false})
+			}
+		}
+		return out
+	}
+	panel(img, image.Rect(0, 0, w/4, h), "TIME (S) VS LEASES", "LEASES", clusterSeries(t))
+	panel(img, image.Rect(w/4, 0, 2*w/4, h), "API REQUESTS VS LEASES", "LEASES", clusterSeries(q))
+	panel(img, image.Rect(2*w/4, 0, 3*w/4, h), "KUBECTL AKASH AND THE FLOOR (S)", "LEASES", []series{
+		{"FORCE-NEW", blue, false, false, pick(TaskForceNew, false, t), false},
+		{"HEAL", green, true, false, pick(TaskHeal, false, t), false},
+		{"LEASES LIST", purple, false, false, pick(TaskList, false, t), false},
+		{"", blue, false, false, floor(TaskForceNew), true},
+		{"", green, true, false, floor(TaskHeal), true},
+		{"", purple, false, false, floor(TaskList), true},
+	})
+	panel(img, image.Rect(3*w/4, 0, w, h), "ZOMBIE SCAN TIME (S) VS PROCESSES", "PROCESSES", []series{
+		{"RUNBOOK (ONE ZOMBIE)", red, false, true, pick(TaskZombies, true, t), false},
+		{"KUBECTL AKASH (ALL)", blue, false, true, pick(TaskZombies, false, t), false},
 	})
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
@@ -119,20 +139,28 @@ func panel(img *image.RGBA, rect image.Rectangle, title, xlabel string, ss []ser
 	line(img, left, bottom, right, bottom, black, 1, false)
 	line(img, left, top, left, bottom, black, 1, false)
 	drawText(img, (left+right-textWidth(xlabel+" (LOG)", scale))/2, bottom+32, xlabel+" (LOG)", scale, black)
-	for i, s := range ss {
+	legend, note := 0, "HOLLOW: EXTRAPOLATED"
+	for _, s := range ss {
 		for j, p := range s.pts {
 			if j > 0 {
 				q := s.pts[j-1]
-				line(img, px(q.x), py(q.y), px(p.x), py(p.y), s.c, 3, p.extra && s.dashed)
+				line(img, px(q.x), py(q.y), px(p.x), py(p.y), s.c, 3, s.floor || p.extra && s.dashed)
 			}
 			marker(img, px(p.x), py(p.y), s.c, s.square, p.extra)
 		}
-		ly := bottom + 62 + i*22
+		if s.floor {
+			note = "DASHED: THE FLOOR"
+		}
+		if s.name == "" {
+			continue // drawn, not in the legend (a floor shares its command's colour)
+		}
+		ly := bottom + 62 + legend*22
+		legend++
 		marker(img, left+8, ly+7, s.c, s.square, false)
 		line(img, left-6, ly+7, left+22, ly+7, s.c, 3, false)
 		drawText(img, left+32, ly, s.name, scale, black)
 	}
-	drawText(img, left+32, bottom+62+len(ss)*22, "HOLLOW: EXTRAPOLATED", scale, black)
+	drawText(img, left+32, bottom+62+legend*22, note, scale, black)
 }
 
 // tick labels 10^d: 0.01, 1, 10, 1K, 100K, 1M.

@@ -25,9 +25,11 @@ import (
 type countingProxy struct {
 	mu         sync.Mutex
 	counts     map[string]int
+	lists      []string // the first-page LIST requests since the last Take, as sent
 	listener   net.Listener
 	server     *http.Server
 	Kubeconfig string // a kubeconfig for http://127.0.0.1:<port>
+	Base       string // http://127.0.0.1:<port>
 }
 
 func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
@@ -71,10 +73,14 @@ func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
 		key := cluster.RequestKey(r.Method, r.URL)
 		p.mu.Lock()
 		p.counts[key]++
+		if strings.HasPrefix(key, "LIST ") && r.URL.Query().Get("continue") == "" {
+			p.lists = append(p.lists, r.URL.RequestURI())
+		}
 		p.mu.Unlock()
 		rp.ServeHTTP(w, r)
 	})}
 	go p.server.Serve(p.listener) //nolint:errcheck // ends with Close
+	p.Base = "http://" + p.listener.Addr().String()
 	p.Kubeconfig = filepath.Join(dir, "proxy.kubeconfig")
 	kc := fmt.Sprintf(`apiVersion: v1
 kind: Config
@@ -102,14 +108,14 @@ func (p *countingProxy) Close() { p.server.Close() }
 func (p *countingProxy) Take() Requests {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := Requests{ByKey: p.counts}
+	r := Requests{ByKey: p.counts, ListURLs: p.lists}
 	for k, v := range p.counts {
 		r.Total += v
 		if strings.HasPrefix(k, "LIST ") {
 			r.Lists += v
 		}
 	}
-	p.counts = map[string]int{}
+	p.counts, p.lists = map[string]int{}, nil
 	return r
 }
 
@@ -117,4 +123,7 @@ func (p *countingProxy) Take() Requests {
 type Requests struct {
 	Total, Lists int
 	ByKey        map[string]int
+	// ListURLs are the LIST requests that began a listing (no continue
+	// token), path and query as sent: what the floor replays.
+	ListURLs []string
 }

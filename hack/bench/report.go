@@ -29,6 +29,16 @@ func Markdown(r *Results) string {
 		p("### Heal lost command: `heal-lost-command.sh` vs `kubectl akash manifests heal --dry-run=client -o json`\n\n")
 		clusterTable(&b, rows, "lost commands")
 	}
+	if rows := floorRows(r); len(rows) > 0 {
+		p("### Against the floor: the API server's own time for the same LIST requests\n\n")
+		p("The *floor* replays, in the same run and right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors and page size, as the proxy saw them), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded, from the bench's own process: no process start, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", r.BaselineRSSMB)
+		p("| command | leases | LIST requests | floor | kubectl akash | × floor | client CPU | max RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, row := range rows {
+			p("| `%s` | %d | %d | %s | %s | %s | %s s | %.0f MB |\n", command(row.Task), row.Size, row.Plugin.Lists, secs(row.Floor), secs(row.Plugin),
+				ratio(row.Plugin.Median, row.Floor.Median), num(row.Plugin.CPUMedian), row.Plugin.MaxRSSMB)
+		}
+		p("\n")
+	}
 	if rows := rowsOf(r, TaskZombies); len(rows) > 0 {
 		p("### Kill zombie processes: `kill-zombies.sh` vs `kubectl akash node-debug zombies --local -o json`\n\n")
 		p("| processes | zombies (parents) | runbook | kubectl akash | speed-up | zombies found: runbook / kubectl akash |\n|---:|---:|---:|---:|---:|---|\n")
@@ -47,6 +57,7 @@ func Markdown(r *Results) string {
 		p("- %s\n", t)
 	}
 
+	p("\n## Optimisations, step by step\n\n%s\n", optimisations)
 	p("\n## Method\n\n")
 	c := r.Config
 	p("- **Cluster**: `hack/cluster.sh up` on loopback with its own state directory and port, enough kwok nodes (4 CPUs, 110 pods each) for every lease pod, and `hack/seed --leases N --stuck-share %g --lost-command-share %g --wait`: N lease namespaces with a Manifest and two Deployments (web, api) each. ", c.StuckShare, c.LostShare)
@@ -73,6 +84,32 @@ func clusterTable(b *strings.Builder, rows []Row, found string) {
 			ratio(float64(row.Runbook.Requests), float64(row.Plugin.Requests)), runbookFound(row.Runbook, "%d"), row.Plugin.Found)
 	}
 	b.WriteString("\n")
+}
+
+// floorRows are the rows measured against the floor, by command then size.
+func floorRows(r *Results) []Row {
+	var out []Row
+	for _, task := range []string{TaskForceNew, TaskHeal, TaskList} {
+		for _, row := range rowsOf(r, task) {
+			if row.Floor.Median > 0 {
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// command is the kubectl akash command line a cluster task measures.
+func command(task string) string {
+	switch task {
+	case TaskForceNew:
+		return "replicasets force-new --dry-run=client"
+	case TaskHeal:
+		return "manifests heal --dry-run=client"
+	case TaskList:
+		return "leases list"
+	}
+	return task
 }
 
 func rowsOf(r *Results, task string) []Row {
@@ -183,6 +220,7 @@ func targets(r *Results) []string {
 		}
 		out = append(out, fmt.Sprintf("`%s` constant number of list calls: %s LIST requests at %s leases — %s.", task, strings.Join(lists, " / "), sizes(rows), verdict(constant)))
 	}
+	out = append(out, floorTargets(r)...)
 	if rows := rowsOf(r, TaskZombies); len(rows) > 0 {
 		var at *Row
 		for i := range rows {
@@ -227,3 +265,81 @@ func sizes(rows []Row) string {
 	}
 	return strings.Join(s, " / ")
 }
+
+// floorTargets checks the goals against the floor and of memory: wall time
+// within 1.2× the floor at 1,000 and 5,000 leases; max RSS within 64 MB at
+// 1,000 and 150 MB at 5,000 and client CPU within 0.4 s at 5,000 for
+// force-new and heal; and the slope of memory with the leases.
+func floorTargets(r *Results) []string {
+	verdict := func(ok bool) string {
+		if ok {
+			return "**met**"
+		}
+		return "**not met**"
+	}
+	at := func(task string, size int) *Row {
+		for _, row := range rowsOf(r, task) {
+			if row.Size == size {
+				return &row
+			}
+		}
+		return nil
+	}
+	var out []string
+	for _, task := range []string{TaskForceNew, TaskHeal, TaskList} {
+		for _, size := range []int{1000, 5000} {
+			row := at(task, size)
+			if row == nil || row.Floor.Median == 0 {
+				out = append(out, fmt.Sprintf("`%s` within 1.2× the floor at %d leases: **not measured** in this run.", command(task), size))
+				continue
+			}
+			x := row.Plugin.Median / row.Floor.Median
+			out = append(out, fmt.Sprintf("`%s` within 1.2× the floor at %d leases: %s s against %s s, %s× — %s.", command(task), size, num(row.Plugin.Median), num(row.Floor.Median), num(x), verdict(x <= 1.2)))
+		}
+	}
+	for _, task := range []string{TaskForceNew, TaskHeal} {
+		for _, g := range []struct {
+			size int
+			mb   float64
+		}{{1000, 64}, {5000, 150}} {
+			row := at(task, g.size)
+			if row == nil {
+				out = append(out, fmt.Sprintf("`%s` max RSS within %.0f MB at %d leases: **not measured** in this run.", command(task), g.mb, g.size))
+				continue
+			}
+			out = append(out, fmt.Sprintf("`%s` max RSS within %.0f MB at %d leases: %.0f MB (of which %.0f MB is the binary's baseline) — %s.", command(task), g.mb, g.size, row.Plugin.MaxRSSMB, r.BaselineRSSMB, verdict(row.Plugin.MaxRSSMB <= g.mb)))
+		}
+		if row := at(task, 5000); row != nil {
+			out = append(out, fmt.Sprintf("`%s` client CPU within 0.4 s at 5000 leases: %s s — %s.", command(task), num(row.Plugin.CPUMedian), verdict(row.Plugin.CPUMedian <= 0.4)))
+		} else {
+			out = append(out, fmt.Sprintf("`%s` client CPU within 0.4 s at 5000 leases: **not measured** in this run.", command(task)))
+		}
+		if rows := rowsOf(r, task); len(rows) >= 2 {
+			a, b := rows[0], rows[len(rows)-1]
+			slope := (b.Plugin.MaxRSSMB - a.Plugin.MaxRSSMB) / float64(b.Size-a.Size) * 1024
+			out = append(out, fmt.Sprintf("`%s` memory slope: %.1f KB of max RSS per lease between %d and %d leases (%.0f → %.0f MB; two Deployments, their ReplicaSets and a Manifest per lease).", command(task), slope, a.Size, b.Size, a.Plugin.MaxRSSMB, b.Plugin.MaxRSSMB))
+		}
+	}
+	return out
+}
+
+// optimisations is the closing note: each step's effect, measured by hand
+// with /usr/bin/time on one seeded cluster (the same objects for every
+// binary) while the machine was heavily loaded by other work. Wall times of
+// those runs were 10-37 s, dominated by an API server starved of CPU, so
+// only CPU and max RSS are compared here; the tables above are this run's.
+const optimisations = `Measured on one local cluster seeded by ` + "`hack/seed`" + ` with 5,000 leases (10,000 Deployments, 5,000 lease namespaces), the same cluster for each binary, 3 runs each (ranges are min–max). Wall time is not compared: the machine's load average was above 20 during these runs, so the wall times (10–37 s) measured the starved API server, not the client.
+
+| step | ` + "`force-new`" + ` client CPU | ` + "`force-new`" + ` max RSS | ` + "`heal`" + ` client CPU | ` + "`heal`" + ` max RSS | ` + "`leases list`" + ` max RSS |
+|---|---:|---:|---:|---:|---:|
+| before: client-go typed List (protobuf already), whole objects kept | 0.85–1.03 s | 342–461 MB | 1.11–1.21 s | 397–416 MB | 207–221 MB |
+| LIST bodies decoded item by item as they stream in, managedFields dropped per item | 0.82–1.05 s | 261–281 MB | 1.17–1.31 s | 292–319 MB | 175–207 MB |
+| and workloads trimmed to what the analyses read (containers' name, image, command, args) | 0.81–0.89 s | 194–209 MB | 1.09–1.16 s | 215–238 MB | 192–206 MB |
+
+Go heap kept after a full GC, per object read (the same cluster): a Deployment 6.4 KB whole, 3.4 KB without managedFields and pod template, 3.0 KB without its selector too; a ReplicaSet 6.4 KB, then 2.9 KB; a lease namespace 1.6 KB; a Manifest 1.6 KB (3.6 KB with its stored JSON, which heal keeps for its backup).
+
+At 1,000 leases (same method, 5 runs, before → streamed): ` + "`force-new`" + ` 134–147 → 108–114 MB, ` + "`heal`" + ` 135–156 → 116–123 MB, ` + "`leases list`" + ` 115–130 → 107–114 MB (MB are MiB throughout).
+
+What was not done: metadata-only (PartialObjectMetadata) lists of namespaces (a lease namespace is 1.6 KB, its labels are the lease ID that is kept anyway), streaming (watch-list) LISTs, and a GOGC/GOMEMLIMIT default. Part of every run's max RSS is the binary itself (*baseline RSS* above: what ` + "`kubectl akash version`" + ` reaches without reading anything; most of it the executable's own mapped pages, about 60 MB of file-backed RSS in a hand measurement of a 73 MB build).
+
+Seeding: the seeder creates built-in objects in protobuf, 32 leases in flight (was JSON, 16): 1,000 leases were created in 110 s before; 4,000 more in under 290 s after, on the same busy machine. Settling (the controllers, the scheduler and kwok making every pod run) is the rest of the seeding time and is not the seeder's.`

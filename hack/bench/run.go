@@ -26,6 +26,7 @@ const exitFindings = 3
 const (
 	TaskForceNew = "force-new"
 	TaskHeal     = "heal"
+	TaskList     = "leases-list" // no runbook: measured against the floor only
 	TaskZombies  = "zombies"
 )
 
@@ -34,6 +35,10 @@ type Results struct {
 	Config  Config
 	Machine Machine
 	Rows    []Row
+	// BaselineRSSMB is the max RSS of `kubectl akash version`: the binary's
+	// own pages and the runtime, which every command pays before reading
+	// anything.
+	BaselineRSSMB float64
 }
 
 // Row is one task at one size, both tools.
@@ -44,6 +49,9 @@ type Row struct {
 	// commands, or zombies.
 	Expected        int
 	Runbook, Plugin Measurement
+	// Floor is the same LIST requests as the plugin's, replayed raw in the
+	// same run (floor.go); only its times are set.
+	Floor Measurement
 }
 
 // Measurement is one tool at one size.
@@ -108,6 +116,9 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	}
 	res := &Results{Config: cfg}
 	res.Machine.LoadStart = loadavg()
+	if base, err := measure(ctx, cfg, nil, 3, 0, true, func() *exec.Cmd { return exec.CommandContext(ctx, cfg.Plugin, "version") }, nil); err == nil {
+		res.BaselineRSSMB = base.MaxRSSMB
+	}
 
 	if len(cfg.Sizes) > 0 {
 		if err := runCluster(ctx, &cfg, res); err != nil {
@@ -226,24 +237,47 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			{TaskHeal, lost, "heal-lost-command.sh",
 				[]string{"manifests", "heal", "--dry-run=client", "-o", "json"},
 				func(out string) int { return strings.Count(out, "would patch manifest") }, countItems},
+			{TaskList, n, "",
+				[]string{"leases", "list", "-o", "json"},
+				nil, countItems},
 		}
 		for _, t := range tasks {
 			row := Row{Task: t.task, Size: n, Expected: t.expected}
+			// After each timed run of the plugin, the floor of the same
+			// requests: interleaved, so that other work on the machine
+			// weighs on both alike.
+			var floorErr error
 			row.Plugin, err = measure(ctx, *cfg, proxy, cfg.Runs, 0, true, func() *exec.Cmd {
 				c := exec.CommandContext(ctx, cfg.Plugin, append(t.plugin, "--kubeconfig", proxy.Kubeconfig)...)
 				c.Env = tools
 				return c
+			}, func(r Requests) {
+				d, err := fetchFloor(ctx, proxy.Base, r.ListURLs)
+				if err != nil {
+					floorErr = err
+					return
+				}
+				row.Floor.Seconds = append(row.Floor.Seconds, d.Seconds())
 			})
+			if err == nil {
+				err = floorErr
+			}
 			if err != nil {
 				return fmt.Errorf("kubectl akash %s at %d leases: %w", t.task, n, err)
 			}
+			row.Floor.Median = median(row.Floor.Seconds)
 			if row.Plugin.Found, err = t.pluginFound(row.Plugin.out); err != nil {
 				return fmt.Errorf("kubectl akash %s at %d leases: %w", t.task, n, err)
 			}
 			if row.Plugin.Found != t.expected {
 				return fmt.Errorf("kubectl akash %s at %d leases found %d, want %d: the seeded state is not what the bench expects", t.task, n, row.Plugin.Found, t.expected)
 			}
-			cfg.Log("%s, %d leases: kubectl akash %.3fs median, %d requests (%d LIST), found %d", t.task, n, row.Plugin.Median, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found)
+			cfg.Log("%s, %d leases: kubectl akash %.3fs median, %d requests (%d LIST), found %d; floor %.3fs", t.task, n, row.Plugin.Median, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found, row.Floor.Median)
+			if t.runbook == "" {
+				row.Plugin.out = ""
+				res.Rows = append(res.Rows, row)
+				continue
+			}
 			if n > cfg.RunbookMaxLeases {
 				row.Runbook = extrapolate(res.Rows, t.task, n)
 			} else {
@@ -251,7 +285,7 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 					c := exec.CommandContext(ctx, "bash", filepath.Join(cfg.Root, "hack", "bench", "runbooks", t.runbook))
 					c.Env = tools
 					return c
-				})
+				}, nil)
 				if err != nil {
 					return fmt.Errorf("runbook %s at %d leases: %w", t.runbook, n, err)
 				}
@@ -305,8 +339,9 @@ func toolEnv(cfg Config, kubeconfig string) []string {
 
 // measure runs a command runs times (once more, untimed, first when warm)
 // and keeps the timings and the last run's requests and output. With
-// onceAfter > 0, a first run slower than that is the only one.
-func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, onceAfter time.Duration, warm bool, cmd func() *exec.Cmd) (Measurement, error) {
+// onceAfter > 0, a first run slower than that is the only one. after, when
+// set, runs after each timed run with that run's requests.
+func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, onceAfter time.Duration, warm bool, cmd func() *exec.Cmd, after func(Requests)) (Measurement, error) {
 	var m Measurement
 	if warm {
 		if _, _, err := runOnce(cmd()); err != nil {
@@ -331,6 +366,9 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 		if proxy != nil {
 			r := proxy.Take()
 			m.Requests, m.Lists, m.ByKey = r.Total, r.Lists, r.ByKey
+			if after != nil {
+				after(r)
+			}
 		}
 		if onceAfter > 0 && i == 0 && d > onceAfter {
 			break
@@ -435,7 +473,7 @@ func runZombies(ctx context.Context, cfg Config, rows []Row, n int) (Row, error)
 		c := exec.CommandContext(ctx, cfg.Plugin, "node-debug", "zombies", "--local", "--proc-root", proc, "--host-root", host, "-o", "json")
 		c.Env = env
 		return c
-	})
+	}, nil)
 	if err != nil {
 		return row, err
 	}
@@ -453,7 +491,7 @@ func runZombies(ctx context.Context, cfg Config, rows []Row, n int) (Row, error)
 			c := exec.CommandContext(ctx, "bash", filepath.Join(cfg.Root, "hack", "bench", "runbooks", "kill-zombies.sh"))
 			c.Env = env
 			return c
-		})
+		}, nil)
 		if err != nil {
 			return row, err
 		}

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -46,6 +47,12 @@ type Spec struct {
 	// Backup keeps the Manifests as stored (Snapshot.ManifestObjects), for
 	// commands that write a backup; the others need only the typed view.
 	Backup bool
+
+	// FullWorkloads keeps the Deployments', ReplicaSets' and StatefulSets'
+	// whole pod templates; without it only their containers' names, images,
+	// commands and arguments are kept (trim.go), which is what the analyses
+	// read and a fraction of the memory.
+	FullWorkloads bool
 
 	// PodPhase, with Pods, reads only the pods in this phase: the server
 	// filters them, so a command that looks for Pending pods does not pay
@@ -114,25 +121,13 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	}
 	if spec.Nodes {
 		g.Go(func() (err error) {
-			s.Nodes, err = listAll(ctx, spec.ChunkSize, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Node, string, error) {
-				l, err := c.Kube.CoreV1().Nodes().List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.Nodes, err = listTyped[corev1.Node](ctx, c.Kube.CoreV1().RESTClient(), "", "nodes", spec, metav1.ListOptions{})
 			return cli.ExplainList(err, gvr("", "v1", "nodes"), "nodes")
 		})
 	}
 	if spec.LeaseNamespaces {
 		g.Go(func() (err error) {
-			s.Namespaces, err = listAll(ctx, spec.ChunkSize, managed, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Namespace, string, error) {
-				l, err := c.Kube.CoreV1().Namespaces().List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.Namespaces, err = listTyped[corev1.Namespace](ctx, c.Kube.CoreV1().RESTClient(), "", "namespaces", spec, managed)
 			return cli.ExplainList(err, gvr("", "v1", "namespaces"), "lease namespaces")
 		})
 	}
@@ -141,75 +136,39 @@ func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	}
 	if spec.Pods {
 		g.Go(func() (err error) {
-			s.Pods, err = listAll(ctx, spec.ChunkSize, managedPods, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
-				l, err := c.Kube.CoreV1().Pods(ns).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.Pods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), ns, "pods", spec, managedPods)
 			return cli.ExplainList(err, gvr("", "v1", "pods"), "lease pods in "+where)
 		})
 	}
 	if spec.Deployments {
 		g.Go(func() (err error) {
-			s.Deployments, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.Deployment, string, error) {
-				l, err := c.Kube.AppsV1().Deployments(ns).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.Deployments, err = listTyped[appsv1.Deployment](ctx, c.Kube.AppsV1().RESTClient(), ns, "deployments", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "deployments"), "lease Deployments in "+where)
 		})
 	}
 	if spec.ReplicaSets {
 		g.Go(func() (err error) {
-			s.ReplicaSets, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.ReplicaSet, string, error) {
-				l, err := c.Kube.AppsV1().ReplicaSets(ns).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.ReplicaSets, err = listTyped[appsv1.ReplicaSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "replicasets", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "replicasets"), "lease ReplicaSets in "+where)
 		})
 	}
 	if spec.StatefulSets {
 		g.Go(func() (err error) {
-			s.StatefulSets, err = listAll(ctx, spec.ChunkSize, workloads, func(ctx context.Context, o metav1.ListOptions) ([]appsv1.StatefulSet, string, error) {
-				l, err := c.Kube.AppsV1().StatefulSets(ns).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.StatefulSets, err = listTyped[appsv1.StatefulSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "statefulsets", spec, workloads)
 			return cli.ExplainList(err, gvr("apps", "v1", "statefulsets"), "lease StatefulSets in "+where)
 		})
 	}
 	if spec.Events {
 		g.Go(func() (err error) {
 			opts := metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}
-			s.Events, err = listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Event, string, error) {
-				l, err := c.Kube.CoreV1().Events(ns).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.Events, err = listTyped[corev1.Event](ctx, c.Kube.CoreV1().RESTClient(), ns, "events", spec, opts)
 			return cli.ExplainList(err, gvr("", "v1", "events"), "scheduling events in "+where)
 		})
 	}
 	if spec.ProviderPods {
 		g.Go(func() (err error) {
 			opts := metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp}
-			s.ProviderPods, err = listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]corev1.Pod, string, error) {
-				l, err := c.Kube.CoreV1().Pods(spec.ProviderNamespace).List(ctx, o)
-				if err != nil {
-					return nil, "", err
-				}
-				return l.Items, l.Continue, nil
-			})
+			s.ProviderPods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), spec.ProviderNamespace, "pods", spec, opts)
 			return cli.ExplainList(err, gvr("", "v1", "pods"), "akash-provider pods in namespace "+spec.ProviderNamespace)
 		})
 	}
@@ -230,6 +189,14 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 			return nil, "", err
 		}
 		return l.Items, l.GetContinue(), nil
+	})
+}
+
+// listTyped lists a built-in resource, all pages, each decoded as a stream
+// (listStream).
+func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions) ([]T, error) {
+	return listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
+		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads)
 	})
 }
 

@@ -1,0 +1,243 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+)
+
+// A LIST response of thousands of Deployments is tens of megabytes, and
+// client-go's typed List reads all of it into memory, decodes all of it, and
+// only then hands the items over: the peak is the body plus every decoded
+// object with its managedFields. Reading the body as a stream instead, one
+// item at a time, and dropping what no analysis reads (managedFields) before
+// the next item is decoded, bounds memory by what is kept — with the same one
+// request per resource type.
+
+// protoItem is a built-in object that decodes itself from protobuf (every
+// generated Kubernetes type does) and has object metadata.
+type protoItem[T any] interface {
+	*T
+	Unmarshal([]byte) error
+	metav1.Object
+}
+
+// acceptProtobuf asks for protobuf and takes JSON from a server that has no
+// protobuf for the type.
+const acceptProtobuf = "application/vnd.kubernetes.protobuf, application/json"
+
+// protoMagic starts every Kubernetes protobuf message (runtime.Unknown).
+var protoMagic = []byte{0x6b, 0x38, 0x73, 0x00}
+
+// maxItemBytes bounds one object of a LIST response: etcd refuses objects
+// above 1.5 MiB, so anything far bigger is a broken stream, not an object.
+const maxItemBytes = 64 << 20
+
+// listStream performs one LIST request of resource in namespace ns ("" for
+// all namespaces or a cluster-scoped resource) and decodes the items as they
+// arrive, trimmed. It returns the continue token of the page.
+func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool) ([]T, string, error) {
+	body, err := rc.Get().
+		NamespaceIfScoped(ns, ns != "").
+		Resource(resource).
+		VersionedParams(&opts, scheme.ParameterCodec).
+		SetHeader("Accept", acceptProtobuf).
+		Stream(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer body.Close()
+	items, cont, err := decodeList[T, P](bufio.NewReaderSize(body, 64<<10), full)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading the %s list: %w", resource, err)
+	}
+	return items, cont, nil
+}
+
+// decodeList decodes a LIST response body, protobuf or JSON (told apart by
+// the protobuf magic), item by item, each trimmed (trimObject) as it comes.
+func decodeList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
+	head, err := r.Peek(len(protoMagic))
+	if err == nil && bytes.Equal(head, protoMagic) {
+		_, _ = r.Discard(len(protoMagic))
+		return decodeProtoList[T, P](r, full)
+	}
+	return decodeJSONList[T, P](r, full)
+}
+
+// decodeProtoList reads a runtime.Unknown envelope whose raw field (2) is the
+// list message: ListMeta in field 1, items in field 2.
+func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
+	var (
+		items []T
+		cont  string
+		found bool
+	)
+	err := eachField(r, -1, func(field int, n int64) error {
+		if field != 2 {
+			_, err := r.Discard(int(n))
+			return err
+		}
+		found = true
+		var buf []byte
+		return eachField(r, n, func(field int, n int64) error {
+			if n > maxItemBytes {
+				return fmt.Errorf("an item of %d bytes", n)
+			}
+			switch field {
+			case 1, 2:
+				if int64(cap(buf)) < n {
+					buf = make([]byte, n)
+				}
+				buf = buf[:n]
+				if _, err := io.ReadFull(r, buf); err != nil {
+					return err
+				}
+				if field == 1 {
+					var meta metav1.ListMeta
+					if err := meta.Unmarshal(buf); err != nil {
+						return err
+					}
+					cont = meta.Continue
+					return nil
+				}
+				var item T
+				if err := P(&item).Unmarshal(buf); err != nil {
+					return err
+				}
+				trimObject(P(&item), full)
+				items = append(items, item)
+				return nil
+			default:
+				_, err := r.Discard(int(n))
+				return err
+			}
+		})
+	})
+	if err == nil && !found {
+		err = errors.New("a protobuf response without a list")
+	}
+	return items, cont, err
+}
+
+// eachField walks the length-delimited fields of a protobuf message of size
+// bytes (-1: until the end of r), calling f with each field's number and
+// length; f must consume exactly that many bytes. Other wire types do not
+// occur at the two levels read here and are an error.
+func eachField(r *bufio.Reader, size int64, f func(field int, n int64) error) error {
+	cr := &countingReader{r: r}
+	for size < 0 || cr.n < size {
+		tag, err := binary.ReadUvarint(cr)
+		if err == io.EOF && size < 0 {
+			return nil // the end of the response, between two fields
+		}
+		if err != nil {
+			return err
+		}
+		if tag&7 != 2 {
+			return fmt.Errorf("unexpected protobuf wire type %d", tag&7)
+		}
+		n, err := binary.ReadUvarint(cr)
+		if err != nil {
+			return err
+		}
+		if size >= 0 && cr.n+int64(n) > size {
+			return errors.New("a protobuf field longer than its message")
+		}
+		if err := f(int(tag>>3), int64(n)); err != nil {
+			return err
+		}
+		cr.n += int64(n)
+	}
+	return nil
+}
+
+// countingReader counts the bytes of varints read through it (field bodies
+// are counted by eachField itself, since f reads them from the bufio.Reader).
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
+}
+
+// decodeJSONList reads a JSON list ({"metadata":{…},"items":[…]} in any key
+// order) one item at a time.
+func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool) ([]T, string, error) {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, "", err
+	}
+	var (
+		items []T
+		cont  string
+	)
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, "", err
+		}
+		switch key {
+		case "items":
+			t, err := dec.Token()
+			if err != nil {
+				return nil, "", err
+			}
+			if t == nil {
+				continue // "items": null, an empty list
+			}
+			if d, ok := t.(json.Delim); !ok || d != '[' {
+				return nil, "", fmt.Errorf("not a list: items is %v", t)
+			}
+			for dec.More() {
+				var item T
+				if err := dec.Decode(&item); err != nil {
+					return nil, "", err
+				}
+				trimObject(P(&item), full)
+				items = append(items, item)
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return nil, "", err
+			}
+		case "metadata":
+			var meta metav1.ListMeta
+			if err := dec.Decode(&meta); err != nil {
+				return nil, "", err
+			}
+			cont = meta.Continue
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	return items, cont, expectDelim(dec, '}')
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("not a list: %v where %q was expected", t, want)
+	}
+	return nil
+}
