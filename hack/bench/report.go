@@ -89,7 +89,7 @@ func clusterTable(b *strings.Builder, rows []Row, found string) {
 // floorRows are the rows measured against the floor, by command then size.
 func floorRows(r *Results) []Row {
 	var out []Row
-	for _, task := range []string{TaskForceNew, TaskHeal, TaskList} {
+	for _, task := range []string{TaskForceNew, TaskHeal, TaskList, TaskDoctor} {
 		for _, row := range rowsOf(r, task) {
 			if row.Floor.Median > 0 {
 				out = append(out, row)
@@ -108,6 +108,8 @@ func command(task string) string {
 		return "manifests heal --dry-run=client"
 	case TaskList:
 		return "leases list"
+	case TaskDoctor:
+		return "doctor --no-nodes"
 	}
 	return task
 }
@@ -286,7 +288,7 @@ func floorTargets(r *Results) []string {
 		return nil
 	}
 	var out []string
-	for _, task := range []string{TaskForceNew, TaskHeal, TaskList} {
+	for _, task := range []string{TaskForceNew, TaskHeal, TaskList, TaskDoctor} {
 		for _, size := range []int{1000, 5000} {
 			row := at(task, size)
 			if row == nil || row.Floor.Median == 0 {

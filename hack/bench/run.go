@@ -27,6 +27,7 @@ const (
 	TaskForceNew = "force-new"
 	TaskHeal     = "heal"
 	TaskList     = "leases-list" // no runbook: measured against the floor only
+	TaskDoctor   = "doctor"      // its cluster sections; no runbook either
 	TaskZombies  = "zombies"
 )
 
@@ -240,6 +241,10 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			{TaskList, n, "",
 				[]string{"leases", "list", "-o", "json"},
 				nil, countItems},
+			{TaskDoctor, stuck + lost, "",
+				[]string{"doctor", "--no-nodes", "--stuck-after", "0s", "--jq",
+					`[.status.results[].findings[] | select(.code == "DC101" or .code == "DC111")] | length`},
+				nil, func(out string) (int, error) { return strconv.Atoi(strings.TrimSpace(out)) }},
 		}
 		for _, t := range tasks {
 			row := Row{Task: t.task, Size: n, Expected: t.expected}

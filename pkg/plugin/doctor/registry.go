@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
 )
 
 // ClusterCheck is one check of the cluster side: a pure function of the
@@ -110,24 +112,7 @@ func Select(only, skip, nodeChecks []string) (Selection, error) {
 		all = append(all, n)
 	}
 	sort.Strings(all)
-	want, drop := map[string]bool{}, map[string]bool{}
-	var unknown []string
-	for _, set := range []struct {
-		names []string
-		into  map[string]bool
-	}{{only, want}, {skip, drop}} {
-		for _, n := range set.names {
-			n = strings.TrimSpace(n)
-			if n == "" {
-				continue
-			}
-			if !known[n] {
-				unknown = append(unknown, n)
-				continue
-			}
-			set.into[n] = true
-		}
-	}
+	want, drop, unknown := nodecheck.NameSets(func(n string) bool { return known[n] }, only, skip)
 	if len(unknown) > 0 {
 		return Selection{}, fmt.Errorf("unknown check(s) %s: the checks are %s", strings.Join(unknown, ", "), strings.Join(all, ", "))
 	}

@@ -75,25 +75,7 @@ func Select(only, skip []string) ([]Check, error) {
 	for _, c := range all {
 		known[c.Name] = true
 	}
-	var unknown []string
-	want := map[string]bool{}
-	drop := map[string]bool{}
-	for _, set := range []struct {
-		names []string
-		into  map[string]bool
-	}{{only, want}, {skip, drop}} {
-		for _, n := range set.names {
-			n = strings.TrimSpace(n)
-			if n == "" {
-				continue
-			}
-			if !known[n] {
-				unknown = append(unknown, n)
-				continue
-			}
-			set.into[n] = true
-		}
-	}
+	want, drop, unknown := NameSets(func(n string) bool { return known[n] }, only, skip)
 	if len(unknown) > 0 {
 		return nil, fmt.Errorf("unknown node check(s) %s: the checks are %s", strings.Join(unknown, ", "), strings.Join(Names(), ", "))
 	}
@@ -107,4 +89,28 @@ func Select(only, skip []string) ([]Check, error) {
 		return nil, fmt.Errorf("no node check left to run after --checks and --skip: the checks are %s", strings.Join(Names(), ", "))
 	}
 	return out, nil
+}
+
+// NameSets sorts the names of --checks (only) and --skip into the sets of
+// known names to keep and to drop, and the unknown ones; blank names are
+// ignored. Doctor's selection, over cluster and node checks, shares it.
+func NameSets(known func(string) bool, only, skip []string) (want, drop map[string]bool, unknown []string) {
+	want, drop = map[string]bool{}, map[string]bool{}
+	for _, set := range []struct {
+		names []string
+		into  map[string]bool
+	}{{only, want}, {skip, drop}} {
+		for _, n := range set.names {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			if !known(n) {
+				unknown = append(unknown, n)
+				continue
+			}
+			set.into[n] = true
+		}
+	}
+	return want, drop, unknown
 }
