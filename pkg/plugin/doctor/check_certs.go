@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 )
@@ -53,6 +54,10 @@ func (k certCheck) run(in *Input) CheckResult {
 	switch {
 	case c == nil:
 		return notApplicable(k.what + " was not read")
+	case strings.HasPrefix(c.Path, "http://"):
+		// A plain-http server (a local proxy, kubectl proxy) serves no
+		// certificate: nothing to check, nothing that failed.
+		return notApplicable(c.Message)
 	case c.Status == certs.Error:
 		return failed(c.Message)
 	case c.NotAfter == nil && c.Status == certs.Valid:

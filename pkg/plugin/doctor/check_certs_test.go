@@ -35,4 +35,9 @@ func TestClientCerts(t *testing.T) {
 	if r := checkKubeconfigCert(in); r.Status != StatusNotApplicable {
 		t.Errorf("no client certificate: %+v", r)
 	}
+	in.Certificates = []certs.Certificate{{Name: servingName, Path: "http://127.0.0.1:8001", Status: certs.Error,
+		Message: "the kubeconfig's server is plain http: there is no serving certificate"}}
+	if r := checkAPIServerCert(in); r.Status != StatusNotApplicable {
+		t.Errorf("a plain-http server has no certificate to check, and that is no failure: %+v", r)
+	}
 }
