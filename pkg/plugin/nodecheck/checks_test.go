@@ -205,6 +205,20 @@ func TestParseConfigz(t *testing.T) {
 	}
 }
 
+// A kubelet started with evictionHard: {} serves a configz without the
+// field (the real node's does: its config file says {}); the kubelet fills
+// an unset one with its defaults, so absent means hard eviction is off.
+func TestParseConfigzEvictionHardOff(t *testing.T) {
+	k, err := ParseConfigz([]byte(`{"kubeletconfig":{"podPidsLimit":4096,"serializeImagePulls":true,"evictionPressureTransitionPeriod":"5m0s","mergeDefaultEvictionSettings":false}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newHost(t).run("kubelet", Options{Kubelet: k})
+	if f := findingOf(t, r, CodeEviction); !strings.Contains(f.Message, "imagefs.available, memory.available, nodefs.available") {
+		t.Errorf("%+v", f)
+	}
+}
+
 func TestPressure(t *testing.T) {
 	h := newHost(t)
 	h.proc("pressure/memory", "some avg10=35.12 avg60=22.40 avg300=9.80 total=912345678\nfull avg10=18.02 avg60=7.91 avg300=3.10 total=412345678\n")

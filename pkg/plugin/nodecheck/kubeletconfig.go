@@ -72,6 +72,13 @@ func ParseConfigz(raw []byte) (*KubeletSettings, error) {
 	if doc.KubeletConfig == nil {
 		return nil, fmt.Errorf("the kubelet's configz has no kubeletconfig object")
 	}
+	// A running kubelet's evictionHard is never unset: its defaulting fills a
+	// missing one with the default thresholds, and configz leaves out only an
+	// empty map (omitempty). Absent here therefore means set to {}: hard
+	// eviction is off, which the kubelet check must be able to see.
+	if doc.KubeletConfig.EvictionHard == nil {
+		doc.KubeletConfig.EvictionHard = map[string]string{}
+	}
 	doc.KubeletConfig.Source = "configz"
 	return doc.KubeletConfig, nil
 }
