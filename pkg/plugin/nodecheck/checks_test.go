@@ -1,6 +1,7 @@
 package nodecheck
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -213,7 +214,16 @@ func TestParseConfigzEvictionHardOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newHost(t).run("kubelet", Options{Kubelet: k})
+	// The settings reach the debug pod as JSON: {} must survive the trip.
+	b, err := json.Marshal(Options{Kubelet: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent Options
+	if err := json.Unmarshal(b, &sent); err != nil {
+		t.Fatal(err)
+	}
+	r := newHost(t).run("kubelet", sent)
 	if f := findingOf(t, r, CodeEviction); !strings.Contains(f.Message, "imagefs.available, memory.available, nodefs.available") {
 		t.Errorf("%+v", f)
 	}
