@@ -156,7 +156,7 @@ start_apiserver() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$STATE/pki/sa.pub" --service-account-signing-key-file="$STATE/pki/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 --allow-privileged=true \
-    --kubelet-preferred-address-types=Hostname --profiling=false
+    --kubelet-preferred-address-types=InternalIP,Hostname --profiling=false
   proc_wait 90 "kube-apiserver ready on 127.0.0.1:$PORT" kube-apiserver apiserver_ready
 }
 
@@ -227,8 +227,11 @@ metadata:
 status:
   capacity: &capacity {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
   allocatable: *capacity
-  # The API server dials a node by its Hostname address (see start_apiserver):
-  # kwok would make that the node's name, which only a DNS server could resolve.
+  # The API server dials a node by its InternalIP (see start_apiserver), else its
+  # Hostname; kwok would make the Hostname the node's name, which only a DNS server
+  # could resolve. Both addresses are loopback, so whichever is preferred, what dials
+  # a kwok node (node-debug --all execs into its debug pods, kwok's nodes proxy
+  # configz) stays on this machine and fails the same way: kwok runs no kubelet.
   addresses: [{type: InternalIP, address: 127.0.0.1}, {type: Hostname, address: localhost}]
 EOF
   done | kc apply -f - >/dev/null

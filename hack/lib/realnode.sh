@@ -6,14 +6,16 @@
 # Everything lives under $STATE/node: containerd's root and state, its config and
 # socket, the CNI config and IPAM data, the kubelet's root dir, pod logs. What cannot
 # live there is named after this rig and removed by real_node_down: the CNI bridge
-# ($RN_BRIDGE), pod network namespaces (by their address in $RN_SUBNET), the empty
-# /kubepods cgroups the kubelet made.
+# ($RN_BRIDGE), the node's address link ($RN_LINK), pod network namespaces (by their
+# address in $RN_SUBNET), the empty /kubepods cgroups the kubelet made.
 #
 # Facts this relies on (learned the hard way on small sandboxed machines):
 #   - cgroup v1 hosts need failCgroupV1: false; the kubelet runs with the cgroupfs driver.
-#   - The kubelet serves on 127.0.0.1 only, with anonymous auth and AlwaysAllow; it
-#     registers as "localhost" and kube-apiserver uses
-#     --kubelet-preferred-address-types=Hostname, so exec/logs stay on loopback.
+#   - The kubelet serves on $RN_NODE_IP only (a port-less link of this rig, see below), with
+#     anonymous auth and AlwaysAllow; it registers as "localhost" with that InternalIP,
+#     and kube-apiserver prefers InternalIP, so exec, logs and the node proxy
+#     (/api/v1/nodes/localhost/proxy/configz) reach it. The node proxy refuses loopback
+#     and link-local addresses ("address not allowed"), hence no 127.0.0.1.
 #   - Without CAP_SYS_RESOURCE, runc fails ("can't get final child's PID from pipe")
 #     when asked to lower oom_score_adj: containerd runs runc through a wrapper that
 #     raises process.oomScoreAdj in the bundle's config.json to the current value.
@@ -26,6 +28,15 @@ RN=$STATE/node
 RN_SOCK=$RN/containerd/containerd.sock
 RN_BRIDGE=kakash-e2e0
 RN_SUBNET=10.250.73
+# The node's own address, on a link this rig creates and real_node_down deletes: a
+# bridge with no ports (the kind CNI needs anyway; a dummy link needs a kernel module
+# small machines may lack). Traffic to it never leaves the machine (no port, no wire,
+# and a local address is delivered locally), so the tests still talk only to loopback
+# or to interfaces they made. A /32 of its own, outside RN_SUBNET (10.250.73.0/24, the
+# pods), kwok's pod CIDR (10.244.0.0/16) and the service range (10.96.0.0/16);
+# start_real_node refuses it if another interface of the machine already has it.
+RN_LINK=kakash-e2enode
+RN_NODE_IP=10.250.74.1
 RN_NET=kubectl-akash-e2e
 RN_NODE=localhost
 RN_KUBELET_PORT=$((PORT - 62))
@@ -154,7 +165,7 @@ authorization: {mode: AlwaysAllow}
 containerRuntimeEndpoint: unix://$RN_SOCK
 staticPodPath: $RN/kubelet/manifests
 podLogsDir: $RN/pod-logs
-address: 127.0.0.1
+address: $RN_NODE_IP
 port: $RN_KUBELET_PORT
 readOnlyPort: 0
 healthzPort: 0
@@ -212,16 +223,42 @@ start_real_node() {
   fi
   rn_preflight
   touch "$RN_MARKER"
+  rn_add_node_ip
   rn_write_config
   proc_start containerd containerd --config "$RN/containerd/config.toml"
   proc_wait 30 "containerd serving on $RN_SOCK" containerd rn_ctr version
   rn_import_images
   proc_start kubelet "$BIN/kubelet" --config="$RN/kubelet/config.yaml" --kubeconfig="$KUBECONFIG_ADMIN" \
-    --hostname-override="$RN_NODE" --root-dir="$RN/kubelet/root" --cert-dir="$RN/kubelet/pki"
+    --hostname-override="$RN_NODE" --node-ip="$RN_NODE_IP" --address="$RN_NODE_IP" --root-dir="$RN/kubelet/root" --cert-dir="$RN/kubelet/pki"
   # The first start creates the cgroup hierarchy and registers the node: it may take a while.
   proc_wait 180 "node $RN_NODE Ready" kubelet node_ready
   exec 9>&- # containerd and the kubelet keep the lock; nothing started later takes it
-  log "real node $RN_NODE Ready (kubelet on 127.0.0.1:$RN_KUBELET_PORT, taint $RN_TAINT)"
+  log "real node $RN_NODE Ready (kubelet on $RN_NODE_IP:$RN_KUBELET_PORT, taint $RN_TAINT)"
+}
+
+# rn_add_node_ip: the port-less bridge $RN_LINK with $RN_NODE_IP/32. Only one real node
+# runs on a machine (the lock, rn_preflight), so a link of that name is one a crashed
+# run left: it is made anew, unless this state dir's kubelet still serves on it.
+# Refuses when another interface has the address.
+rn_add_node_ip() {
+  local other
+  if proc_alive kubelet && ip -4 -o addr show dev "$RN_LINK" 2>/dev/null | grep -q " $RN_NODE_IP/"; then
+    return 0
+  fi
+  rn_remove_node_ip
+  other=$(ip -4 -o addr show to "$RN_NODE_IP/32" 2>/dev/null | awk '{print $2}' | head -1)
+  if [ -n "$other" ]; then
+    echo "error: $RN_NODE_IP, the real node's address, is already on interface $other of this machine." >&2
+    exit 1
+  fi
+  { ip link add "$RN_LINK" type bridge && ip addr add "$RN_NODE_IP/32" dev "$RN_LINK" && ip link set "$RN_LINK" up; } \
+    >"$STATE/node-ip.log" 2>&1 || { rn_remove_node_ip; proc_fail "creating link $RN_LINK with $RN_NODE_IP: $(cat "$STATE/node-ip.log")"; }
+}
+
+# rn_remove_node_ip: the node's address link, if there is one.
+rn_remove_node_ip() {
+  ip link show "$RN_LINK" >/dev/null 2>&1 || return 0
+  ip link delete "$RN_LINK" 2>/dev/null || true
 }
 
 # rn_wait SECONDS CMD...: polls CMD until it succeeds or SECONDS pass.
@@ -297,7 +334,7 @@ rn_unmount_state() {
 }
 
 # rn_remove_network: pod network namespaces still holding an address of our subnet,
-# the veths on our bridge, and the bridge.
+# the veths on our bridge, the bridge, and the node's address link.
 rn_remove_network() {
   command -v ip >/dev/null || return 0
   local ns
@@ -314,6 +351,7 @@ rn_remove_network() {
     done
     ip link delete "$RN_BRIDGE" 2>/dev/null || true
   fi
+  rn_remove_node_ip
 }
 
 # rn_remove_cgroups: the kubelet's /kubepods cgroups, now empty, deepest first. rmdir

@@ -143,7 +143,7 @@ func (c *Cluster) startRealNode() error {
 
 // RealNodeLeftovers lists what a stopped real node left on this machine:
 // kubelet, containerd or shim processes of the state dir, mounts under it,
-// the CNI bridge. Empty means clean. Teardown checks it (see Main).
+// the CNI bridge, the node's address link. Empty means clean. Teardown checks it (see Main).
 func RealNodeLeftovers(dir string) []string {
 	var left []string
 	procs, _ := filepath.Glob("/proc/[0-9]*")
@@ -169,11 +169,21 @@ func RealNodeLeftovers(dir string) []string {
 			}
 		}
 	}
-	if _, err := os.Stat("/sys/class/net/" + RealNodeBridge); err == nil {
-		left = append(left, "network interface "+RealNodeBridge)
+	for _, link := range []string{RealNodeBridge, RealNodeLink} {
+		if _, err := os.Stat("/sys/class/net/" + link); err == nil {
+			left = append(left, "network interface "+link)
+		}
 	}
 	return left
 }
 
-// RealNodeBridge is the CNI bridge the real node's pods are attached to.
-const RealNodeBridge = "kakash-e2e0"
+const (
+	// RealNodeBridge is the CNI bridge the real node's pods are attached to.
+	RealNodeBridge = "kakash-e2e0"
+	// RealNodeLink is the port-less bridge that carries the real node's address
+	// (RealNodeIP): the kubelet serves there, not on loopback, because the
+	// API server's node proxy refuses loopback addresses.
+	RealNodeLink = "kakash-e2enode"
+	// RealNodeIP is the real node's InternalIP, the kubelet's address.
+	RealNodeIP = "10.250.74.1"
+)

@@ -1,6 +1,7 @@
 package nodecheck
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -202,6 +203,29 @@ func TestParseConfigz(t *testing.T) {
 	}
 	if _, err := ParseConfigz([]byte(`{"other":{}}`)); err == nil {
 		t.Error("no kubeletconfig accepted")
+	}
+}
+
+// A kubelet started with evictionHard: {} serves a configz without the
+// field (the real node's does: its config file says {}); the kubelet fills
+// an unset one with its defaults, so absent means hard eviction is off.
+func TestParseConfigzEvictionHardOff(t *testing.T) {
+	k, err := ParseConfigz([]byte(`{"kubeletconfig":{"podPidsLimit":4096,"serializeImagePulls":true,"evictionPressureTransitionPeriod":"5m0s","mergeDefaultEvictionSettings":false}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The settings reach the debug pod as JSON: {} must survive the trip.
+	b, err := json.Marshal(Options{Kubelet: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent Options
+	if err := json.Unmarshal(b, &sent); err != nil {
+		t.Fatal(err)
+	}
+	r := newHost(t).run("kubelet", sent)
+	if f := findingOf(t, r, CodeEviction); !strings.Contains(f.Message, "imagefs.available, memory.available, nodefs.available") {
+		t.Errorf("%+v", f)
 	}
 }
 

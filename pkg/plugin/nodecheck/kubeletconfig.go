@@ -20,21 +20,24 @@ type KubeletSettings struct {
 	// Source says where they were read ("configz": through the API server).
 	Source string `json:"source,omitempty"`
 	// PodPidsLimit caps each pod's PIDs; -1 or 0 is no limit.
-	PodPidsLimit          *int64            `json:"podPidsLimit,omitempty"`
-	SerializeImagePulls   *bool             `json:"serializeImagePulls,omitempty"`
-	MaxParallelImagePulls *int32            `json:"maxParallelImagePulls,omitempty"`
-	KubeAPIQPS            *int32            `json:"kubeAPIQPS,omitempty"`
-	KubeAPIBurst          *int32            `json:"kubeAPIBurst,omitempty"`
-	EventRecordQPS        *int32            `json:"eventRecordQPS,omitempty"`
-	EventBurst            *int32            `json:"eventBurst,omitempty"`
-	RegistryPullQPS       *int32            `json:"registryPullQPS,omitempty"`
-	RegistryBurst         *int32            `json:"registryBurst,omitempty"`
-	MaxPods               *int32            `json:"maxPods,omitempty"`
-	PodsPerCore           *int32            `json:"podsPerCore,omitempty"`
-	EvictionHard          map[string]string `json:"evictionHard,omitempty"`
-	EvictionSoft          map[string]string `json:"evictionSoft,omitempty"`
-	FailSwapOn            *bool             `json:"failSwapOn,omitempty"`
-	MemorySwap            *struct {
+	PodPidsLimit          *int64 `json:"podPidsLimit,omitempty"`
+	SerializeImagePulls   *bool  `json:"serializeImagePulls,omitempty"`
+	MaxParallelImagePulls *int32 `json:"maxParallelImagePulls,omitempty"`
+	KubeAPIQPS            *int32 `json:"kubeAPIQPS,omitempty"`
+	KubeAPIBurst          *int32 `json:"kubeAPIBurst,omitempty"`
+	EventRecordQPS        *int32 `json:"eventRecordQPS,omitempty"`
+	EventBurst            *int32 `json:"eventBurst,omitempty"`
+	RegistryPullQPS       *int32 `json:"registryPullQPS,omitempty"`
+	RegistryBurst         *int32 `json:"registryBurst,omitempty"`
+	MaxPods               *int32 `json:"maxPods,omitempty"`
+	PodsPerCore           *int32 `json:"podsPerCore,omitempty"`
+	// EvictionHard: nil when unknown (null), empty when hard eviction is
+	// off ({}): the settings travel to the debug pod as JSON, so the two
+	// must not both be left out.
+	EvictionHard map[string]string `json:"evictionHard"`
+	EvictionSoft map[string]string `json:"evictionSoft,omitempty"`
+	FailSwapOn   *bool             `json:"failSwapOn,omitempty"`
+	MemorySwap   *struct {
 		SwapBehavior string `json:"swapBehavior,omitempty"`
 	} `json:"memorySwap,omitempty"`
 	CgroupDriver string `json:"cgroupDriver,omitempty"`
@@ -71,6 +74,13 @@ func ParseConfigz(raw []byte) (*KubeletSettings, error) {
 	}
 	if doc.KubeletConfig == nil {
 		return nil, fmt.Errorf("the kubelet's configz has no kubeletconfig object")
+	}
+	// A running kubelet's evictionHard is never unset: its defaulting fills a
+	// missing one with the default thresholds, and configz leaves out only an
+	// empty map (omitempty). Absent here therefore means set to {}: hard
+	// eviction is off, which the kubelet check must be able to see.
+	if doc.KubeletConfig.EvictionHard == nil {
+		doc.KubeletConfig.EvictionHard = map[string]string{}
 	}
 	doc.KubeletConfig.Source = "configz"
 	return doc.KubeletConfig, nil
