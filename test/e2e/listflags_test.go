@@ -165,4 +165,13 @@ func TestChunkSizeOnEveryListingCommand(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "--chunk-size must be 0 or positive, got -2") {
 		t.Fatalf("dangling --chunk-size -2: %d %q", r.code, r.stderr)
 	}
+	// certs check and renew list nodes: they take the flag, and check it
+	// before any request.
+	for _, args := range [][]string{{"certs", "check"}, {"certs", "renew", "--all-control-plane"}} {
+		cfg, counter := c.CountingConfig()
+		r := kubectlAkash(t, c, runOpts{config: cfg}, append(args, "--chunk-size", "-1")...)
+		if r.code != 1 || !strings.Contains(r.stderr, "--chunk-size must be 0 or positive, got -1") || counter.Total() != 0 {
+			t.Fatalf("%v --chunk-size -1: exit %d, %d requests, %q", args, r.code, counter.Total(), r.stderr)
+		}
+	}
 }

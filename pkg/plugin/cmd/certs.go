@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // ControlPlaneLabel marks the nodes `certs` works on by default.
@@ -67,11 +68,15 @@ func (f *CertsNodeFlags) AddFlags(cmd *cobra.Command) {
 	fs.StringVar(&f.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
 	fs.StringVar(&f.KubeletPKIDir, "kubelet-pki-dir", "", "The kubelet's --cert-dir on the node (default <node-root>/var/lib/kubelet/pki).")
 	fs.StringVar(&f.K3sDir, "k3s-dir", "", "k3s's data directory on the node (default <node-root>/var/lib/rancher/k3s).")
+	output.AddChunkSizeFlag(cmd, &f.ChunkSize)
 }
 
 // Validate checks that nodes were chosen at most one way; none means the
 // control plane.
 func (f *CertsNodeFlags) Validate(args []string) error {
+	if err := output.ValidateChunkSize(f.ChunkSize); err != nil {
+		return err
+	}
 	ways := countTrue(len(args) > 0, f.All, f.Selector != "", f.Local)
 	if ways > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the %s nodes)", ControlPlaneLabel)

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -131,6 +133,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	fs.StringVar(&o.Nodes.KubernetesDir, "kubernetes-dir", "", "kubeadm's directory on the node (default <node-root>/etc/kubernetes).")
 	fs.StringVar(&o.Nodes.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
 	fs.StringVar(&o.Nodes.K3sDir, "k3s-dir", "", "k3s's --data-dir on a k3s server (default <node-root>/var/lib/rancher/k3s).")
+	output.AddChunkSizeFlag(cmd, &o.Nodes.ChunkSize)
 	addNodeOpsFlags(cmd, o.Ops)
 	fs.StringSliceVar(&o.StaticPods, "static-pods", DefaultStaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
 	fs.StringVar(&o.StaticNamespace, "static-pod-namespace", o.StaticNamespace, "Namespace of the static pods' mirror pods.")
@@ -148,6 +151,9 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 func (o *CertsRenewOptions) Validate() error {
 	if countTrue(len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local) != 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all-control-plane, or --local")
+	}
+	if err := output.ValidateChunkSize(o.Nodes.ChunkSize); err != nil {
+		return err
 	}
 	if o.OutPeriod <= 0 || o.StopTimeout <= 0 || o.ReadyTimeout <= 0 {
 		return fmt.Errorf("--out-period, --stop-timeout and --ready-timeout must be positive")
@@ -247,22 +253,25 @@ func (o *CertsRenewOptions) nodes(ctx context.Context) ([]string, error) {
 		}
 		return o.NodeNames, nil
 	}
-	l, err := o.clients.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: ControlPlaneLabel})
+	items, err := cli.ListPaged[corev1.Node](ctx, o.Nodes.ChunkSize, metav1.ListOptions{LabelSelector: ControlPlaneLabel},
+		func(ctx context.Context, lo metav1.ListOptions) (runtime.Object, error) {
+			return o.clients.Kube.CoreV1().Nodes().List(ctx, lo)
+		})
 	if err != nil {
 		return nil, cli.Explain(err, "listing the control-plane nodes")
 	}
-	if len(l.Items) == 0 {
+	if len(items) == 0 {
 		return nil, fmt.Errorf("no node is labelled %s: name the nodes as arguments (certs renew NODE...)", ControlPlaneLabel)
 	}
-	sort.SliceStable(l.Items, func(i, j int) bool {
-		a, b := l.Items[i].CreationTimestamp, l.Items[j].CreationTimestamp
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].CreationTimestamp, items[j].CreationTimestamp
 		if !a.Equal(&b) {
 			return a.Before(&b)
 		}
-		return l.Items[i].Name < l.Items[j].Name
+		return items[i].Name < items[j].Name
 	})
 	var names []string
-	for _, n := range l.Items {
+	for _, n := range items {
 		names = append(names, n.Name)
 	}
 	return names, nil
