@@ -24,7 +24,7 @@ func scoredReport(warnings int, node bool) *Report {
 	rep.Status.Results = []CheckResult{r}
 	if node {
 		rep.Status.Results = append(rep.Status.Results, CheckResult{Name: "pids", Section: "processes", Status: StatusOK, Scanned: 1, Findings: []Finding{},
-			Metrics: []Metric{{Name: "kubectl_akash_node_pids_used", Help: "PIDs in use", Labels: map[string]string{"node": "n1"}, Value: 7}}})
+			Metrics: []Metric{{Name: "kubectl_akash_node_pids_used", Help: "PIDs in use", Labels: map[string]string{"node": "n1", "context": "own"}, Value: 7}}})
 	}
 	score(rep)
 	return rep

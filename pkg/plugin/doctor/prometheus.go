@@ -3,6 +3,7 @@ package doctor
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -192,7 +193,13 @@ func (p *promWriter) sample(name string, labels [][2]string, v float64) {
 	var b strings.Builder
 	b.WriteString(name)
 	first := true
-	for _, l := range append(append([][2]string{}, p.base...), labels...) {
+	all := append([][2]string{}, p.base...)
+	for _, l := range labels {
+		if !slices.ContainsFunc(p.base, func(b [2]string) bool { return b[0] == l[0] }) {
+			all = append(all, l) // a base label is never repeated (the parser refuses that)
+		}
+	}
+	for _, l := range all {
 		if l[1] == "" {
 			continue
 		}
