@@ -102,13 +102,21 @@ func doctorFleetJSON(t *testing.T, run func(...string) result, betaNS string) {
 		t.Errorf("stderr does not name the failed context:\n%s", r.stderr)
 	}
 
-	// The live contexts: beta's Failed pod is a finding (exit 3), and
-	// --min-score compares the fleet's score, the lower of the two.
-	r = run("doctor", "--no-nodes", "--contexts", "alpha,beta", "-o", "json")
+	// The fleet of the live contexts (config.yaml's prod: alpha and beta):
+	// both scored, beta's Failed pod is a finding (exit 3), and --min-score
+	// compares the fleet's score, the lower of the two.
+	r = run("doctor", "--no-nodes", "--fleet", "prod", "-o", "json")
 	if r.code != 3 {
-		t.Fatalf("alpha,beta: exit %d, want 3 (beta has a finding)\n%s", r.code, r.stderr)
+		t.Fatalf("--fleet prod: exit %d, want 3 (beta has a finding)\n%s", r.code, r.stderr)
 	}
 	fr = decodeFleetDoctor(t, r)
+	var stamped []string
+	for _, it := range fr.Items {
+		stamped = append(stamped, it.Kind+"/"+it.Annotations[fleet.Annotation])
+	}
+	if got := strings.Join(stamped, " "); got != "DoctorReport/alpha DoctorReport/beta" {
+		t.Fatalf("--fleet prod: items %s", got)
+	}
 	low := min(scores["alpha"], scores["beta"])
 	if fr.Status.Score == nil || fr.Status.Score.Value != low {
 		t.Fatalf("fleet score %+v, want %d (the lower of %v)", fr.Status.Score, low, scores)
@@ -117,7 +125,7 @@ func doctorFleetJSON(t *testing.T, run func(...string) result, betaNS string) {
 		t.Fatalf("the fleet's score %d leaves no room to test --min-score around it", low)
 	}
 	for minScore, want := range map[int]int{low: 0, low + 1: 3} {
-		r = run("doctor", "--no-nodes", "--contexts", "alpha,beta", "--min-score", strconv.Itoa(minScore), "-o", "json")
+		r = run("doctor", "--no-nodes", "--fleet", "prod", "--min-score", strconv.Itoa(minScore), "-o", "json")
 		if r.code != want {
 			t.Errorf("--min-score %d with a fleet score of %d: exit %d, want %d\n%s", minScore, low, r.code, want, r.stderr)
 		}
