@@ -302,6 +302,23 @@ func TestFleet(t *testing.T) {
 		}
 	})
 
+	t.Run("doctor scores each context and the fleet", func(t *testing.T) {
+		// A problem in beta only: a Failed pod in lease 201's namespace.
+		failedPod(t, betaC, betaLeases[0].Namespace(), "oom", corev1.PodFailed, "", time.Now().Add(-time.Hour))
+		dir := t.TempDir()
+		t.Setenv("XDG_CONFIG_HOME", dir)
+		if err := os.MkdirAll(filepath.Join(dir, "kubectl-akash"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		config := "apiVersion: kubectl-akash.akash.network/v1alpha1\nkind: Config\nfleets:\n- name: prod\n  contexts:\n  - context: alpha\n  - context: beta\n"
+		if err := os.WriteFile(filepath.Join(dir, "kubectl-akash", "config.yaml"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		doctorFleetJSON(t, run, betaLeases[0].Namespace())
+		doctorFleetTable(t, run)
+		doctorFleetPrometheus(t, run, betaLeases[0].Namespace())
+	})
+
 	t.Run("time for N contexts, one at a time and in parallel, over links with latency", func(t *testing.T) {
 		// Provider clusters are far apart: each context reaches its API
 		// server through a loopback proxy that delays every byte by 40ms

@@ -86,9 +86,13 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 			gauge family per check counting its findings by code, severity, node,
 			namespace, lease owner and dseq, and the node checks' gauges.
 
+			With --contexts, --all-contexts or --fleet, doctor runs on each context with its
+			own clients and reports each context's score and the fleet's: the lowest of them,
+			a context that could not be checked counting as 0 (--min-score applies to it).
+
 			Exit codes: 0 healthy; 3 a warning or an error was found (with --min-score:
 			the score is under it); 1 a check could not run (named on stderr; every other
-			check is still reported).`),
+			check is still reported), or, over a fleet, a context failed.`),
 		Example: examples(`
 			# Everything, every node
 			kubectl akash doctor

@@ -227,20 +227,69 @@ func haveKubeconfig(g *Globals) error {
 
 // runFleet runs the command once per member and prints the merged answer.
 func (g *Globals) runFleet(cmd *cobra.Command, args []string, members []fleet.Member, parallel int) error {
-	ctx := cmd.Context()
-	known, err := kubeconfigContexts(g)
-	if err != nil {
-		return err
+	if commandName(cmd) == "doctor" {
+		return g.runDoctorFleet(cmd, args, members, parallel)
 	}
 	out, structured, err := parentOutput(cmd)
 	if err != nil {
 		return err
 	}
+	outcomes, err := g.runMembers(cmd, args, members, parallel, structured)
+	if err != nil {
+		return err
+	}
+	if !structured {
+		return printText(g.Streams.Out, outcomes)
+	}
+	answer, err := fleet.Merge(outcomes, out.Format() == "wide")
+	if err != nil {
+		return err
+	}
+	if !out.Human() {
+		printFailures(g.Streams.ErrOut, outcomes)
+	}
+	switch {
+	case out.Human() && answer.Table == nil:
+		fmt.Fprintf(g.Streams.ErrOut, "Nothing found in %d context(s).\n", len(members))
+	case out.Human():
+		if err := out.PrintTable(g.Streams.Out, func() *output.Table { return output.FromTable(answer.Table) }); err != nil {
+			return err
+		}
+	default:
+		if err := out.Print(g.Streams.Out, answer.List, nil); err != nil {
+			return err
+		}
+	}
+	if answer.Code != cli.ExitOK {
+		return cli.Silent(answer.Code)
+	}
+	return nil
+}
+
+// printFailures names each failed context and why on stderr (a table shows
+// them as rows instead).
+func printFailures(w io.Writer, outcomes []fleet.Outcome) {
+	for _, o := range outcomes {
+		if o.Failed() && o.Message != "" {
+			fmt.Fprintf(w, "error: context %s: %s\n", o.Context, fleet.Reason(o))
+		}
+	}
+}
+
+// runMembers runs the command once per member, each in its own command
+// tree and client stack (with --output=envelope when envelope is set), and
+// returns the outcomes in the members' order.
+func (g *Globals) runMembers(cmd *cobra.Command, args []string, members []fleet.Member, parallel int, envelope bool) ([]fleet.Outcome, error) {
+	ctx := cmd.Context()
+	known, err := kubeconfigContexts(g)
+	if err != nil {
+		return nil, err
+	}
 	// The command lines are built here, before the runs start: reading the
 	// parsed flags is not safe from several goroutines.
 	argv := map[string][]string{}
 	for _, m := range members {
-		argv[m.Context] = memberArgs(cmd, args, m, structured)
+		argv[m.Context] = memberArgs(cmd, args, m, envelope)
 	}
 	progress := term.IsTerminal(g.Streams.ErrOut)
 	finished := 0
@@ -262,36 +311,7 @@ func (g *Globals) runFleet(cmd *cobra.Command, args []string, members []fleet.Me
 			fmt.Fprintf(g.Streams.ErrOut, "[%d/%d] context %s %s (%s)\n", finished, len(members), o.Context, state, o.Duration.Round(1e6))
 		}
 	})
-	if !structured {
-		return printText(g.Streams.Out, outcomes)
-	}
-	answer, err := fleet.Merge(outcomes, out.Format() == "wide")
-	if err != nil {
-		return err
-	}
-	if !out.Human() {
-		for _, o := range outcomes {
-			if o.Failed() && o.Message != "" {
-				fmt.Fprintf(g.Streams.ErrOut, "error: context %s: %s\n", o.Context, fleet.Reason(o))
-			}
-		}
-	}
-	switch {
-	case out.Human() && answer.Table == nil:
-		fmt.Fprintf(g.Streams.ErrOut, "Nothing found in %d context(s).\n", len(members))
-	case out.Human():
-		if err := out.PrintTable(g.Streams.Out, func() *output.Table { return output.FromTable(answer.Table) }); err != nil {
-			return err
-		}
-	default:
-		if err := out.Print(g.Streams.Out, answer.List, nil); err != nil {
-			return err
-		}
-	}
-	if answer.Code != cli.ExitOK {
-		return cli.Silent(answer.Code)
-	}
-	return nil
+	return outcomes, nil
 }
 
 // printText prints what commands without -o printed, each line behind its

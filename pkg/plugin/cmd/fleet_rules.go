@@ -31,6 +31,11 @@ var actingSwitch = map[string]string{
 	"node-debug zombies": "kill",
 }
 
+// acceptsYesOnly have --yes only because a scheduled command always gets
+// it (see commandArgs): they change nothing, so --yes does not make them
+// one-cluster commands.
+var acceptsYesOnly = map[string]bool{"doctor": true}
+
 // runsForever are flags that make a command keep running.
 var runsForever = []string{"watch", "follow"}
 
@@ -77,7 +82,7 @@ func oneClusterOnly(cmd *cobra.Command) string {
 	}
 	// Every command that can change something has --yes (the executor's
 	// flags); it only reads when told to rehearse.
-	if cmd.Flags().Lookup("yes") != nil && !rehearsal(cmd) {
+	if cmd.Flags().Lookup("yes") != nil && !acceptsYesOnly[name] && !rehearsal(cmd) {
 		return "changes the cluster (unless --dry-run)"
 	}
 	return ""

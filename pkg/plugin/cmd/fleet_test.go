@@ -223,3 +223,45 @@ func TestFleetOneContextActs(t *testing.T) {
 		t.Fatalf("exit %d, want an attempt on b (%s):\n%s", code, addr, stderr)
 	}
 }
+
+// TestDoctorFleetDeadContexts: doctor (which accepts --yes for schedules
+// but changes nothing) fans out, and a context it could not read is a
+// ContextError item scored 0, never a report counted as healthy; exit 1.
+func TestDoctorFleetDeadContexts(t *testing.T) {
+	helpEnv(t)
+	t.Setenv("KUBECONFIG", deadKubeconfig(t, "a", "b"))
+	stdout, stderr, code := runPlugin(t, "doctor", "--no-nodes", "--all-contexts", "-o", "json")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var fr struct {
+		Kind   string `json:"kind"`
+		Status struct {
+			Score struct {
+				Value   int    `json:"value"`
+				Context string `json:"context"`
+			} `json:"score"`
+		} `json:"status"`
+		Items []struct {
+			Kind   string `json:"kind"`
+			Status struct {
+				Reason string `json:"reason"`
+			} `json:"status"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &fr); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if fr.Kind != "DoctorFleetReport" || len(fr.Items) != 2 || fr.Status.Score.Value != 0 || fr.Status.Score.Context != "a" {
+		t.Fatalf("%s", stdout)
+	}
+	for _, it := range fr.Items {
+		if it.Kind != fleet.ErrorKind || !strings.Contains(it.Status.Reason, "could not run") {
+			t.Errorf("item %+v", it)
+		}
+	}
+	stdout, _, code = runPlugin(t, "doctor", "--no-nodes", "--all-contexts", "-o", "prometheus")
+	if code != 1 || !strings.Contains(stdout, `kubectl_akash_doctor_context_up{context="b"} 0`) || !strings.Contains(stdout, "kubectl_akash_doctor_fleet_score 0") {
+		t.Errorf("prometheus: exit %d\n%s", code, stdout)
+	}
+}

@@ -3,6 +3,7 @@ package doctor
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,7 +22,40 @@ var findingLabels = []string{"code", "severity", "node", "namespace", "owner", "
 // check counting its findings by code, severity, node, namespace, lease
 // owner and dseq, and the node checks' own gauges.
 func WritePrometheus(w io.Writer, rep *Report) error {
-	p := &promWriter{w: w}
+	p := &promWriter{}
+	p.report(rep)
+	return p.flush(w)
+}
+
+// WritePrometheusFleet writes every context's report as one exposition:
+// each sample gains a context label and each family is written once,
+// followed by the fleet's score and whether each context could be checked.
+func WritePrometheusFleet(w io.Writer, fr *FleetReport) error {
+	p := &promWriter{}
+	for _, r := range fr.runs {
+		if r.Report != nil {
+			p.base = [][2]string{{"context", r.Context}}
+			p.report(r.Report)
+		}
+	}
+	p.base = nil
+	if s := fr.Status.Score; s != nil {
+		p.family(MetricPrefix+"fleet_score", "The fleet's score (0-100): the lowest of its contexts' overall scores, a context that could not be checked counting as 0.")
+		p.sample(MetricPrefix+"fleet_score", nil, float64(s.Value))
+	}
+	p.family(MetricPrefix+"context_up", "1 when doctor produced a report for the context, 0 when the context could not be checked.")
+	for _, r := range fr.runs {
+		up := 0.0
+		if r.Report != nil {
+			up = 1
+		}
+		p.sample(MetricPrefix+"context_up", [][2]string{{"context", r.Context}}, up)
+	}
+	return p.flush(w)
+}
+
+// report adds one report's families and samples.
+func (p *promWriter) report(rep *Report) {
 	if s := rep.Status.Score; s != nil {
 		p.family(MetricPrefix+"score", "The provider's overall score (0-100): the mean of the section scores.")
 		p.sample(MetricPrefix+"score", nil, float64(s.Value))
@@ -65,7 +99,6 @@ func WritePrometheus(w io.Writer, rep *Report) error {
 		}
 	}
 	p.nodeMetrics(rep)
-	return p.err
 }
 
 // nodeMetrics writes the node checks' gauges, one family per name, in
@@ -113,30 +146,60 @@ func (p *promWriter) nodeMetrics(rep *Report) {
 	}
 }
 
-// promWriter writes families and samples, keeping the first error.
+// promWriter gathers gauge families and their samples, in the order the
+// families first appear, and writes them at the end: the text format wants
+// each family's samples together, and a fleet's reports share families.
 type promWriter struct {
-	w   io.Writer
-	err error
+	// base labels come first on every sample (a fleet's context).
+	base     [][2]string
+	order    []string
+	families map[string]*promFamily
 }
 
-func (p *promWriter) printf(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format, args...)
+// promFamily is one family's HELP text and its sample lines.
+type promFamily struct {
+	help    string
+	samples []string
+}
+
+// family declares a gauge family (once: later declarations are no-ops).
+func (p *promWriter) family(name, help string) {
+	if p.families == nil {
+		p.families = map[string]*promFamily{}
+	}
+	if p.families[name] == nil {
+		p.families[name] = &promFamily{help: help}
+		p.order = append(p.order, name)
 	}
 }
 
-// family writes a gauge family's HELP and TYPE lines.
-func (p *promWriter) family(name, help string) {
-	p.printf("# HELP %s %s\n# TYPE %s gauge\n", name, escapeHelp(help), name)
+// flush writes every family's HELP and TYPE lines and its samples.
+func (p *promWriter) flush(w io.Writer) error {
+	var b strings.Builder
+	for _, name := range p.order {
+		f := p.families[name]
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, escapeHelp(f.help), name)
+		for _, s := range f.samples {
+			b.WriteString(s)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-// sample writes one sample; labels with an empty value are left out (the
-// same series to Prometheus).
+// sample adds one sample to its family; labels with an empty value are
+// left out (the same series to Prometheus).
 func (p *promWriter) sample(name string, labels [][2]string, v float64) {
 	var b strings.Builder
 	b.WriteString(name)
 	first := true
+	all := append([][2]string{}, p.base...)
 	for _, l := range labels {
+		if !slices.ContainsFunc(p.base, func(b [2]string) bool { return b[0] == l[0] }) {
+			all = append(all, l) // a base label is never repeated (the parser refuses that)
+		}
+	}
+	for _, l := range all {
 		if l[1] == "" {
 			continue
 		}
@@ -154,7 +217,7 @@ func (p *promWriter) sample(name string, labels [][2]string, v float64) {
 	if !first {
 		b.WriteByte('}')
 	}
-	p.printf("%s %s\n", b.String(), strconv.FormatFloat(v, 'g', -1, 64))
+	p.families[name].samples = append(p.families[name].samples, b.String()+" "+strconv.FormatFloat(v, 'g', -1, 64)+"\n")
 }
 
 // metricName turns a check name into a valid metric name part: letters,

@@ -169,6 +169,17 @@ func lastNarrowColumn(cols []metav1.TableColumnDefinition) int {
 	return 0
 }
 
+// LastResult is the result of the last envelope a context's command
+// printed (nil when it printed none): for a command whose answer is merged
+// its own way (doctor's fleet report).
+func LastResult(stdout []byte) (json.RawMessage, error) {
+	env, err := lastEnvelope(stdout)
+	if err != nil || env == nil {
+		return nil, err
+	}
+	return env.Result, nil
+}
+
 // lastEnvelope decodes the envelopes in stdout and returns the last one (nil
 // when there is none).
 func lastEnvelope(stdout []byte) (*output.Envelope, error) {
@@ -233,6 +244,10 @@ func stamp(item map[string]any, ctx string) {
 	}
 	ann[Annotation] = ctx
 }
+
+// ErrorItem is the item of a failed context: kind ErrorKind, stamped with
+// the context, its reason in status.
+func ErrorItem(ctx, reason string) map[string]any { return errorItem(ctx, reason) }
 
 // errorItem is the item of a failed context.
 func errorItem(ctx, reason string) map[string]any {
