@@ -25,6 +25,9 @@ type Options struct {
 	// read, and then KubeletError says why.
 	Kubelet      *KubeletSettings `json:"kubelet,omitempty"`
 	KubeletError string           `json:"kubeletError,omitempty"`
+	// CertWarn: certificates that expire within it are reported as
+	// expiring. Zero means DefaultCertWarn.
+	CertWarn time.Duration `json:"certWarn,omitempty"`
 }
 
 // Defaults of Options' zero values.
@@ -45,4 +48,11 @@ func (o Options) oomWindow() time.Duration {
 		return DefaultOOMWindow
 	}
 	return o.OOMWindow
+}
+
+func (o Options) certWarn() time.Duration {
+	if o.CertWarn <= 0 {
+		return DefaultCertWarn
+	}
+	return o.CertWarn
 }
