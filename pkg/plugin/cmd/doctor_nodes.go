@@ -24,7 +24,7 @@ func (o *DoctorOptions) runNodeChecks(ctx context.Context, clients *cli.Clients,
 	if len(sel.Node) == 0 {
 		return nil
 	}
-	opts := nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow, KernelLog: o.KernelLog}
+	opts := nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow, KernelLog: o.KernelLog, CertWarn: o.certWarn}
 	if o.Nodes.Local {
 		name, err := os.Hostname()
 		if err != nil {
