@@ -82,7 +82,7 @@ func runGPU(ctx context.Context, env agent.Env, opts Options) Result {
 		if !ok {
 			code, msg = CodeGPUOther, f.Code+": "+f.Message
 		}
-		res.Findings = append(res.Findings, Finding{Code: code, Severity: gpuSeverity(f.Severity), Message: msg, Fix: f.Fix})
+		res.Findings = append(res.Findings, Finding{Code: code, Severity: GPUSeverity(f.Severity), Message: msg, Fix: f.Fix})
 	}
 	healthy := 0.0
 	if s.Verdict == gpu.VerdictHealthy {
@@ -98,13 +98,14 @@ func runGPU(ctx context.Context, env agent.Env, opts Options) Result {
 	return res
 }
 
-// gpuSeverity maps gpu's severities onto nodecheck's.
-func gpuSeverity(s gpu.Severity) Severity {
+// GPUSeverity maps the gpu package's severities onto nodecheck's; one it
+// does not know is an error, so a newer gpu package never hides a problem.
+func GPUSeverity(s gpu.Severity) Severity {
 	switch s {
-	case gpu.SeverityError:
-		return SeverityError
+	case gpu.SeverityInfo:
+		return SeverityInfo
 	case gpu.SeverityWarning:
 		return SeverityWarning
 	}
-	return SeverityInfo
+	return SeverityError
 }
