@@ -38,16 +38,19 @@ func init() {
 	})
 }
 
-// controlPlaneDirs are where kubeadm, kubespray and k3s keep a control
-// plane's certificates (node paths, under the host root).
-func controlPlaneDirs(l certs.Layout) []string {
-	return []string{path.Join(l.KubernetesDir, "pki"), l.EtcdSSLDir, path.Join(l.K3sDir, "server/tls")}
+// controlPlaneMarks are what only a control plane has (node paths, under
+// the host root): kubeadm's CA key or apiserver certificate (a kubeadm
+// worker keeps only ca.crt in pki/), kubespray's etcd certificates, k3s's
+// server tls directory (agents have none).
+func controlPlaneMarks(l certs.Layout) []string {
+	return []string{path.Join(l.KubernetesDir, "pki/ca.key"), path.Join(l.KubernetesDir, "pki/apiserver.crt"),
+		l.EtcdSSLDir, path.Join(l.K3sDir, "server/tls")}
 }
 
 func certsApply(env agent.Env) (bool, string) {
 	h := certs.Host{Root: env.HostRoot}
-	for _, d := range controlPlaneDirs(certs.DefaultLayout("/")) {
-		if h.Exists(d) {
+	for _, p := range controlPlaneMarks(certs.DefaultLayout("/")) {
+		if h.Exists(p) {
 			return true, ""
 		}
 	}

@@ -86,3 +86,17 @@ func TestCertsNotApplicableOnWorker(t *testing.T) {
 		t.Errorf("worker: %s %q %s", r.Status, r.Reason, codes(r))
 	}
 }
+
+// A kubeadm worker keeps the cluster CA's certificate (not its key) in
+// /etc/kubernetes/pki: that is not a control plane, and kubeadm's
+// control-plane certificates are not "missing" there.
+func TestCertsNotApplicableOnKubeadmWorker(t *testing.T) {
+	h := newHost(t)
+	ca := certstest.NewCA(t, "kubernetes", h.now.Add(365*24*time.Hour))
+	certstest.Write(t, h.env.HostRoot, "etc/kubernetes/pki/ca.crt", ca.CertPEM)
+	certstest.Write(t, h.env.HostRoot, "etc/kubernetes/kubelet.conf", ca.Issue(t, "system:node:node-1", h.now.Add(365*24*time.Hour)).Kubeconfig("https://10.0.0.1:6443", "system:node:node-1"))
+	r := h.run("certs", Options{})
+	if r.Status != StatusNotApplicable || len(r.Findings) != 0 {
+		t.Errorf("kubeadm worker: %s %q %s", r.Status, r.Reason, codes(r))
+	}
+}
