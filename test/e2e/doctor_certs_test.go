@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs/certstest"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
@@ -43,6 +46,27 @@ func TestDoctorLocalCertsBuiltRoot(t *testing.T) {
 	}
 	if g := checkOf(t, rep, "gpu"); g.Status != doctor.StatusNotApplicable || g.Section != "gpu" {
 		t.Errorf("gpu on a root without GPUs: %+v", g)
+	}
+
+	// -o prometheus: the text parser reads it back, with the apiserver
+	// certificate's seconds to expiry (negative) as a gauge.
+	r = kubectlAkash(t, c, runOpts{}, "doctor", "--local", "--host-root", host, "--checks", "certs", "-o", "prometheus")
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(r.stdout))
+	if r.code != 3 || err != nil {
+		t.Fatalf("prometheus: exit %d, %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	fam := families["kubectl_akash_node_certificate_expiry_seconds"]
+	found := false
+	for _, m := range fam.GetMetric() {
+		for _, l := range m.Label {
+			if l.GetName() == "certificate" && l.GetValue() == "apiserver" && m.GetGauge().GetValue() < 0 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no negative expiry gauge for the apiserver certificate:\n%s", r.stdout)
 	}
 
 	// A worker's root (no control-plane certificates): not applicable, exit 0.
