@@ -50,12 +50,16 @@ func TestCertsKubeadmControlPlane(t *testing.T) {
 		t.Errorf("expired certificate's metric %v, want negative", v)
 	}
 
-	// A narrower window: the apiserver's 10 days are no longer a finding.
-	r = h.run("certs", Options{CertWarn: 5 * 24 * time.Hour})
-	for _, f := range r.Findings {
-		if f.Code == CodeCertExpiring {
-			t.Errorf("expiring with a 5-day window: %+v", f)
+	// A narrower window, or none: the apiserver's 10 days are no longer a
+	// finding; the expired ones still are.
+	for _, w := range []time.Duration{5 * 24 * time.Hour, -1} {
+		r = h.run("certs", Options{CertWarn: w})
+		for _, f := range r.Findings {
+			if f.Code == CodeCertExpiring {
+				t.Errorf("expiring with window %s: %+v", w, f)
+			}
 		}
+		findingOf(t, r, CodeCertExpired)
 	}
 }
 

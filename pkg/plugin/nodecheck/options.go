@@ -26,7 +26,8 @@ type Options struct {
 	Kubelet      *KubeletSettings `json:"kubelet,omitempty"`
 	KubeletError string           `json:"kubeletError,omitempty"`
 	// CertWarn: certificates that expire within it are reported as
-	// expiring. Zero means DefaultCertWarn.
+	// expiring. Zero means DefaultCertWarn; negative means never (doctor's
+	// --cert-warn 0).
 	CertWarn time.Duration `json:"certWarn,omitempty"`
 }
 
@@ -51,7 +52,10 @@ func (o Options) oomWindow() time.Duration {
 }
 
 func (o Options) certWarn() time.Duration {
-	if o.CertWarn <= 0 {
+	switch {
+	case o.CertWarn < 0:
+		return 0
+	case o.CertWarn == 0:
 		return DefaultCertWarn
 	}
 	return o.CertWarn
