@@ -91,7 +91,7 @@ func TestNodeDebugHealthRealNode(t *testing.T) {
 	if r.code != cli.ExitFindings {
 		t.Fatalf("exit %d, want 3\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if got := checkNames(results); got != "kubelet,memcg,mounts,pids,pressure,zombies" {
+	if got := checkNames(results); got != "certs,gpu,kubelet,memcg,mounts,pids,pressure,zombies" {
 		t.Errorf("checks run: %s", got)
 	}
 	for name, res := range results {
@@ -169,7 +169,7 @@ func TestNodeDebugHealthRealNode(t *testing.T) {
 			t.Errorf("want %s: %s", want, calls.summary())
 		}
 	}
-	r = health("--skip", "zombies,memcg,mounts,pressure")
+	r = health("--skip", "zombies,memcg,mounts,pressure,certs,gpu")
 	if got := checkNames(healthOf(t, r, node)); got != "kubelet,pids" {
 		t.Errorf("--skip ran %s", got)
 	}
@@ -227,7 +227,7 @@ func TestNodeDebugHealthLocalBuiltRoot(t *testing.T) {
 	}
 
 	r = local("--skip", "zombies,pids,kubelet,pressure")
-	if got := checkNames(healthOf(t, r, hostname)); got != "memcg,mounts" {
+	if got := checkNames(healthOf(t, r, hostname)); got != "certs,gpu,memcg,mounts" { // certs and gpu run, not applicable on this root
 		t.Errorf("--skip ran %s", got)
 	}
 	// The table names the lease.

@@ -89,7 +89,7 @@ func TestBadInputOneSentence(t *testing.T) {
 		{[]string{"leases", "list", "--plugins", filepath.Join(dir, "plugins.yaml")}, "plugins.yaml: cannot read it: no such file or directory"},
 		{[]string{"certs", "check", "--local", "--host-root", filepath.Join(dir, "host")}, "host: no such directory"},
 		{[]string{"node-debug", "info", "--local", "--host-root", filepath.Join(dir, "host")}, "host: no such directory"},
-		{[]string{"node-debug", "health", "n1", "--checks", "pids,nosuch"}, "unknown node check(s) nosuch: the checks are kubelet, memcg, mounts, pids, pressure, zombies"},
+		{[]string{"node-debug", "health", "n1", "--checks", "pids,nosuch"}, "unknown node check(s) nosuch: the checks are certs, gpu, kubelet, memcg, mounts, pids, pressure, zombies"},
 		{[]string{"node-debug", "health", "n1", "--checks", "pids", "--skip", "pids"}, "no node check left to run after --checks and --skip"},
 		{[]string{"node-debug", "health", "n1", "--kubelet-config", "/etc/kubelet.yaml"}, "--kubelet-config is for --local"},
 		{[]string{"node-debug", "health", "n1", "--oom-window", "0s"}, "--oom-window must be positive"},

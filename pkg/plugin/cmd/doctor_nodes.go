@@ -24,7 +24,10 @@ func (o *DoctorOptions) runNodeChecks(ctx context.Context, clients *cli.Clients,
 	if len(sel.Node) == 0 {
 		return nil
 	}
-	opts := nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow, KernelLog: o.KernelLog}
+	opts := nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow, KernelLog: o.KernelLog, CertWarn: o.certWarn}
+	if o.certWarn == 0 { // --cert-warn 0: no certificate counts as expiring
+		opts.CertWarn = -1
+	}
 	if o.Nodes.Local {
 		name, err := os.Hostname()
 		if err != nil {

@@ -42,7 +42,9 @@ func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
 			zombies; PID headroom (pid_max, threads-max, the kubelet's podPidsLimit, pods
 			near pids.max, top pods by PIDs); dying memory cgroups; leaked volume mounts
 			of pods no longer on the node and piled-up transient mount units; kubelet
-			settings that stall a dense node; PSI pressure, recent OOM kills and swap.
+			settings that stall a dense node; PSI pressure, recent OOM kills and swap;
+			control-plane certificates (certs check's, on control-plane nodes only) and
+			NVIDIA GPUs (node-debug gpu's, on GPU nodes only; elsewhere: not applicable).
 			Every finding has a stable code (NCnnn), a severity and its fix.
 
 			The kubelet's live configuration is read through the API server, one GET of

@@ -4,6 +4,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
 )
 
 // gpuNodes are the nodes the GPU checks apply to.
@@ -59,19 +60,8 @@ func checkDevicePlugin(in *Input) CheckResult {
 			if !ok {
 				code = f.Code
 			}
-			r.Findings = append(r.Findings, Finding{Code: code, Severity: gpuSeverity(f.Severity), Node: name, Object: "node/" + name, Message: f.Message, Fix: f.Fix})
+			r.Findings = append(r.Findings, Finding{Code: code, Severity: nodecheck.GPUSeverity(f.Severity), Node: name, Object: "node/" + name, Message: f.Message, Fix: f.Fix})
 		}
 	}
 	return r
-}
-
-// gpuSeverity maps the gpu package's severities.
-func gpuSeverity(s gpu.Severity) Severity {
-	switch s {
-	case gpu.SeverityInfo:
-		return SeverityInfo
-	case gpu.SeverityWarning:
-		return SeverityWarning
-	}
-	return SeverityError
 }

@@ -1,8 +1,6 @@
 package gpu_test
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -13,35 +11,6 @@ import (
 // h100x8 is the real 8 × H100 `nvidia-smi -q` capture.
 const h100x8 = "nvidia-smi-q.h100x8.535.161.08.txt"
 
-var qField = regexp.MustCompile(`(?m)^\s+(Product Name|GPU UUID|Minor Number)\s+: (.+)$|^GPU ([0-9A-Fa-f:.]+)$`)
-
-// listAndCSV derives the `nvidia-smi -L` and `--query-gpu` answers from a
-// real -q capture, so the three answers of the stand-in agree.
-func listAndCSV(t *testing.T, q string) (list, csv string) {
-	t.Helper()
-	rep := gpu.ParseQ(q)
-	type g struct{ bus, name, uuid, minor string }
-	var gpus []g
-	for _, m := range qField.FindAllStringSubmatch(q, -1) {
-		switch {
-		case m[3] != "":
-			gpus = append(gpus, g{bus: m[3]})
-		case m[1] == "Product Name" && gpus[len(gpus)-1].name == "":
-			gpus[len(gpus)-1].name = m[2]
-		case m[1] == "GPU UUID":
-			gpus[len(gpus)-1].uuid = m[2]
-		case m[1] == "Minor Number":
-			gpus[len(gpus)-1].minor = m[2]
-		}
-	}
-	var l, c strings.Builder
-	for _, x := range gpus {
-		fmt.Fprintf(&l, "GPU %s: %s (UUID: %s)\n", x.minor, x.name, x.uuid)
-		fmt.Fprintf(&c, "%s, %s, %s, %s, 81559, %s\n", x.minor, x.uuid, x.name, rep.DriverVersion, x.bus)
-	}
-	return l.String(), c.String()
-}
-
 // operatorHost is a node after the GPU operator migration: no nvidia-smi on
 // the host, the driver container's root at /run/nvidia/driver with its
 // own nvidia-smi (a stand-in printing the real capture) and fabric
@@ -50,7 +19,7 @@ func operatorHost(t *testing.T, ready ...string) (*fakehost.Host, *fakehost.Host
 	h := fakehost.New(t)
 	d := h.DriverRoot()
 	q := fixture(t, h100x8)
-	list, csv := listAndCSV(t, q)
+	list, csv := fakehost.SmiAnswers(q)
 	d.Tool("nvidia-smi",
 		fakehost.Case{Args: "-L", Output: list},
 		fakehost.Case{Args: "--query-gpu=*", Output: csv},

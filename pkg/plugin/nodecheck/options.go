@@ -25,6 +25,10 @@ type Options struct {
 	// read, and then KubeletError says why.
 	Kubelet      *KubeletSettings `json:"kubelet,omitempty"`
 	KubeletError string           `json:"kubeletError,omitempty"`
+	// CertWarn: certificates that expire within it are reported as
+	// expiring. Zero means DefaultCertWarn; negative means never (doctor's
+	// --cert-warn 0).
+	CertWarn time.Duration `json:"certWarn,omitempty"`
 }
 
 // Defaults of Options' zero values.
@@ -45,4 +49,14 @@ func (o Options) oomWindow() time.Duration {
 		return DefaultOOMWindow
 	}
 	return o.OOMWindow
+}
+
+func (o Options) certWarn() time.Duration {
+	switch {
+	case o.CertWarn < 0:
+		return 0
+	case o.CertWarn == 0:
+		return DefaultCertWarn
+	}
+	return o.CertWarn
 }
