@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -182,14 +181,8 @@ func (o *DoctorOptions) Validate() error {
 	if _, err := doctor.Select(o.Checks, o.Skip, nodeCheckNames()); err != nil {
 		return err
 	}
-	if o.API != "" {
-		u, err := url.Parse(o.API)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("--api %q: want the chain's REST address, like https://api.example:443", o.API)
-		}
-		if u.Scheme == "http" && !isLoopback(u.Hostname()) && !o.InsecureAPI {
-			return fmt.Errorf("--api %q is plain HTTP to another host, where anyone on the way can forge the chain's answers: use https, or pass --insecure-api if you accept that", o.API)
-		}
+	if err := validateChainAPI(o.API, o.InsecureAPI); err != nil {
+		return err
 	}
 	if o.Provider != "" {
 		var err error
