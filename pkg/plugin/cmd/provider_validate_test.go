@@ -17,24 +17,32 @@ func providerJQWithYAML(f *output.Flags) {
 
 const providerJQYAMLError = "--jq filters JSON output and cannot be combined with -o yaml: drop -o or use -o json"
 
-// checkProviderValidate runs one Validate table: each case's error sentence, or nil.
-func checkProviderValidate(t *testing.T, name string, err error, want string) {
+// providerValidateCase is one row of a Validate table: how the options
+// differ from their defaults, and the error sentence ("" for none).
+type providerValidateCase[O any] struct {
+	name string
+	set  func(O)
+	want string
+}
+
+// checkProviderValidate runs a Validate table on fresh default options.
+func checkProviderValidate[O interface{ Validate() error }](t *testing.T, newOptions func(*Globals) O, cases []providerValidateCase[O]) {
 	t.Helper()
-	got := ""
-	if err != nil {
-		got = err.Error()
-	}
-	if got != want {
-		t.Errorf("%s: Validate() = %q, want %q", name, got, want)
+	for _, c := range cases {
+		o := newOptions(&Globals{})
+		c.set(o)
+		got := ""
+		if err := o.Validate(); err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%s: Validate() = %q, want %q", c.name, got, c.want)
+		}
 	}
 }
 
 func TestProviderStatusValidate(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		set  func(*ProviderStatusOptions)
-		want string
-	}{
+	checkProviderValidate(t, NewProviderStatusOptions, []providerValidateCase[*ProviderStatusOptions]{
 		{"defaults", func(*ProviderStatusOptions) {}, ""},
 		{"http", func(o *ProviderStatusOptions) { o.Scheme = "http" }, ""},
 		{"bad output", func(o *ProviderStatusOptions) { providerJQWithYAML(o.Output) }, providerJQYAMLError},
@@ -47,19 +55,11 @@ func TestProviderStatusValidate(t *testing.T) {
 		{"api plain http, insecure", func(o *ProviderStatusOptions) { o.API.API, o.API.Insecure = "http://api.example", true }, ""},
 		{"api loopback", func(o *ProviderStatusOptions) { o.API.API = "http://127.0.0.1:1317" }, ""},
 		{"api timeout", func(o *ProviderStatusOptions) { o.API.API, o.API.Timeout = "https://api.example", 0 }, "--api-timeout must be positive, got 0s"},
-	} {
-		o := NewProviderStatusOptions(&Globals{})
-		c.set(o)
-		checkProviderValidate(t, c.name, o.Validate(), c.want)
-	}
+	})
 }
 
 func TestProviderLogsValidate(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		set  func(*ProviderLogsOptions)
-		want string
-	}{
+	checkProviderValidate(t, NewProviderLogsOptions, []providerValidateCase[*ProviderLogsOptions]{
 		{"defaults", func(*ProviderLogsOptions) {}, ""},
 		{"bids since tail", func(o *ProviderLogsOptions) { o.Bids, o.Since, o.Tail = true, time.Hour, 100 }, ""},
 		{"bad output", func(o *ProviderLogsOptions) { providerJQWithYAML(o.Output) }, providerJQYAMLError},
@@ -74,36 +74,20 @@ func TestProviderLogsValidate(t *testing.T) {
 		}, "--follow reads the provider pod's log; it does not apply to --from-file"},
 		{"file without a name", func(o *ProviderLogsOptions) { o.fromFile, o.Bids = true, true },
 			"--from-file needs a file name, or - for standard input"},
-	} {
-		o := NewProviderLogsOptions(&Globals{})
-		c.set(o)
-		checkProviderValidate(t, c.name, o.Validate(), c.want)
-	}
+	})
 }
 
 func TestProviderRestartValidate(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		set  func(*ProviderRestartOptions)
-		want string
-	}{
+	checkProviderValidate(t, NewProviderRestartOptions, []providerValidateCase[*ProviderRestartOptions]{
 		{"defaults", func(*ProviderRestartOptions) {}, ""},
 		{"bad output", func(o *ProviderRestartOptions) { providerJQWithYAML(o.Output) }, providerJQYAMLError},
 		{"empty field manager", func(o *ProviderRestartOptions) { o.Exec.FieldManager = " " }, "--field-manager must not be empty"},
 		{"zero timeout", func(o *ProviderRestartOptions) { o.Timeout = 0 }, "--timeout must be positive, got 0s"},
-	} {
-		o := NewProviderRestartOptions(&Globals{})
-		c.set(o)
-		checkProviderValidate(t, c.name, o.Validate(), c.want)
-	}
+	})
 }
 
 func TestProviderPricingValidate(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		set  func(*ProviderPricingOptions)
-		want string
-	}{
+	checkProviderValidate(t, NewProviderPricingOptions, []providerValidateCase[*ProviderPricingOptions]{
 		{"defaults", func(*ProviderPricingOptions) {}, ""},
 		{"another release", func(o *ProviderPricingOptions) { o.Release, o.ChunkSize = "provider-2", 500 }, ""},
 		{"bad output", func(o *ProviderPricingOptions) { providerJQWithYAML(o.Output) }, providerJQYAMLError},
@@ -112,9 +96,5 @@ func TestProviderPricingValidate(t *testing.T) {
 		{"upper case release", func(o *ProviderPricingOptions) { o.Release = "Akash" }, `--release "Akash" is not a helm release name (default "akash-provider")`},
 		{"release too long", func(o *ProviderPricingOptions) { o.Release = "a23456789012345678901234567890123456789012345678901234" },
 			`--release "a23456789012345678901234567890123456789012345678901234" is not a helm release name (default "akash-provider")`},
-	} {
-		o := NewProviderPricingOptions(&Globals{})
-		c.set(o)
-		checkProviderValidate(t, c.name, o.Validate(), c.want)
-	}
+	})
 }
