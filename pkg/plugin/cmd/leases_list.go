@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"time"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,9 +33,9 @@ type LeasesListOptions struct {
 	images    []*regexp.Regexp
 }
 
-// NewLeasesListOptions returns the options with their defaults.
+// NewLeasesListOptions returns the defaults: --api-timeout 30s.
 func NewLeasesListOptions(g *Globals) *LeasesListOptions {
-	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags()}
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags(), Chain: chainAPIFlags{Timeout: 30 * time.Second}}
 }
 
 // NewLeasesListCmd builds `kubectl akash leases list`.

@@ -10,6 +10,27 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 )
 
+// validateCase is one input of a Validate table: set changes the
+// defaults, want is the exact error ("" for none).
+type validateCase[O any] struct {
+	name string
+	set  func(o O)
+	want string
+}
+
+// validateTable runs Validate on options made by newOptions and changed
+// by each case, with no cluster and no flags parsed.
+func validateTable[O interface{ Validate() error }](t *testing.T, newOptions func(*Globals) O, cases []validateCase[O]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOptions(&Globals{})
+			tc.set(o)
+			validateWant(t, o.Validate(), tc.want)
+		})
+	}
+}
+
 // validateWant fails t unless err is exactly want ("" for nil).
 func validateWant(t *testing.T, err error, want string) {
 	t.Helper()
@@ -33,11 +54,7 @@ var (
 // TestLeasesCloseValidate: each bad input of `leases close` is one
 // sentence, found before the cluster or the chain is read.
 func TestLeasesCloseValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *LeasesCloseOptions)
-		want string
-	}{
+	validateTable(t, NewLeasesCloseOptions, []validateCase[*LeasesCloseOptions]{
 		{"one lease", func(o *LeasesCloseOptions) { o.Owner, o.DSeq = strings.ToUpper(testTenant), 7 }, ""},
 		{"a file", func(o *LeasesCloseOptions) { o.Filename = "-" }, ""},
 		{"nothing named", func(o *LeasesCloseOptions) {},
@@ -70,13 +87,7 @@ func TestLeasesCloseValidate(t *testing.T) {
 			"--block-time 1ms: want the chain's block time, between 10ms and 10m (Akash: about 6s)"},
 		{"negative chunk size", func(o *LeasesCloseOptions) { o.Filename, o.ChunkSize = "-", -1 },
 			"--chunk-size must be 0 or positive, got -1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewLeasesCloseOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
 
 // TestLeasesCloseValidateNormalizes: addresses typed in upper case are
@@ -92,11 +103,7 @@ func TestLeasesCloseValidateNormalizes(t *testing.T) {
 // TestKillImageValidate: an expression that would take every lease is
 // refused, as is a command without one.
 func TestKillImageValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *KillImageOptions)
-		want string
-	}{
+	validateTable(t, NewKillImageOptions, []validateCase[*KillImageOptions]{
 		{"an image", func(o *KillImageOptions) { o.Images = []string{"xmrig|miner"} }, ""},
 		{"no image", func(o *KillImageOptions) {},
 			"--image is required: the regular expression(s) of the images whose leases to close, e.g. --image 'xmrig|miner'"},
@@ -111,23 +118,13 @@ func TestKillImageValidate(t *testing.T) {
 			"--chunk-size must be 0 or positive, got -5"},
 		{"reason out of range", func(o *KillImageOptions) { o.Images, o.Chain.Reason = []string{"xmrig"}, 20000 },
 			"--reason 20000: providers close with a reason in 10000-19999 (default 10002), or 0 to leave it out"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewKillImageOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
 
 // TestLeasesListValidate: filters and the chain's address are checked
 // before the three LISTs.
 func TestLeasesListValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *LeasesListOptions)
-		want string
-	}{
+	validateTable(t, NewLeasesListOptions, []validateCase[*LeasesListOptions]{
 		{"defaults", func(o *LeasesListOptions) {}, ""},
 		{"everything", func(o *LeasesListOptions) {
 			o.Images, o.Owner, o.Chain.API, o.Provider = []string{".*"}, testTenant, "https://api.example:443", testProvider
@@ -145,24 +142,13 @@ func TestLeasesListValidate(t *testing.T) {
 		{"bad provider", func(o *LeasesListOptions) { o.Chain.API, o.Provider = "https://api.example", "akash1x" },
 			"--provider: \"akash1x\" is not a bech32 address: wrong length"},
 		{"bad owner", func(o *LeasesListOptions) { o.Owner = "x" }, "--owner: \"x\" is not a bech32 address: wrong length"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewLeasesListOptions(&Globals{})
-			o.Chain.Timeout = 30 * time.Second // bound with the flags
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
 
 // TestDanglingValidateTable: dangling's flags, checked before the cluster
 // and the chain are read.
 func TestDanglingValidateTable(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *DanglingOptions)
-		want string
-	}{
+	validateTable(t, NewDanglingOptions, []validateCase[*DanglingOptions]{
 		{"report", func(o *DanglingOptions) {}, ""},
 		{"close rehearsed", func(o *DanglingOptions) { o.Close, o.Exec.DryRun = true, cmdutil.DryRunClient }, ""},
 		{"rehearsal without --close", func(o *DanglingOptions) { o.Exec.DryRun = cmdutil.DryRunServer },
@@ -176,11 +162,5 @@ func TestDanglingValidateTable(t *testing.T) {
 		{"max leases 0", func(o *DanglingOptions) { o.Close, o.Chain.MaxLeases = true, 0 },
 			"--max-leases 0: want at least 1 (the most leases one run may act on)"},
 		{"negative chunk size", func(o *DanglingOptions) { o.ChunkSize = -1 }, "--chunk-size must be 0 or positive, got -1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewDanglingOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }

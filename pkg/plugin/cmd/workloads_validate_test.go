@@ -10,11 +10,7 @@ import (
 // TestForceNewValidate: `replicasets force-new`'s flags, and --watch, which
 // acts unattended and so must be told --yes or a rehearsal.
 func TestForceNewValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *ForceNewOptions)
-		want string
-	}{
+	validateTable(t, NewForceNewOptions, []validateCase[*ForceNewOptions]{
 		{"defaults", func(o *ForceNewOptions) {}, ""},
 		{"watch with --yes", func(o *ForceNewOptions) { o.Watch, o.Exec.Yes = true, true }, ""},
 		{"watch rehearsed", func(o *ForceNewOptions) { o.Watch, o.Exec.DryRun = true, cmdutil.DryRunClient }, ""},
@@ -27,22 +23,12 @@ func TestForceNewValidate(t *testing.T) {
 		{"bad selector", func(o *ForceNewOptions) { o.Selector = "a=(" },
 			`-l "a=(" is not a valid label selector: unable to parse requirement: found '(', expected: identifier`},
 		{"empty field manager", func(o *ForceNewOptions) { o.Exec.FieldManager = " " }, "--field-manager must not be empty"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewForceNewOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
 
 // TestCleanFailedValidate: `pods clean-failed`'s flags.
 func TestCleanFailedValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *CleanFailedOptions)
-		want string
-	}{
+	validateTable(t, NewCleanFailedOptions, []validateCase[*CleanFailedOptions]{
 		{"defaults", func(o *CleanFailedOptions) {}, ""},
 		{"no min age", func(o *CleanFailedOptions) { o.MinAge = 0 }, ""},
 		{"negative min age", func(o *CleanFailedOptions) { o.MinAge = -time.Minute }, "--min-age must not be negative, got -1m0s"},
@@ -51,48 +37,22 @@ func TestCleanFailedValidate(t *testing.T) {
 		{"negative chunk size", func(o *CleanFailedOptions) { o.ChunkSize = -1 }, "--chunk-size must be 0 or positive, got -1"},
 		{"jq with yaml", func(o *CleanFailedOptions) { o.Output.JQExpr = ".items"; *o.Output.PrintFlags.OutputFormat = "yaml" },
 			"--jq filters JSON output and cannot be combined with -o yaml: drop -o or use -o json"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewCleanFailedOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
 
 // TestManifestsValidate: `manifests backup` and `manifests heal`.
 func TestManifestsValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		set  func(o *ManifestsBackupOptions)
-		want string
-	}{
-		{"defaults", func(o *ManifestsBackupOptions) {}, ""},
+	validateTable(t, NewManifestsBackupOptions, []validateCase[*ManifestsBackupOptions]{
+		{"backup defaults", func(o *ManifestsBackupOptions) {}, ""},
 		{"negative chunk size", func(o *ManifestsBackupOptions) { o.ChunkSize = -2 }, "--chunk-size must be 0 or positive, got -2"},
 		{"jq with yaml", func(o *ManifestsBackupOptions) { o.Output.JQExpr = ".path"; *o.Output.PrintFlags.OutputFormat = "yaml" },
 			"--jq filters JSON output and cannot be combined with -o yaml: drop -o or use -o json"},
-	} {
-		t.Run("backup "+tc.name, func(t *testing.T) {
-			o := NewManifestsBackupOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
-	for _, tc := range []struct {
-		name string
-		set  func(o *HealOptions)
-		want string
-	}{
-		{"defaults", func(o *HealOptions) {}, ""},
+	})
+	validateTable(t, NewHealOptions, []validateCase[*HealOptions]{
+		{"heal defaults", func(o *HealOptions) {}, ""},
 		{"restart", func(o *HealOptions) { o.RestartProvider, o.Exec.Yes = true, true }, ""},
 		{"bad selector", func(o *HealOptions) { o.Selector = "a in (" },
 			`-l "a in (" is not a valid label selector: unable to parse requirement: found '', expected: ',', ')' or identifier`},
 		{"empty field manager", func(o *HealOptions) { o.Exec.FieldManager = "" }, "--field-manager must not be empty"},
-	} {
-		t.Run("heal "+tc.name, func(t *testing.T) {
-			o := NewHealOptions(&Globals{})
-			tc.set(o)
-			validateWant(t, o.Validate(), tc.want)
-		})
-	}
+	})
 }
