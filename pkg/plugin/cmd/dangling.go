@@ -100,7 +100,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(g, o))
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -144,6 +144,13 @@ func (o *DanglingOptions) Validate() error {
 	return nil
 }
 
+// check is this run as the dangling package sees it: the read, where the
+// chain is read and signed, and what is cleaned up.
+func (o *DanglingOptions) check() *dangling.Check {
+	return &dangling.Check{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize, Provider: o.Provider,
+		API: o.API.source(), Signer: &o.Chain.Signer, Reason: o.Chain.Reason, MinAge: o.MinAge, Close: o.Close}
+}
+
 // Run reads the cluster once and the chain once, reconciles, and reports
 // (exit code 3 when something dangles) or cleans up.
 func (o *DanglingOptions) Run(ctx context.Context) error {
@@ -151,8 +158,7 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c := &dangling.Check{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize, Provider: o.Provider,
-		API: o.API.source(), Signer: &o.Chain.Signer, Reason: o.Chain.Reason, MinAge: o.MinAge, Close: o.Close}
+	c := o.check()
 	snap, err := snapshot.Load(ctx, clients, c.Spec())
 	if err != nil {
 		return err
@@ -182,18 +188,14 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	return flow.Run(ctx)
 }
 
-// danglingRules are the calls a scheduled dangling makes: reads of lease
-// namespaces, lease CRs, pods and the provider pod (exec for the chain).
+// danglingRules are the calls a scheduled dangling makes: its reads
+// (readSpec) and, without --api, exec into the provider pod for the chain.
 // A schedule never closes (see scheduleOptions.Print).
-func danglingRules(g *Globals, o *DanglingOptions) []schedule.Rule {
-	rules := []schedule.Rule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces", "pods"}, Verbs: []string{"list"}},
-		{Namespace: g.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests", "providerhosts", "providerleasedips"}, Verbs: []string{"list"}},
+func danglingRules(o *DanglingOptions) []schedule.Rule {
+	var exec []schedule.Rule
+	spec := o.check().Spec()
+	if spec.ProviderPods {
+		exec = providerExec(o.ProviderNamespace)
 	}
-	if o.API.API == "" {
-		rules = append(rules,
-			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list"}},
-			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}})
-	}
-	return rules
+	return schedule.Merge(spec.Rules(), exec)
 }

@@ -68,7 +68,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o.Globals))
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -108,6 +108,12 @@ func (o *KillImageOptions) Validate() error {
 	return output.ValidateChunkSize(o.ChunkSize)
 }
 
+// readSpec is what kill-image reads: the Manifests, and the provider pods
+// that run the chain transactions (without --via-cli).
+func (o *KillImageOptions) readSpec() snapshot.Spec {
+	return leaseclose.Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer)
+}
+
 // Run reads the Manifests (and the provider pods) once and closes the
 // matching leases.
 func (o *KillImageOptions) Run(ctx context.Context) error {
@@ -115,7 +121,7 @@ func (o *KillImageOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Load(ctx, clients, leaseclose.Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer))
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 			}
 			if o.Schedule.Enabled(cmd) {
 				o.scheduleNote(cmd.Context())
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules())
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -160,6 +160,17 @@ func (o *ForceNewOptions) Run(ctx context.Context) error {
 	}
 }
 
+// readSpec is what a pass reads first; eventsSpec what it reads when a
+// stuck rollout's pod needs its FailedScheduling events. The --schedule
+// RBAC is made from both.
+func (o *ForceNewOptions) readSpec() snapshot.Spec {
+	return rollout.StuckSnapshotSpec(o.namespace, o.ChunkSize, o.Selector)
+}
+
+func (o *ForceNewOptions) eventsSpec() snapshot.Spec {
+	return rollout.EventsSpec(o.namespace, o.ChunkSize)
+}
+
 // runOnce reads the cluster once (and the scheduling events when needed)
 // and deletes the older ReplicaSets of the stuck Deployments.
 func (o *ForceNewOptions) runOnce(ctx context.Context) error {
@@ -167,7 +178,7 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Load(ctx, clients, rollout.StuckSnapshotSpec(o.namespace, o.ChunkSize, o.Selector))
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}

@@ -26,13 +26,19 @@ func StuckSnapshotSpec(namespace string, chunkSize int64, selector string) snaps
 	}
 }
 
+// EventsSpec is the read of the scheduling events of -n (namespace), or of
+// every namespace.
+func EventsSpec(namespace string, chunkSize int64) snapshot.Spec {
+	return snapshot.Spec{Namespace: namespace, ChunkSize: chunkSize, Events: true}
+}
+
 // AddEvents reads the scheduling events into snap when a Pending pod's
 // reason is only in them (NeedsEvents): one LIST more, and usually none.
 func AddEvents(ctx context.Context, clients *cli.Clients, snap *snapshot.Snapshot, namespace string, chunkSize int64) error {
 	if !NeedsEvents(snap) {
 		return nil
 	}
-	ev, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: namespace, ChunkSize: chunkSize, Events: true})
+	ev, err := snapshot.Load(ctx, clients, EventsSpec(namespace, chunkSize))
 	if err != nil {
 		return err
 	}
