@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -28,8 +27,6 @@ type DanglingOptions struct {
 	Provider  string
 	Close     bool
 	BackupDir string
-	// MinAge is how old an open lease with nothing in the cluster must be
-	// (on the chain's clock) before its bid is closed.
 	MinAge    time.Duration
 	ChunkSize int64
 }
@@ -167,20 +164,10 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	items := found.Items
-	switch {
-	case len(items) == 0 && o.Output.Human():
-		fmt.Fprintf(o.Streams.ErrOut, "Nothing dangles: the %d open lease(s) on chain for %s match the cluster.\n", found.Open, found.Provider)
-		return nil
-	case len(items) == 0:
-		return o.Output.Print(o.Streams.Out, dangling.NewList(items), nil)
-	case !o.Close:
-		if err := o.Output.Print(o.Streams.Out, dangling.NewList(items), func() *output.Table { return dangling.Table(items) }); err != nil {
-			return err
-		}
-		return cli.Silent(cli.ExitFindings)
+	if len(found.Items) == 0 || !o.Close {
+		return found.Report(o.Streams, o.Output)
 	}
-	flow, err := c.CleanFlow(ctx, clients, snap, items, o.Exec, o.backupTo(o.BackupDir).Action(snap))
+	flow, err := c.CleanFlow(ctx, clients, snap, found.Items, o.Exec, o.backupTo(o.BackupDir).Action(snap))
 	if err != nil {
 		return err
 	}

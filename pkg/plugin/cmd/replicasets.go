@@ -101,20 +101,12 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 }
 
 // scheduleNote says, before the CronJob is printed, whether this provider
-// still needs it (rollout.StrategyCount.ScheduleNote). It is advice only:
-// when the Deployments cannot be read, nothing is said.
+// still needs it (advice only: nothing when the cluster cannot be read).
 func (o *ForceNewOptions) scheduleNote(ctx context.Context) {
-	clients, err := o.Clients()
-	if err != nil {
-		return
-	}
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector, Deployments: true})
-	if err != nil {
-		klog.V(2).Infof("force-new --schedule: not reading the Deployments' strategies: %v", err)
-		return
-	}
-	if note := rollout.CountStrategies(snap.Deployments).ScheduleNote(); note != "" {
-		fmt.Fprintln(o.Streams.ErrOut, note)
+	if clients, err := o.Clients(); err == nil {
+		if note := rollout.ReadScheduleNote(ctx, clients, o.namespace, o.ChunkSize, o.Selector); note != "" {
+			fmt.Fprintln(o.Streams.ErrOut, note)
+		}
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -101,6 +103,23 @@ func (c *Check) Find(ctx context.Context, clients *cli.Clients, snap *snapshot.S
 		}
 	}
 	return Found{Items: Reconcile(snap, view, opts), Provider: provider, Open: len(view.Open)}, nil
+}
+
+// Report prints what was found: one sentence on stderr when nothing
+// dangles and the output is for people, else the list (exit code 3 when it
+// is not empty: something dangles).
+func (f Found) Report(streams genericiooptions.IOStreams, out *output.Flags) error {
+	switch {
+	case len(f.Items) == 0 && out.Human():
+		fmt.Fprintf(streams.ErrOut, "Nothing dangles: the %d open lease(s) on chain for %s match the cluster.\n", f.Open, f.Provider)
+		return nil
+	case len(f.Items) == 0:
+		return out.Print(streams.Out, NewList(f.Items), nil)
+	}
+	if err := out.Print(streams.Out, NewList(f.Items), func() *output.Table { return Table(f.Items) }); err != nil {
+		return err
+	}
+	return cli.Silent(cli.ExitFindings)
 }
 
 // source is the chain REST API with API, or the signer's CLI (in the

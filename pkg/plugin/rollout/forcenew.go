@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/klog/v2"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
@@ -30,6 +31,18 @@ func StuckSnapshotSpec(namespace string, chunkSize int64, selector string) snaps
 // every namespace.
 func EventsSpec(namespace string, chunkSize int64) snapshot.Spec {
 	return snapshot.Spec{Namespace: namespace, ChunkSize: chunkSize, Events: true}
+}
+
+// ReadScheduleNote reads the lease Deployments' strategies (one LIST) and
+// says whether force-new's CronJob is still needed (ScheduleNote). It is
+// advice only: when the Deployments cannot be read, it says nothing.
+func ReadScheduleNote(ctx context.Context, clients *cli.Clients, namespace string, chunkSize int64, selector string) string {
+	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: namespace, ChunkSize: chunkSize, Selector: selector, Deployments: true})
+	if err != nil {
+		klog.V(2).Infof("force-new --schedule: not reading the Deployments' strategies: %v", err)
+		return ""
+	}
+	return CountStrategies(snap.Deployments).ScheduleNote()
 }
 
 // AddEvents reads the scheduling events into snap when a Pending pod's
