@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -61,4 +62,13 @@ func validateChainAPI(api string, insecure bool) error {
 		return fmt.Errorf("--api %q is plain HTTP to another host, where anyone on the way can forge the chain's answers: use https, or pass --insecure-api if you accept that", api)
 	}
 	return nil
+}
+
+// isLoopback reports whether host is this machine (a name or an address).
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -36,3 +36,17 @@ func normalizeAddresses(flag string, addrs []string) error {
 	}
 	return nil
 }
+
+// normalizeAddress validates and lower-cases an optional address flag in
+// place; empty stays empty.
+func normalizeAddress(flag string, addr *string) error {
+	if *addr == "" {
+		return nil
+	}
+	n, err := akash.NormalizeAddress(*addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	*addr = n
+	return nil
+}

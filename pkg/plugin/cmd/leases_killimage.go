@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
@@ -27,9 +28,14 @@ type KillImageOptions struct {
 	images []*regexp.Regexp
 }
 
+// NewKillImageOptions returns the defaults (those of chainOptions).
+func NewKillImageOptions(g *Globals) *KillImageOptions {
+	return &KillImageOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions()}
+}
+
 // NewLeasesKillImageCmd builds `kubectl akash leases kill-image`.
 func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
-	o := &KillImageOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions()}
+	o := NewKillImageOptions(g)
 	cmd := &cobra.Command{
 		Use:   "kill-image --image REGEX [--image REGEX ...]",
 		Short: "Close every lease running an image that matches a regular expression",
@@ -55,10 +61,9 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 			kubectl akash leases kill-image --image xmrig --schedule '*/5 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Exec.Complete(cmd); err != nil {
+			if err := o.Complete(cmd); err != nil {
 				return err
 			}
-			o.Chain.Complete(cmd)
 			if err := o.Validate(); err != nil {
 				return err
 			}
@@ -78,6 +83,12 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
+// Complete reads --dry-run and whether --max-leases was given.
+func (o *KillImageOptions) Complete(cmd *cobra.Command) error {
+	o.Chain.Complete(cmd)
+	return o.Exec.Complete(cmd)
+}
+
 // Validate checks the flags without I/O. An expression that matches the
 // empty string would match every image, so it is refused.
 func (o *KillImageOptions) Validate() error {
@@ -87,33 +98,20 @@ func (o *KillImageOptions) Validate() error {
 	if len(o.Images) == 0 {
 		return fmt.Errorf("--image is required: the regular expression(s) of the images whose leases to close, e.g. --image 'xmrig|miner'")
 	}
-	o.images = nil
-	for _, expr := range o.Images {
-		re, err := compileImageRegex(expr)
-		if err != nil {
-			return err
-		}
-		if re.MatchString("") {
-			return fmt.Errorf("--image %q matches every image (it matches the empty string): refusing; write part of the image name, e.g. 'xmrig'", expr)
-		}
-		o.images = append(o.images, re)
+	var err error
+	if o.images, err = leases.CompileImages(o.Images, true); err != nil {
+		return err
 	}
 	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
 		return err
 	}
-	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
-		return err
-	}
-	return nil
+	return output.ValidateChunkSize(o.ChunkSize)
 }
 
 // readSpec is what kill-image reads: the Manifests, and the provider pods
 // that run the chain transactions (without --via-cli).
 func (o *KillImageOptions) readSpec() snapshot.Spec {
-	return snapshot.Spec{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
-		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
-	}
+	return leaseclose.Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer)
 }
 
 // Run reads the Manifests (and the provider pods) once and closes the
@@ -138,8 +136,8 @@ func (o *KillImageOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No lease runs a matching image.")
 		return nil
 	}
-	if n := len(snap.Manifests); n > 1 && len(items) == n && !o.Chain.maxLeasesSet {
-		return fmt.Errorf("--image matches every one of the %d leases in the cluster: refusing; write a narrower expression, or pass --max-leases %d if you mean to close them all", n, n)
+	if err := leaseclose.CheckNotAll(len(items), len(snap.Manifests), o.Chain.maxLeasesSet); err != nil {
+		return err
 	}
-	return closeFlow(ctx, o.Globals, &o.Chain, o.Exec, o.Output, clients, snap, items)
+	return o.Chain.closer(o.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items)
 }

@@ -5,17 +5,13 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"time"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kwatch "k8s.io/apimachinery/pkg/watch"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/watch"
 )
 
@@ -37,9 +33,9 @@ type LeasesListOptions struct {
 	images    []*regexp.Regexp
 }
 
-// NewLeasesListOptions returns the options with their defaults.
+// NewLeasesListOptions returns the defaults: --api-timeout 30s.
 func NewLeasesListOptions(g *Globals) *LeasesListOptions {
-	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags()}
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags(), Chain: chainAPIFlags{Timeout: 30 * time.Second}}
 }
 
 // NewLeasesListCmd builds `kubectl akash leases list`.
@@ -106,35 +102,17 @@ func (o *LeasesListOptions) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
 	}
-	for _, expr := range o.Images {
-		re, err := compileImageRegex(expr)
-		if err != nil {
-			return err
-		}
-		o.images = append(o.images, re)
-	}
-	if err := o.List.Validate(); err != nil {
+	var err error
+	if o.images, err = leases.CompileImages(o.Images, false); err != nil {
 		return err
 	}
-	if err := o.Chain.validate(); err != nil {
+	if err := firstError(o.List.Validate, o.Chain.validate); err != nil {
 		return err
 	}
-	if o.Provider != "" {
-		if o.Chain.API == "" {
-			return fmt.Errorf("--provider names whose leases to read from the chain: add --api")
-		}
-		var err error
-		if o.Provider, err = akash.NormalizeAddress(o.Provider); err != nil {
-			return fmt.Errorf("--provider: %w", err)
-		}
+	if o.Provider != "" && o.Chain.API == "" {
+		return fmt.Errorf("--provider names whose leases to read from the chain: add --api")
 	}
-	if o.Owner != "" {
-		var err error
-		if o.Owner, err = akash.NormalizeAddress(o.Owner); err != nil {
-			return fmt.Errorf("--owner: %w", err)
-		}
-	}
-	return nil
+	return firstError(func() error { return normalizeAddress("--provider", &o.Provider) }, func() error { return normalizeAddress("--owner", &o.Owner) })
 }
 
 // Run reads the cluster once (and the chain once, with --api) and prints
@@ -144,56 +122,27 @@ func (o *LeasesListOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !o.Watch && !o.WatchOnly {
-		return o.print(ctx, clients, o.Streams.Out, o.Streams.ErrOut)
-	}
-	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
-	next := watch.OnEvents(watchSettle,
-		func(ctx context.Context) (kwatch.Interface, error) {
-			w, err := clients.Dynamic.Resource(akash.ManifestGVR).Namespace(o.LeaseNamespace).Watch(ctx, metav1.ListOptions{})
-			return w, cli.Explain(err, "watching Manifests in namespace "+o.LeaseNamespace)
-		},
-		func(ctx context.Context) (kwatch.Interface, error) {
-			w, err := clients.Kube.CoreV1().Namespaces().Watch(ctx, managed)
-			return w, cli.Explain(err, "watching lease namespaces")
-		},
-		func(ctx context.Context) (kwatch.Interface, error) {
-			w, err := clients.Kube.CoreV1().Pods(o.namespace).Watch(ctx, managed)
-			return w, cli.Explain(err, "watching lease pods")
-		})
-	return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: next},
-		func(ctx context.Context, errOut io.Writer) (*watch.Frame, error) {
-			items, err := o.read(ctx, clients, errOut)
-			if err != nil {
-				return nil, err
-			}
-			f := &watch.Frame{Objects: map[string]any{}, Print: func(out io.Writer, names map[string]bool, headers bool) error {
-				var changed []leases.Lease
-				for _, l := range items {
-					if names[l.Name] {
-						changed = append(changed, l)
-					}
+	q := leases.Query{LeaseNamespace: o.LeaseNamespace, List: o.List, Chain: o.Chain.source(), Provider: o.Provider,
+		Filter: leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}}
+	if o.Watch || o.WatchOnly {
+		return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: watch.OnEvents(watchSettle, q.Watchers(clients)...)},
+			func(ctx context.Context, errOut io.Writer) (*watch.Frame, error) {
+				items, err := leases.Read(ctx, clients, q, errOut)
+				if err != nil {
+					return nil, err
 				}
-				return o.printItems(out, changed, !headers)
-			}}
-			for _, l := range items {
-				f.Objects[l.Name] = l
-			}
-			return f, nil
-		})
-}
-
-// print is one read of the cluster and its output.
-func (o *LeasesListOptions) print(ctx context.Context, clients *cli.Clients, out, errOut io.Writer) error {
-	items, err := o.read(ctx, clients, errOut)
+				return leases.Frame(items, o.printItems), nil
+			})
+	}
+	items, err := leases.Read(ctx, clients, q, o.Streams.ErrOut)
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 && o.Output.Human() {
-		fmt.Fprintln(errOut, "No leases found.")
+		fmt.Fprintln(o.Streams.ErrOut, "No leases found.")
 		return nil
 	}
-	return o.printItems(out, items, false)
+	return o.printItems(o.Streams.Out, items, false)
 }
 
 // printItems prints leases; a watch prints the header only once.
@@ -203,61 +152,4 @@ func (o *LeasesListOptions) printItems(out io.Writer, items []leases.Lease, noHe
 	return o.Output.Print(out, leases.List(items), func() *output.Table {
 		return leases.Table(items, metav1.Now, o.Chain.API != "")
 	})
-}
-
-// read is one read of the cluster (three LISTs) and the leases it selects.
-func (o *LeasesListOptions) read(ctx context.Context, clients *cli.Clients, errOut io.Writer) ([]leases.Lease, error) {
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		LeaseNamespace:  o.LeaseNamespace,
-		Namespace:       o.namespace,
-		ChunkSize:       o.List.ChunkSize,
-		Manifests:       true,
-		LeaseNamespaces: true,
-		Pods:            true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, err := range snap.ManifestErrors {
-		fmt.Fprintf(errOut, "warning: %v\n", err)
-	}
-	items, err := output.Keep(o.List, leases.Build(snap, leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}))
-	if err != nil || o.Chain.API == "" || len(items) == 0 {
-		return items, err
-	}
-	return items, o.joinChain(ctx, snap, items)
-}
-
-// joinChain reads the provider's open leases from the chain, one paged
-// listing, and joins them to items. A chain that cannot be read fails the
-// run: a listing that silently lacks the asked-for chain state would read
-// as "not open".
-func (o *LeasesListOptions) joinChain(ctx context.Context, snap *snapshot.Snapshot, items []leases.Lease) error {
-	provider := o.Provider
-	if provider == "" {
-		var err error
-		if provider, err = dangling.InferProvider(snap); err != nil {
-			return err
-		}
-	}
-	src := o.Chain.source()
-	open, err := src.OpenLeases(ctx, provider)
-	if err != nil {
-		return fmt.Errorf("cannot read the open leases of %s from the chain (%s): %w", provider, src.Describe(), err)
-	}
-	leases.JoinChain(items, provider, open)
-	return nil
-}
-
-// compileImageRegex compiles an --image expression case-insensitively, the
-// way the runbooks' `grep -Ei` matched.
-func compileImageRegex(expr string) (*regexp.Regexp, error) {
-	if expr == "" {
-		return nil, fmt.Errorf("--image needs a regular expression, got an empty string")
-	}
-	re, err := regexp.Compile("(?i)" + expr)
-	if err != nil {
-		return nil, fmt.Errorf("--image %q is not a valid regular expression: %w", expr, err)
-	}
-	return re, nil
 }

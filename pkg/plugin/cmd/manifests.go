@@ -2,16 +2,10 @@ package cmd
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/backup"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/manifests"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
@@ -28,64 +22,32 @@ func NewManifestsCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// BackupResult is what `manifests backup` reports.
-type BackupResult struct {
-	metav1.TypeMeta   `json:",inline"`
-	metav1.ObjectMeta `json:"metadata"`
-	Path              string         `json:"path"`
-	Objects           map[string]int `json:"objects"`
-}
-
-// leaseObjects reads what a backup holds: every Manifest, ProviderHost and
-// ProviderLeasedIP of the lease namespace, as stored.
-func leaseObjects(snap *snapshot.Snapshot) ([]unstructured.Unstructured, map[string]int, error) {
-	manifests, err := snap.ManifestObjects()
-	if err != nil {
-		return nil, nil, err
-	}
-	objs := append(append(manifests, snap.ProviderHosts...), snap.ProviderLeasedIPs...)
-	return objs, map[string]int{
-		"manifests":         len(manifests),
-		"providerhosts":     len(snap.ProviderHosts),
-		"providerleasedips": len(snap.ProviderLeasedIPs),
-	}, nil
-}
-
-// writeBackup writes the lease objects of snap and tells the operator where.
-func writeBackup(g *Globals, dir string, snap *snapshot.Snapshot) (string, map[string]int, error) {
-	objs, counts, err := leaseObjects(snap)
-	if err != nil {
-		return "", nil, err
-	}
+// backupTo is the backup of the lease objects into dir that every command
+// changing them writes first.
+func (g *Globals) backupTo(dir string) manifests.Backup {
 	ctxName := ""
 	if g.ConfigFlags.Context != nil {
 		ctxName = *g.ConfigFlags.Context
 	}
-	header := fmt.Sprintf("namespace %s, context %q", g.LeaseNamespace, ctxName)
-	path, err := backup.Write(dir, time.Now(), header, objs)
-	if err != nil {
-		return "", nil, err
-	}
-	fmt.Fprintf(g.Streams.ErrOut, "Backup of %d manifests, %d providerhosts and %d providerleasedips written to %s\n",
-		counts["manifests"], counts["providerhosts"], counts["providerleasedips"], path)
-	return path, counts, nil
+	return manifests.Backup{Dir: dir, LeaseNamespace: g.LeaseNamespace, Context: ctxName, ErrOut: g.Streams.ErrOut}
 }
 
-// backupAction plans the backup of the lease objects that must come
-// before a change: the executor runs it as a gate, so nothing is changed
-// without it.
-func backupAction(g *Globals, dir string, snap *snapshot.Snapshot) *execute.Action {
-	return execute.NewBackup(filepath.Join(dir, "kubectl-akash-backup-<UTC>.yaml"), func(context.Context) (string, error) {
-		path, _, err := writeBackup(g, dir, snap)
-		return "wrote " + path, err
-	})
+// ManifestsBackupOptions are the options of `manifests backup`.
+type ManifestsBackupOptions struct {
+	*Globals
+	Output    *output.Flags
+	BackupDir string
+	ChunkSize int64
+}
+
+// NewManifestsBackupOptions returns the defaults: --backup-dir ".".
+func NewManifestsBackupOptions(g *Globals) *ManifestsBackupOptions {
+	return &ManifestsBackupOptions{Globals: g, Output: output.NewFlags(), BackupDir: "."}
 }
 
 // NewManifestsBackupCmd builds `kubectl akash manifests backup`.
 func NewManifestsBackupCmd(g *Globals) *cobra.Command {
-	out := output.NewFlags()
-	var dir string
-	var chunkSize int64
+	o := NewManifestsBackupOptions(g)
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Write every Manifest, ProviderHost and ProviderLeasedIP of the lease namespace to a YAML file",
@@ -97,33 +59,36 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 			same backup first.`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := firstError(out.Validate, func() error { return output.ValidateChunkSize(chunkSize) }); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			clients, err := g.Clients()
-			if err != nil {
-				return err
-			}
-			snap, err := snapshot.Load(cmd.Context(), clients, snapshot.Spec{
-				LeaseNamespace: g.LeaseNamespace, ChunkSize: chunkSize, Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, Backup: true,
-			})
-			if err != nil {
-				return err
-			}
-			path, counts, err := writeBackup(g, dir, snap)
-			if err != nil {
-				return err
-			}
-			res := BackupResult{TypeMeta: output.TypeMeta("Backup"), ObjectMeta: metav1.ObjectMeta{Name: path}, Path: path, Objects: counts}
-			return out.Print(g.Streams.Out, res, func() *output.Table {
-				t := output.NewTable(output.Column{Name: "PATH"}, output.Column{Name: "MANIFESTS"}, output.Column{Name: "PROVIDERHOSTS"}, output.Column{Name: "PROVIDERLEASEDIPS"})
-				t.AddRow(path, counts["manifests"], counts["providerhosts"], counts["providerleasedips"])
-				return t
-			})
+			return o.Run(cmd.Context())
 		},
 	}
-	out.AddFlags(cmd)
-	cmd.Flags().StringVar(&dir, "backup-dir", ".", "Directory to write the backup file to.")
-	output.AddChunkSizeFlag(cmd, &chunkSize)
+	o.Output.AddFlags(cmd)
+	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory to write the backup file to.")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	return cmd
+}
+
+// Validate checks the flags without I/O.
+func (o *ManifestsBackupOptions) Validate() error {
+	return firstError(o.Output.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) })
+}
+
+// Run reads the lease objects once and writes them.
+func (o *ManifestsBackupOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	snap, err := snapshot.Load(ctx, clients, manifests.BackupSpec(o.LeaseNamespace, o.ChunkSize))
+	if err != nil {
+		return err
+	}
+	res, err := o.backupTo(o.BackupDir).Write(snap)
+	if err != nil {
+		return err
+	}
+	return o.Output.Print(o.Streams.Out, res, res.Table)
 }

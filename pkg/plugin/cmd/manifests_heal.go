@@ -5,11 +5,9 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/manifests"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -28,9 +26,14 @@ type HealOptions struct {
 	namespace string
 }
 
+// NewHealOptions returns the defaults: --backup-dir ".".
+func NewHealOptions(g *Globals) *HealOptions {
+	return &HealOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), BackupDir: "."}
+}
+
 // NewManifestsHealCmd builds `kubectl akash manifests heal`.
 func NewManifestsHealCmd(g *Globals) *cobra.Command {
-	o := &HealOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), BackupDir: "."}
+	o := NewHealOptions(g)
 	cmd := &cobra.Command{
 		Use:   "heal",
 		Short: "Put back the SDL command that old providers dropped from Manifests",
@@ -55,11 +58,10 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 			kubectl akash manifests heal --restart-provider --yes`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.namespace = o.NamespaceFlag(cmd)
-			if err := o.Exec.Complete(cmd); err != nil {
+			if err := o.Complete(cmd); err != nil {
 				return err
 			}
-			if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd.Context())
@@ -76,7 +78,18 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// Run reads the cluster once, plans the patches and applies them.
+// Complete reads -n and --dry-run.
+func (o *HealOptions) Complete(cmd *cobra.Command) error {
+	o.namespace = o.NamespaceFlag(cmd)
+	return o.Exec.Complete(cmd)
+}
+
+// Validate checks the flags without I/O.
+func (o *HealOptions) Validate() error {
+	return firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector))
+}
+
+// Run reads the cluster once, finds the lost commands and heals them.
 func (o *HealOptions) Run(ctx context.Context) error {
 	clients, err := o.Clients()
 	if err != nil {
@@ -101,40 +114,7 @@ func (o *HealOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No lost commands found.")
 		return nil
 	}
-
-	patches := rollout.Patches(items)
-	errors := 0
-	for i := range items {
-		if items[i].Status.Error != "" {
-			errors++
-		}
-	}
-	var pods []corev1.Pod
-	if o.RestartProvider && len(patches) > 0 {
-		pods = snap.ProviderPods
-		if len(pods) == 0 {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: no akash-provider pod (label app=akash-provider) in namespace %s: restart the provider yourself after healing\n", o.ProviderNamespace)
-		}
-	}
-	heal := rollout.PlanHeal(items, pods, backupAction(o.Globals, o.BackupDir, snap))
-	flow := &execute.Flow{
-		Options: o.Exec, Streams: o.Streams, Output: o.Output,
-		Result: rollout.LostCommandsList(items),
-		Table:  func() *output.Table { return rollout.LostCommandTable(items) },
-		Plan:   heal.Plan,
-		Engine: o.Exec.NewEngine().
-			Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete, execute.Patch).
-			Register(execute.Local{}, execute.Backup),
-		Question: fmt.Sprintf("Patch %d Manifest service(s); a backup is written first.", len(patches)),
-		After: func() {
-			if o.Exec.DryRun == cmdutil.DryRunNone {
-				heal.MarkRestarted()
-			}
-		},
-	}
-	err = flow.Run(ctx)
-	if err == nil && errors > 0 {
-		return &cli.ExitError{Code: cli.ExitFailure, Err: fmt.Errorf("%d service(s) could not be healed (see MESSAGE)", errors)}
-	}
-	return err
+	return manifests.Healer{Exec: o.Exec, Streams: o.Streams, Output: o.Output, Dynamic: clients.Dynamic,
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
+		RestartProvider: o.RestartProvider, Backup: o.backupTo(o.BackupDir)}.Run(ctx, snap, items)
 }

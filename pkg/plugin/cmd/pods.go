@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/failedpods"
@@ -71,8 +69,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 			kubectl akash pods clean-failed --schedule '*/10 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.namespace = o.NamespaceFlag(cmd)
-			if err := o.Exec.Complete(cmd); err != nil {
+			if err := o.Complete(cmd); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -94,6 +91,12 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
+// Complete reads -n and --dry-run.
+func (o *CleanFailedOptions) Complete(cmd *cobra.Command) error {
+	o.namespace = o.NamespaceFlag(cmd)
+	return o.Exec.Complete(cmd)
+}
+
 // Validate checks flags without I/O.
 func (o *CleanFailedOptions) Validate() error {
 	if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
@@ -102,10 +105,7 @@ func (o *CleanFailedOptions) Validate() error {
 	if o.MinAge < 0 {
 		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)
 	}
-	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
-		return err
-	}
-	return nil
+	return output.ValidateChunkSize(o.ChunkSize)
 }
 
 // Run reads the Failed lease pods and their namespaces (two LISTs), and
@@ -127,25 +127,15 @@ func (o *CleanFailedOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No Failed pods in lease namespaces.")
 		return nil
 	}
-	plan := failedpods.Plan(items)
-	flow := &execute.Flow{
-		Options: o.Exec, Streams: o.Streams, Output: o.Output,
-		Result:   failedpods.NewList(items),
-		Table:    func() *output.Table { return failedpods.Table(items, metav1.Now) },
-		Plan:     plan,
-		Engine:   o.Exec.NewEngine().Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete),
-		Question: fmt.Sprintf("Delete %d Failed pod(s) of lease(s).", execute.CountPlanned(plan.Actions())),
-	}
+	flow := failedpods.Flow(items, o.Exec, clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace)
+	flow.Streams, flow.Output = o.Streams, o.Output
 	return flow.Run(ctx)
 }
 
 // readSpec is what clean-failed reads: the lease namespaces and the Failed
 // lease pods.
 func (o *CleanFailedOptions) readSpec() snapshot.Spec {
-	return snapshot.Spec{
-		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Pods: true, PodPhase: corev1.PodFailed,
-	}
+	return failedpods.CleanSpec(o.namespace, o.ChunkSize, o.Selector)
 }
 
 // cleanFailedRules are exactly the calls `pods clean-failed` makes: its

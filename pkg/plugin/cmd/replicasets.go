@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
@@ -103,26 +101,12 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 }
 
 // scheduleNote says, before the CronJob is printed, whether this provider
-// still needs it: a lease Deployment with the provider's own strategy and
-// one replica cannot get stuck this way. It is advice only: when the
-// Deployments cannot be read, nothing is said.
+// still needs it (advice only: nothing when the cluster cannot be read).
 func (o *ForceNewOptions) scheduleNote(ctx context.Context) {
-	clients, err := o.Clients()
-	if err != nil {
-		return
-	}
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector, Deployments: true})
-	if err != nil {
-		klog.V(2).Infof("force-new --schedule: not reading the Deployments' strategies: %v", err)
-		return
-	}
-	n := rollout.CountStrategies(snap.Deployments)
-	switch {
-	case n.Total == 0:
-	case n.CanStall == 0:
-		fmt.Fprintf(o.Streams.ErrOut, "note: all %d lease Deployments use the provider's own strategy (maxSurge 0, maxUnavailable 1; provider 0.6.7 and later) with one replica: their updates cannot get stuck waiting for their old pod, so this CronJob is not needed on this provider today (keep it only if older Deployments may come back).\n", n.Total)
-	default:
-		fmt.Fprintf(o.Streams.ErrOut, "note: %d of %d lease Deployments can still get stuck (%d with the Kubernetes default strategy from providers before 0.6.7, %d with more than one replica): this CronJob still repairs them.\n", n.CanStall, n.Total, n.Legacy, n.CanStall-n.Legacy)
+	if clients, err := o.Clients(); err == nil {
+		if note := rollout.ReadScheduleNote(ctx, clients, o.namespace, o.ChunkSize, o.Selector); note != "" {
+			fmt.Fprintln(o.Streams.ErrOut, note)
+		}
 	}
 }
 
@@ -172,18 +156,15 @@ func (o *ForceNewOptions) Run(ctx context.Context) error {
 // stuck rollout's pod needs its FailedScheduling events. The --schedule
 // RBAC is made from both.
 func (o *ForceNewOptions) readSpec() snapshot.Spec {
-	return snapshot.Spec{
-		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Deployments: true, ReplicaSets: true,
-		// A stuck rollout's new pod is Pending; running pods are not read.
-		Pods: true, PodPhase: corev1.PodPending,
-	}
+	return rollout.StuckSnapshotSpec(o.namespace, o.ChunkSize, o.Selector)
 }
 
 func (o *ForceNewOptions) eventsSpec() snapshot.Spec {
-	return snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Events: true}
+	return rollout.EventsSpec(o.namespace, o.ChunkSize)
 }
 
+// runOnce reads the cluster once (and the scheduling events when needed)
+// and deletes the older ReplicaSets of the stuck Deployments.
 func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	clients, err := o.Clients()
 	if err != nil {
@@ -196,38 +177,21 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
 		return err
 	}
-	if rollout.NeedsEvents(snap) {
-		ev, err := snapshot.Load(ctx, clients, o.eventsSpec())
-		if err != nil {
-			return err
-		}
-		snap.Events = ev.Events
+	if err := rollout.AddEvents(ctx, clients, snap, o.namespace, o.ChunkSize); err != nil {
+		return err
 	}
 	items := rollout.FindStuck(snap, rollout.StuckOptions{Now: time.Now(), MinAge: o.MinAge})
 	klog.V(2).Infof("force-new: %d deployments, %d replicasets, %d pending pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))
-	if len(items) == 0 {
-		if o.Output.Human() && !o.Watch {
-			fmt.Fprintln(o.Streams.ErrOut, "No stuck rollouts found.")
-			return nil
-		}
-		if o.Watch {
-			return nil
-		}
-	}
-	if o.Watch {
+	switch {
+	case len(items) == 0 && o.Watch:
+		return nil
+	case len(items) == 0 && o.Output.Human():
+		fmt.Fprintln(o.Streams.ErrOut, "No stuck rollouts found.")
+		return nil
+	case o.Watch:
 		fmt.Fprintf(o.Streams.ErrOut, "%s found %d stuck rollout(s)\n", time.Now().UTC().Format(time.RFC3339), len(items))
 	}
-	plan := &execute.Plan{}
-	for i := range items {
-		plan.Add("deployment "+items[i].Namespace+"/"+items[i].Name, items[i].Status.Actions...)
-	}
-	flow := &execute.Flow{
-		Options: o.Exec, Streams: o.Streams, Output: o.Output,
-		Result:   rollout.StuckList(items),
-		Table:    func() *output.Table { return rollout.StuckTable(items, metav1.Now) },
-		Plan:     plan,
-		Engine:   o.Exec.NewEngine().Register(o.Exec.NewKube(clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete),
-		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", execute.CountPlanned(plan.Actions()), len(items)),
-	}
+	flow := rollout.StuckFlow(items, o.Exec, clients.Dynamic, o.LeaseNamespace, o.ProviderNamespace)
+	flow.Streams, flow.Output = o.Streams, o.Output
 	return flow.Run(ctx)
 }

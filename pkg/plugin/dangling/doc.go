@@ -6,7 +6,9 @@
 //     and on restart it re-adopts every Manifest, so this keeps happening;
 //   - open on chain but not in the cluster: the tenant pays for nothing.
 //
-// It is pure: chain answers and the cluster snapshot come in, result objects
-// with planned actions come out. A lease whose chain state could not be read
-// is "unknown" and is never acted on.
+// Reconcile is pure: chain answers and the cluster snapshot come in, result
+// objects with planned actions come out. A lease whose chain state could not
+// be read is "unknown" and is never acted on. Check (run.go) is the command
+// around it: the snapshot it needs, where the chain is read, and the
+// clean-up flow.
 package dangling

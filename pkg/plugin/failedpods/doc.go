@@ -4,5 +4,6 @@
 // `kubectl delete pods -A -l akash.network=true --field-selector
 // status.phase=Failed` from cron for this; here each pod is deleted with its
 // UID and resourceVersion as preconditions, only in a lease namespace, and
-// only once it has been Failed for --min-age.
+// only once it has been Failed for --min-age. CleanSpec is the read and Flow
+// the executor's flow of pods clean-failed.
 package failedpods

@@ -3,5 +3,7 @@
 // cluster's Manifests), what runs under each in the cluster, and one
 // close-bid action per lease, carried out by the chain package's
 // Broadcaster one transaction at a time. Planning is pure: it works on
-// Manifests and lease IDs and never calls the API or the chain.
+// Manifests and lease IDs and never calls the API or the chain. Signer
+// chooses where a transaction is signed (a local akt or provider-services,
+// or the akash-provider pod), and Closer hands the plan to the executor.
 package leaseclose

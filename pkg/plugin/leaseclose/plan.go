@@ -136,6 +136,16 @@ func ByImage(manifests []*akash.Manifest, f ImageFilter, reason uint32) (items [
 	return items, errs
 }
 
+// CheckNotAll refuses an image match that takes every one of total leases
+// (more than one): a too-wide expression would close the whole provider.
+// An explicit --max-leases (capSet) says the operator means it.
+func CheckNotAll(matched, total int, capSet bool) error {
+	if total > 1 && matched == total && !capSet {
+		return fmt.Errorf("--image matches every one of the %d leases in the cluster: refusing; write a narrower expression, or pass --max-leases %d if you mean to close them all", total, total)
+	}
+	return nil
+}
+
 // CheckOneProvider refuses a plan whose leases belong to more than one
 // provider: a provider's key closes only its own bids, so such input is
 // not this provider's list.

@@ -1,4 +1,6 @@
 // Package leases joins what the cluster holds about each lease — its Manifest
 // CR, its namespace and the pods inside — into one Lease result per lease.
-// It is pure: it works on a snapshot and never calls the API.
+// Build and the table are pure: they work on a snapshot and never call the
+// API; Read is the one snapshot read (and chain read) of `leases list`, and
+// Watchers what its --watch follows.
 package leases

@@ -11,6 +11,9 @@
 //     puts the command from the last good revision back into the Manifest
 //     service of the same name.
 //
-// Everything here is pure: it reads a snapshot and returns result objects
-// holding execute.Actions.
+// The analyses are pure: they read a snapshot and return result objects
+// holding execute.Actions. forcenew.go is force-new around them: the
+// snapshot.Spec it reads, the events it reads only when needed, and the
+// executor's flow. Heal, which patches lost commands back into the
+// Manifests, is in package manifests.
 package rollout

@@ -99,3 +99,18 @@ func CountStrategies(ds []appsv1.Deployment) StrategyCount {
 	}
 	return n
 }
+
+// ScheduleNote says whether a provider with these Deployments still needs
+// force-new's CronJob: a lease Deployment with the provider's own strategy
+// and one replica cannot get stuck this way. "" when there is nothing to
+// say (no lease Deployment).
+func (n StrategyCount) ScheduleNote() string {
+	switch {
+	case n.Total == 0:
+		return ""
+	case n.CanStall == 0:
+		return fmt.Sprintf("note: all %d lease Deployments use the provider's own strategy (maxSurge 0, maxUnavailable 1; provider 0.6.7 and later) with one replica: their updates cannot get stuck waiting for their old pod, so this CronJob is not needed on this provider today (keep it only if older Deployments may come back).", n.Total)
+	default:
+		return fmt.Sprintf("note: %d of %d lease Deployments can still get stuck (%d with the Kubernetes default strategy from providers before 0.6.7, %d with more than one replica): this CronJob still repairs them.", n.CanStall, n.Total, n.Legacy, n.CanStall-n.Legacy)
+	}
+}

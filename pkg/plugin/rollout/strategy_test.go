@@ -1,6 +1,7 @@
 package rollout
 
 import (
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -31,5 +32,19 @@ func TestStrategyOf(t *testing.T) {
 		if s.Provider != c.provider || s.CannotStall() != c.cannotStall || s.String() != c.text || s.Explain() == "" {
 			t.Errorf("%s: %+v %q cannotStall=%v", name, s, s.String(), s.CannotStall())
 		}
+	}
+}
+
+// TestScheduleNote: nothing to say without lease Deployments; otherwise
+// whether the CronJob is still needed, with the counts.
+func TestScheduleNote(t *testing.T) {
+	if n := (StrategyCount{}).ScheduleNote(); n != "" {
+		t.Errorf("no Deployments: %q", n)
+	}
+	if n := (StrategyCount{Total: 4}).ScheduleNote(); !strings.Contains(n, "all 4 lease Deployments use the provider's own strategy") {
+		t.Errorf("none can stall: %q", n)
+	}
+	if n := (StrategyCount{Total: 4, CanStall: 3, Legacy: 2}).ScheduleNote(); !strings.Contains(n, "3 of 4 lease Deployments can still get stuck (2 with the Kubernetes default strategy from providers before 0.6.7, 1 with more than one replica)") {
+		t.Errorf("some can stall: %q", n)
 	}
 }

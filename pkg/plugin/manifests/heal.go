@@ -1,16 +1,17 @@
-package rollout
+package manifests
 
 import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
 )
 
 // Heal is the plan of manifests heal and what it needs to fold the
 // outcomes back into the result objects.
 type Heal struct {
 	Plan     *execute.Plan
-	items    []LostCommand
+	items    []rollout.LostCommand
 	restarts []*execute.Action
 }
 
@@ -20,8 +21,8 @@ type Heal struct {
 // the provider re-reads its Manifests — only if a patch landed. The
 // restarts are attached to every healed service, so each row shows
 // whether the restart happened.
-func PlanHeal(items []LostCommand, providerPods []corev1.Pod, backup *execute.Action) *Heal {
-	patches := Patches(items)
+func PlanHeal(items []rollout.LostCommand, providerPods []corev1.Pod, backup *execute.Action) *Heal {
+	patches := rollout.Patches(items)
 	h := &Heal{Plan: &execute.Plan{}, items: items}
 	if len(patches) == 0 {
 		return h
