@@ -2,12 +2,57 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
+	"github.com/kubectl-akash/kubectl-akash/test/cluster"
 )
+
+// TestBenchNodesSmoke runs `make bench-nodes`' driver on kwok nodes only
+// (a cluster of its own, as the bench brings up), so that it cannot rot:
+// the fan-out through the counting proxy, the timestamps, the report.
+func TestBenchNodesSmoke(t *testing.T) {
+	c := cluster.Get(t)
+	t.Setenv(cluster.EnvNodes, os.Getenv(cluster.EnvNodes)) // RunNodes sets them; restored after
+	t.Setenv(cluster.EnvRealNode, "")
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "benchmarks-nodes.md")
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	res, err := RunNodes(ctx, NodesConfig{Root: root, Testbin: c.BinDir, Kwok: []int{1, 3}, Parallel: 2, Runs: 1,
+		Out: out, WorkDir: t.TempDir(), Log: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Kwok) != 2 {
+		t.Fatalf("%d kwok rows, want 2", len(res.Kwok))
+	}
+	for _, run := range res.Kwok {
+		r := run.Requests
+		if r.Lists != 3 || r.ByKey["CREATE pods"] != run.Nodes || r.ByKey["DELETE pods"] != run.Nodes || r.ByKey["WATCH pods"] != run.Nodes {
+			t.Errorf("%d kwok nodes: requests %v", run.Nodes, r.ByKey)
+		}
+		if len(run.First) != 1 || run.First[0] <= 0 || run.All[0] < run.First[0] || run.Failed != run.Nodes {
+			t.Errorf("%d kwok nodes: first %v all %v failed %d", run.Nodes, run.First, run.All, run.Failed)
+		}
+	}
+	md, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## The fan-out on kwok nodes", "3 LIST requests for 1, 3 for 3", "**met**", "The real node was not measured"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+}
 
 // The progress lines the fan-out prints are what the bench times: a
 // debug pod Running, a node done.
