@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X $(MODULE)/pkg/plugin/version.version=$(VERSION) -X $(MODULE)/pkg/plugin/version.commit=$(COMMIT)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test unit crossbuild deps testbin demo bench cluster-up cluster-down cluster-env dist image vet fmt clean
+.PHONY: all build test unit crossbuild deps testbin demo bench bench-nodes cluster-up cluster-down cluster-env dist image vet fmt clean
 
 all: build
 
@@ -60,6 +60,12 @@ demo: build
 ## BENCH_SIZES="200 1000" BENCH_PROCS="1000 10000" BENCH_RUNS=3 for a quicker run)
 bench: build deps testbin
 	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" go run ./hack/bench -plugin bin/kubectl-akash
+
+## bench-nodes: the node fan-out (node-debug health and doctor on many nodes: time to the first
+## and to every node's result, API requests per node) on kwok nodes and, as root, the real node;
+## writes docs/benchmarks-nodes.md (minutes; BENCH_NODES_KWOK, BENCH_NODES_REPEAT, BENCH_RUNS)
+bench-nodes: build deps testbin
+	KUBECTL_AKASH_TESTBIN="$$(hack/testbin.sh)" go run ./hack/bench -plugin bin/kubectl-akash -runs "$${BENCH_RUNS:-3}" -nodes-out docs/benchmarks-nodes.md
 
 ## cluster-up / cluster-down / cluster-env: the same local cluster by hand
 cluster-up:

@@ -59,7 +59,16 @@ func main() {
 	flag.IntVar(&cfg.RunbookMaxProcs, "runbook-max-procs", envInt("BENCH_RUNBOOK_MAX_PROCS", 100000), "extrapolate the zombie runbook above this many processes (env BENCH_RUNBOOK_MAX_PROCS)")
 	flag.StringVar(&cfg.Markdown, "out", "BENCHMARKS.md", "the report")
 	flag.StringVar(&cfg.Plot, "plot", "docs/benchmarks.png", "the plot")
+	nodesOut := flag.String("nodes-out", "", "measure the node fan-out instead and write this report (nodes.go; make bench-nodes)")
+	nodes := nodesFlags()
 	flag.Parse()
+	if *nodesOut != "" {
+		if err := runNodes(cfg, nodes, *nodesOut); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var err error
 	if cfg.Sizes, err = ints(*sizes); err == nil {
 		cfg.Procs, err = ints(*procs)

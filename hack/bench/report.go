@@ -52,6 +52,7 @@ func Markdown(r *Results) string {
 		p("![time and API requests against leases and processes, both tools](%s)\n\n", filepath.ToSlash(r.Config.Plot))
 	}
 
+	p("The node fan-out (`node-debug health` and `doctor` on many nodes: the time to the first and to every node's result, the API requests per node) is measured by `make bench-nodes` into [docs/benchmarks-nodes.md](docs/benchmarks-nodes.md).\n\n")
 	p("## Targets\n\n")
 	for _, t := range targets(r) {
 		p("- %s\n", t)

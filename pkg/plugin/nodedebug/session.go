@@ -13,7 +13,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/httpstream"
 	"k8s.io/apimachinery/pkg/watch"
@@ -98,17 +97,18 @@ var failFast = map[string]bool{
 	"CreateContainerConfigError": true, "CreateContainerError": true, "RunContainerError": true,
 }
 
-// waitRunning watches the pod until it runs, fails, or timeout passes.
+// waitRunning watches the pod until it runs, fails, or timeout passes. It
+// watches from the resourceVersion the create returned, so nothing is
+// listed: one WATCH per pod, on every server (an informer's first read is
+// a LIST wherever watch-list streams are off, as before Kubernetes 1.34,
+// which made a LIST per node of a fan-out). The pod was created just now,
+// so that resourceVersion cannot be too old to watch from.
 func (p *Pod) waitRunning(ctx context.Context, created *corev1.Pod, timeout time.Duration) error {
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	pods := p.clients.Kube.CoreV1().Pods(p.Namespace)
 	sel := fields.OneTermEqualSelector("metadata.name", p.Name).String()
 	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return pods.List(ctx, o)
-		},
 		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 			o.FieldSelector = sel
 			return pods.Watch(ctx, o)
@@ -117,7 +117,7 @@ func (p *Pod) waitRunning(ctx context.Context, created *corev1.Pod, timeout time
 	last := created
 	var failed error
 	report, waitingIn := progress.From(ctx), ""
-	_, err := watchtools.UntilWithSync(wctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+	running := func(ev watch.Event) (bool, error) {
 		pod, ok := ev.Object.(*corev1.Pod)
 		if !ok {
 			return false, nil
@@ -145,7 +145,18 @@ func (p *Pod) waitRunning(ctx context.Context, created *corev1.Pod, timeout time
 			}
 		}
 		return false, nil
-	})
+	}
+	done, err := running(watch.Event{Type: watch.Added, Object: created})
+	switch {
+	case done || err != nil:
+	case created.ResourceVersion != "":
+		_, err = watchtools.Until(wctx, created.ResourceVersion, lw, running)
+	default: // a server that gives no resourceVersion: watch from now on
+		var w watch.Interface
+		if w, err = lw.WatchWithContext(wctx, metav1.ListOptions{}); err == nil {
+			_, err = watchtools.UntilWithoutRetry(wctx, w, running)
+		}
+	}
 	switch {
 	case err == nil:
 		return nil
