@@ -184,6 +184,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
 	g.profile.addFlags(pf)
+	g.fleet = newFleetFlags()
 	g.fleet.addFlags(root, g)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
