@@ -16,8 +16,9 @@ import (
 // too) and hands back its report; doctor.FleetAnswer scores and prints the
 // fleet. What is read here is the operator's -o, --jq and --min-score.
 func (g *Globals) runDoctorFleet(cmd *cobra.Command, inv fleet.Invocation, members []fleet.Member) error {
-	var out *output.Flags // nil: -o prometheus
-	if cmd.Flags().Lookup("output").Value.String() == formatPrometheus {
+	var out *output.Flags
+	prometheus := cmd.Flags().Lookup("output").Value.String() == formatPrometheus
+	if prometheus {
 		if f := cmd.Flags().Lookup("jq"); f != nil && f.Changed {
 			return errors.New("--jq filters JSON output and cannot be combined with -o prometheus")
 		}
@@ -35,5 +36,5 @@ func (g *Globals) runDoctorFleet(cmd *cobra.Command, inv fleet.Invocation, membe
 	if err != nil {
 		return err
 	}
-	return doctor.FleetAnswer(g.Streams.Out, g.Streams.ErrOut, out, outcomes, minScore)
+	return doctor.FleetAnswer(g.Streams.Out, g.Streams.ErrOut, out, prometheus, outcomes, minScore)
 }

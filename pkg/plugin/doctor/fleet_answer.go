@@ -13,10 +13,9 @@ import (
 // FleetAnswer builds doctor's answer over several contexts from what each
 // context's run printed, prints it and returns the fleet's exit status:
 // a table with a block per context and the FLEET line, the FleetReport
-// as -o asks, or, when out is nil, one Prometheus exposition with a
-// context label on every sample. --min-score applies to the fleet's
-// score.
-func FleetAnswer(stdout, stderr io.Writer, out *output.Flags, outcomes []fleet.Outcome, minScore int) error {
+// as -o asks, or one Prometheus exposition with a context label on every
+// sample. --min-score applies to the fleet's score.
+func FleetAnswer(stdout, stderr io.Writer, out *output.Flags, prometheus bool, outcomes []fleet.Outcome, minScore int) error {
 	runs := make([]ContextReport, 0, len(outcomes))
 	for _, o := range outcomes {
 		runs = append(runs, fromOutcome(o))
@@ -24,7 +23,7 @@ func FleetAnswer(stdout, stderr io.Writer, out *output.Flags, outcomes []fleet.O
 	fr := BuildFleet("doctor", runs, minScore)
 	var err error
 	switch {
-	case out == nil:
+	case prometheus:
 		fleet.PrintFailures(stderr, outcomes)
 		err = WritePrometheusFleet(stdout, fr)
 	case out.Human():
