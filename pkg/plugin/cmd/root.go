@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
@@ -35,7 +36,7 @@ type Globals struct {
 	Args []string
 
 	pluginsFile string
-	plugins     *pluginSet
+	plugins     *plugins.Set
 	// pluginsErr is why an explicitly named --plugins file could not be
 	// read; the command fails with it before doing anything.
 	pluginsErr error
