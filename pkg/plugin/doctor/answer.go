@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // Answer prints the report (in the Prometheus text format, or as -o asks) and returns its exit status: 1 when a check
@@ -35,18 +37,22 @@ func Answer(w io.Writer, out *output.Flags, prometheus bool, rep *Report) error 
 	return nil
 }
 
-// ScheduleRules are the calls a scheduled doctor makes: LISTs of the lease
-// objects and workloads everywhere, the provider's pods, its /status
-// through the service proxy and exec for the chain (without --api), the
-// nodes and DaemonSets for the GPU check, and, with node checks, the debug
-// pods' lifecycle and exec in their namespace.
+// ScheduleRules are the calls a scheduled doctor makes: the LISTs of its
+// one cluster read (ReadSpec of the checks selected), the scheduler's
+// events, the GPU check's DaemonSets, ClusterPolicies and device plugin
+// pods, the provider's /status through the service proxy, exec for the
+// chain (without --api), and, with node checks, the debug pods' lifecycle
+// and exec in their namespace and the kubelets' configz.
 func ScheduleRules(o Options) []schedule.Rule {
-	rules := []schedule.Rule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces", "pods", "events", "nodes"}, Verbs: []string{"list"}},
-		{APIGroups: []string{"apps"}, Resources: []string{"deployments", "replicasets", "statefulsets", "daemonsets"}, Verbs: []string{"list"}},
-		{Namespace: o.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests", "providerhosts", "providerleasedips"}, Verbs: []string{"list"}},
-		{Namespace: o.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"services/proxy"}, Verbs: []string{"get"}},
+	var reads []schedule.Rule
+	if sel, err := o.selection(); err == nil {
+		spec, _ := ReadSpec(o.needs(sel), o.load())
+		reads = append(spec.Rules(), eventsSpec(o.load()).Rules()...)
+		if sel.Has("device-plugin") {
+			reads = append(append(reads, gpu.ClusterSpec().Rules()...), snapshot.Spec{AllPods: true}.Rules()...)
+		}
 	}
+	rules := []schedule.Rule{{Namespace: o.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"services/proxy"}, Verbs: []string{"get"}}}
 	if o.Chain.API == "" {
 		rules = append(rules, schedule.Rule{Namespace: o.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}})
 	}
@@ -58,5 +64,5 @@ func ScheduleRules(o Options) []schedule.Rule {
 			schedule.Rule{Namespace: ns, APIGroups: []string{""}, Resources: []string{"events"}, Verbs: []string{"list"}},
 			schedule.Rule{APIGroups: []string{""}, Resources: []string{"nodes/proxy"}, Verbs: []string{"get"}})
 	}
-	return rules
+	return schedule.Merge(reads, rules)
 }

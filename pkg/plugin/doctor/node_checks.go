@@ -13,8 +13,8 @@ import (
 // runNodeChecks runs the selected node checks: on this machine with
 // --local, else in one debug pod per chosen node (every Ready node by
 // default), --parallel at a time, all checks at once. Findings are tied to
-// their pods and leases from one LIST of every pod (the mounts check also
-// needs each node's pods) and the snapshot's lease namespaces.
+// their pods and leases from the snapshot's pods (every pod: the mounts
+// check also needs each node's) and lease namespaces.
 func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in *Input, o Options) []NodeResult {
 	if len(sel.Node) == 0 {
 		return nil
@@ -52,18 +52,18 @@ func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in 
 	for _, p := range problems {
 		errs = append(errs, &nodecheck.NodeError{Node: p.Node, Err: p.Err})
 	}
-	pods, namespaces, perr := nodecheck.ListPodsAndLeases(ctx, clients)
+	pods := snap.AllPods
 	fleet := nodecheck.FleetOptions{Debug: o.Debug, Only: sel.Node, Check: opts}
-	if perr == nil {
+	if err := in.LoadErrors[ResAllPods]; err == nil {
 		fleet.Pods, fleet.PodsKnown = pods, true
 	} else {
 		// Lease pods are in the snapshot: findings are still tied to leases.
-		pods, namespaces = snap.Pods, snap.Namespaces
+		pods = snap.Pods
 		if o.Warnings != nil {
-			fmt.Fprintf(o.Warnings, "warning: only lease pods are named on nodes: %v\n", perr)
+			fmt.Fprintf(o.Warnings, "warning: only lease pods are named on nodes: %v\n", err)
 		}
 	}
 	reports, runErrs := nodecheck.RunOnNodes(ctx, clients, ready, fleet)
-	nodecheck.Attribute(reports, pods, namespaces)
+	nodecheck.Attribute(reports, pods, snap.Namespaces)
 	return FromNodeReports(reports, append(errs, runErrs...), sel.Node)
 }

@@ -47,20 +47,11 @@ type Options struct {
 // report. clientsErr is why there are no clients: with --local the node
 // checks still run, and the cluster checks say why they could not.
 func Run(ctx context.Context, clients *cli.Clients, clientsErr error, o Options) (*Report, error) {
-	sel, err := Select(o.Checks, o.Skip, nodecheck.Names())
+	sel, err := o.selection()
 	if err != nil {
 		return nil, err
 	}
-	if o.NoNodes {
-		sel = sel.WithoutNodes()
-	}
-	needs := sel.Needs()
-	if len(sel.Node) > 0 && o.Local == nil {
-		needs[ResNodes] = true // the nodes to run on
-	}
-	if len(sel.Node) > 0 {
-		needs[ResPods], needs[ResLeaseNamespaces] = true, true // to name pods and leases
-	}
+	needs := o.needs(sel)
 	in := &Input{Now: time.Now(), LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace,
 		StuckAfter: o.StuckAfter, CertWarn: o.CertWarn}
 	if clientsErr != nil {
@@ -69,12 +60,39 @@ func Run(ctx context.Context, clients *cli.Clients, clientsErr error, o Options)
 			in.LoadErrors[r] = clientsErr
 		}
 	} else {
-		in.Snapshot, in.LoadErrors = Load(ctx, clients, needs, LoadOptions{
-			LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize})
+		in.Snapshot, in.LoadErrors = Load(ctx, clients, needs, o.load())
 		readBesides(ctx, clients, sel, in, o)
 	}
 	nodes := runNodeChecks(ctx, clients, sel, in, o)
 	return Build("doctor", in, sel, nodes, o.MinScore), nil
+}
+
+// selection is the checks --checks, --skip and --no-nodes leave.
+func (o Options) selection() (Selection, error) {
+	sel, err := Select(o.Checks, o.Skip, nodecheck.Names())
+	if err == nil && o.NoNodes {
+		sel = sel.WithoutNodes()
+	}
+	return sel, err
+}
+
+// needs is every resource of the cluster read the selection needs: its
+// cluster checks', and for node checks the nodes to run on (unless
+// --local), every pod (to give the checks each node's), and the lease pods
+// and namespaces (to name a finding's pod and lease).
+func (o Options) needs(sel Selection) map[Resource]bool {
+	needs := sel.Needs()
+	if len(sel.Node) > 0 && o.Local == nil {
+		needs[ResNodes], needs[ResAllPods] = true, true
+	}
+	if len(sel.Node) > 0 {
+		needs[ResPods], needs[ResLeaseNamespaces] = true, true
+	}
+	return needs
+}
+
+func (o Options) load() LoadOptions {
+	return LoadOptions{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize}
 }
 
 // Validate checks the run's own values, without I/O: the score, the
@@ -83,7 +101,7 @@ func (o Options) Validate() error {
 	if o.MinScore < 0 || o.MinScore > 100 {
 		return fmt.Errorf("--min-score is a score from 1 to 100 (0: any warning fails), got %d", o.MinScore)
 	}
-	if _, err := Select(o.Checks, o.Skip, nodecheck.Names()); err != nil {
+	if _, err := o.selection(); err != nil {
 		return err
 	}
 	if o.Chain.APITimeout <= 0 {
