@@ -61,11 +61,13 @@ func (f *fleetFlags) takeOver(g *Globals, cmd *cobra.Command, args []string) err
 	}
 	inv := invocation(cmd, args)
 	plan, err := f.Decide(inv, func() ([]string, error) { return fleet.KubeconfigContexts(g.ConfigFlags) })
+	if plan != nil {
+		for _, w := range plan.Warnings {
+			fmt.Fprintf(g.Streams.ErrOut, "warning: %s\n", w)
+		}
+	}
 	if err != nil {
 		return err
-	}
-	for _, w := range plan.Warnings {
-		fmt.Fprintf(g.Streams.ErrOut, "warning: %s\n", w)
 	}
 	cmd.PreRun, cmd.PreRunE, cmd.Run = nil, nil, nil
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {

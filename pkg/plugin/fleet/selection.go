@@ -58,8 +58,8 @@ type Fanout struct {
 
 // Decide resolves the selection for the command, or refuses it in one
 // sentence before anything is read: a command that reads no cluster, or
-// one that must run on one cluster given several contexts. known lists the
-// kubeconfig's contexts.
+// one that must run on one cluster given several contexts (then with the
+// config file's warnings). known lists the kubeconfig's contexts.
 func (s Selection) Decide(inv Invocation, known func() ([]string, error)) (*Fanout, error) {
 	if why := inv.ReadsNoCluster(); why != "" {
 		return nil, fmt.Errorf("%s %s: drop --contexts, --all-contexts and --fleet", inv.Name(), why)
@@ -69,8 +69,8 @@ func (s Selection) Decide(inv Invocation, known func() ([]string, error)) (*Fano
 		return nil, err
 	}
 	why := inv.OneClusterOnly()
-	if why != "" && len(members) > 1 {
-		return nil, fmt.Errorf("%s %s, one cluster at a time: pick the context with --context NAME (not --contexts, --all-contexts or --fleet)", inv.Name(), why)
+	if why != "" && len(members) > 1 { // the warnings are still worth printing
+		return &Fanout{Warnings: warnings}, fmt.Errorf("%s %s, one cluster at a time: pick the context with --context NAME (not --contexts, --all-contexts or --fleet)", inv.Name(), why)
 	}
 	return &Fanout{Members: members, Warnings: warnings, OneCluster: why}, nil
 }
