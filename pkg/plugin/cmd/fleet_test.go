@@ -151,40 +151,14 @@ func TestMemberArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := fleet.Member{Context: "x", Flags: map[string]string{"lease-namespace": "theirs", "provider-namespace": "p", "api": "https://a", "from": "k"}}
-	got := strings.Join(memberArgs(cmd, gotArgs, m, true), " ")
+	got := strings.Join(invocation(cmd, gotArgs).Argv(m, true), " ")
 	want := "leases list --image=a --image=b,c --kubeconfig=/k --lease-namespace=mine --namespace=ns1 --api=https://a --provider-namespace=p --context=x --output=kubectl-akash-fleet-envelope"
 	if got != want {
-		t.Errorf("memberArgs:\n got %s\nwant %s", got, want)
+		t.Errorf("Argv:\n got %s\nwant %s", got, want)
 	}
-	got = strings.Join(memberArgs(cmd, []string{"-x"}, fleet.Member{Context: "x"}, false), " ")
+	got = strings.Join(invocation(cmd, []string{"-x"}).Argv(fleet.Member{Context: "x"}, false), " ")
 	if !strings.Contains(got, "--jq=.x") || !strings.Contains(got, "--output=wide") || !strings.HasSuffix(got, "--context=x -- -x") {
 		t.Errorf("without merging, the output flags and arguments stay: %s", got)
-	}
-}
-
-func TestFlagArgsCSV(t *testing.T) {
-	cmd := &cobra.Command{}
-	cmd.Flags().StringSlice("s", nil, "")
-	if err := cmd.Flags().Parse([]string{`--s=a,"b,c"`}); err != nil {
-		t.Fatal(err)
-	}
-	args := flagArgs(cmd.Flags().Lookup("s"))
-	again := &cobra.Command{}
-	v := again.Flags().StringSlice("s", nil, "")
-	if err := again.Flags().Parse(args); err != nil || len(*v) != 2 || (*v)[1] != "b,c" {
-		t.Fatalf("%q parsed again: %q, %v", args, *v, err)
-	}
-}
-
-func TestPrintText(t *testing.T) {
-	var b bytes.Buffer
-	err := printText(&b, []fleet.Outcome{
-		{Context: "a", Stdout: []byte("one\ntwo\n")},
-		{Context: "b", Code: 3, Stdout: []byte("found\n")},
-		{Context: "c", Code: 1, Message: "forbidden"},
-	})
-	if want := "a | one\na | two\nb | found\nc | error: forbidden\n"; b.String() != want || err == nil || err.Error() != "exit code 1" {
-		t.Fatalf("%q, %v", b.String(), err)
 	}
 }
 

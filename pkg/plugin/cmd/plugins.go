@@ -1,20 +1,15 @@
 package cmd
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/meta"
 
 	kubectlakash "github.com/kubectl-akash/kubectl-akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/configfile"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
 )
@@ -23,67 +18,24 @@ const (
 	groupPlugins = "plugins"
 	// BuiltinPluginsSource names the embedded plugins.yaml in messages.
 	BuiltinPluginsSource = "plugins.yaml (built in)"
-	pluginsFlag          = "plugins"
+	pluginsFlag          = plugins.FileFlag
 )
 
-// pluginSet is what was loaded when the command tree was built.
-type pluginSet struct {
-	entries  []*plugins.Entry
-	problems []plugins.Problem
-	// userFile is the operator's file that was read ("" if none).
-	userFile string
-}
-
-// names lists the loaded plugin names.
-func (s *pluginSet) names() []string {
-	var out []string
-	for _, e := range s.entries {
-		out = append(out, e.Name)
-	}
-	return out
-}
-
-// addPluginCommands loads the built-in plugins.yaml and the operator's file,
-// and adds one command per valid entry to root. It runs before cobra parses
-// any flag, so --plugins is found by scanning the arguments. Problems are
-// warnings on stderr: a broken file costs its own entries, never the
+// addPluginCommands loads the built-in plugins.yaml and the operator's file
+// (package plugins) and adds one command per valid entry to root. Problems
+// are warnings on stderr: a broken file costs its own entries, never the
 // built-in commands.
 func addPluginCommands(root *cobra.Command, g *Globals, args []string) {
-	reserved := reservedNames(root)
-	builtin, problems := plugins.Parse(BuiltinPluginsSource, kubectlakash.PluginsYAML, reserved)
-	set := &pluginSet{problems: problems}
-
-	path, explicit := pluginsFileFromArgs(args)
-	if !explicit {
-		path = defaultPluginsPath()
-	}
-	var user []*plugins.Entry
-	if path != "" {
-		data, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			set.userFile = path
-			var userProblems []plugins.Problem
-			user, userProblems = plugins.Parse(path, data, reserved)
-			set.problems = append(set.problems, userProblems...)
-		case explicit:
-			g.pluginsErr = fmt.Errorf("--%s %s: cannot read it: %s", pluginsFlag, path, unwrapPathError(err))
-		case !errors.Is(err, fs.ErrNotExist):
-			set.problems = append(set.problems, plugins.Problem{File: path, Index: -1, Msg: "cannot read it: " + unwrapPathError(err)})
-		}
-	}
-	set.entries = plugins.Merge(builtin, user)
-	g.plugins = set
-
-	for _, p := range set.problems {
+	g.plugins, g.pluginsErr = plugins.Load(BuiltinPluginsSource, kubectlakash.PluginsYAML, args, reservedNames(root))
+	for _, p := range g.plugins.Problems {
 		fmt.Fprintf(g.Streams.ErrOut, "warning: %v (skipped)\n", p)
 	}
-	if len(set.entries) == 0 {
+	if len(g.plugins.Entries) == 0 {
 		return
 	}
 	root.AddGroup(&cobra.Group{ID: groupPlugins, Title: "Plugin Commands (plugins.yaml):"})
-	for _, e := range set.entries {
-		root.AddCommand(newPluginCmd(g, e))
+	for _, e := range g.plugins.Entries {
+		root.AddCommand(newPluginCmd(NewPluginOptions(g, e)))
 	}
 }
 
@@ -100,38 +52,26 @@ func reservedNames(root *cobra.Command) map[string]bool {
 	return names
 }
 
-// pluginsFileFromArgs finds --plugins FILE or --plugins=FILE before "--".
-func pluginsFileFromArgs(args []string) (string, bool) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			break
-		}
-		if v, ok := strings.CutPrefix(a, "--"+pluginsFlag+"="); ok {
-			return v, true
-		}
-		if a == "--"+pluginsFlag && i+1 < len(args) {
-			return args[i+1], true
-		}
-	}
-	return "", false
+// PluginOptions are one plugins.yaml command's.
+type PluginOptions struct {
+	*Globals
+	Entry  *plugins.Entry
+	Output *output.Flags
+	List   *output.ListFlags
+	// Namespace is -n when given.
+	Namespace string
 }
 
-// defaultPluginsPath is $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml, with
-// XDG's default of ~/.config on every platform.
-func defaultPluginsPath() string { return configfile.Path("plugins.yaml") }
-
-func unwrapPathError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+// NewPluginOptions holds a plugin command's defaults.
+func NewPluginOptions(g *Globals, e *plugins.Entry) *PluginOptions {
+	o := &PluginOptions{Globals: g, Entry: e, Output: output.NewFlags(), List: output.NewListFlags()}
+	o.Output.Sortable = true
+	return o
 }
 
 // newPluginCmd builds the command of one plugins.yaml entry.
-func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
-	out, list := output.NewFlags(), output.NewListFlags()
+func newPluginCmd(o *PluginOptions) *cobra.Command {
+	e := o.Entry
 	long := strings.TrimSpace(e.Long)
 	if long == "" {
 		long = e.Short
@@ -144,148 +84,46 @@ func newPluginCmd(g *Globals, e *plugins.Entry) *cobra.Command {
 		GroupID: groupPlugins,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := out.Validate(); err != nil {
+			o.Namespace = o.NamespaceFlag(cmd)
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := list.Validate(); err != nil {
-				return err
-			}
-			clients, err := g.Clients()
-			if err != nil {
-				return err
-			}
-			mapper, err := g.restMapper(clients)
-			if err != nil {
-				return err
-			}
-			rows, err := e.Run(cmd.Context(), plugins.Env{
-				Dynamic: clients.Dynamic, Mapper: mapper,
-				LeaseNamespace: g.LeaseNamespace, ProviderNamespace: g.ProviderNamespace, Namespace: g.NamespaceFlag(cmd),
-				ChunkSize: list.ChunkSize, LabelSelector: list.Selector, FieldSelector: list.FieldSelector, Now: time.Now(),
-			})
-			if err != nil {
-				return err
-			}
-			if len(rows.Items) == 0 && out.Human() {
-				fmt.Fprintln(g.Streams.ErrOut, "Nothing found.")
-				return nil
-			}
-			return out.Print(g.Streams.Out, rows, rows.Table)
+			return o.Run(cmd.Context())
 		},
 	}
-	out.Sortable = true
-	out.AddFlags(cmd)
-	list.AddFlags(cmd, "objects read", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
+	o.Output.AddFlags(cmd)
+	o.List.AddFlags(cmd, "objects read", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
 	addAllNamespacesFlag(cmd)
 	return cmd
 }
 
-// restMapper resolves kubectl-style resource names through one API
-// discovery (cli.RESTMapper).
-func (g *Globals) restMapper(c *cli.Clients) (meta.RESTMapper, error) {
-	return cli.RESTMapper(c.Config)
+// Validate checks the output and list flags without I/O.
+func (o *PluginOptions) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	return o.List.Validate()
 }
 
-// NewPluginsCmd builds `kubectl akash plugins`: list and validate plugins.yaml entries.
-func NewPluginsCmd(g *Globals) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:     "plugins",
-		Short:   "List and validate the plugin commands of plugins.yaml",
-		GroupID: groupOther,
-		Long: longDesc(`
-			Plugin commands are declared in YAML: the resources to read, a jq program
-			that turns them into rows, and the table columns. kubectl akash ships some
-			(its plugins.yaml, embedded); yours go in
-			$XDG_CONFIG_HOME/kubectl-akash/plugins.yaml (default
-			~/.config/kubectl-akash/plugins.yaml) or the file named by --plugins, and
-			replace a shipped entry of the same name.`),
+// Run reads what the entry declares and prints its rows.
+func (o *PluginOptions) Run(ctx context.Context) error {
+	clients, err := o.Clients()
+	if err != nil {
+		return err
 	}
-	cmd.AddCommand(newPluginsListCmd(g), newPluginsValidateCmd(g))
-	return cmd
-}
-
-func newPluginsListCmd(g *Globals) *cobra.Command {
-	out := output.NewFlags()
-	cmd := &cobra.Command{
-		Use:     "list [NAME...]",
-		Aliases: []string{"ls"},
-		Short:   "List the plugin commands and the file each comes from",
-		Example: examples(`
-			kubectl akash plugins list
-			kubectl akash plugins list lease-images -o yaml`),
-		ValidArgsFunction: completePluginNames(g),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := out.Validate(); err != nil {
-				return err
-			}
-			want := map[string]bool{}
-			for _, a := range args {
-				want[a] = true
-			}
-			l, missing := plugins.Infos(g.plugins.entries, args)
-			if missing != "" {
-				return fmt.Errorf("no plugin command %q: kubectl akash plugins list shows the ones loaded", missing)
-			}
-			return out.Print(g.Streams.Out, l, func() *output.Table { return plugins.InfoTable(l) })
-		},
+	mapper, err := cli.RESTMapper(clients.Config)
+	if err != nil {
+		return err
 	}
-	out.AddFlags(cmd)
-	return cmd
-}
-
-func newPluginsValidateCmd(g *Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "validate FILE...",
-		Short: "Check plugins.yaml files and report every problem (exit 1 if any)",
-		Long: longDesc(`
-			Checks each file as kubectl akash checks it on start-up — unknown keys,
-			duplicate names, names of built-in commands, jq that does not compile,
-			malformed selectors and resource names — and prints every problem with the
-			file, the entry and the field. Whether each resource exists is checked when
-			the command runs, against the cluster's API discovery.`),
-		Example: examples(`
-			kubectl akash plugins validate ~/.config/kubectl-akash/plugins.yaml`),
-		Args: cobra.MinimumNArgs(1),
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			reserved := reservedNames(cmd.Root())
-			for _, name := range g.plugins.names() {
-				delete(reserved, name) // a file may override the loaded plugins
-			}
-			bad := 0
-			for _, path := range args {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					fmt.Fprintf(g.Streams.ErrOut, "%s: cannot read it: %s\n", path, unwrapPathError(err))
-					bad++
-					continue
-				}
-				entries, problems := plugins.Parse(path, data, reserved)
-				for _, p := range problems {
-					fmt.Fprintln(g.Streams.ErrOut, p.Error())
-				}
-				bad += len(problems)
-				fmt.Fprintf(g.Streams.Out, "%s: %d valid plugin command(s), %d problem(s)\n", path, len(entries), len(problems))
-			}
-			if bad > 0 {
-				return cli.Silent(cli.ExitFailure)
-			}
-			return nil
-		},
+	rows, err := o.Entry.Run(ctx, plugins.Env{Dynamic: clients.Dynamic, Mapper: mapper,
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, Namespace: o.Namespace,
+		ChunkSize: o.List.ChunkSize, LabelSelector: o.List.Selector, FieldSelector: o.List.FieldSelector, Now: time.Now()})
+	if err != nil {
+		return err
 	}
-}
-
-// completePluginNames completes the loaded plugin command names.
-func completePluginNames(g *Globals) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		var out []string
-		for _, e := range g.plugins.entries {
-			if strings.HasPrefix(e.Name, toComplete) && !slices.Contains(args, e.Name) {
-				out = append(out, e.Name+"\t"+e.Short)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+	if len(rows.Items) == 0 && o.Output.Human() {
+		fmt.Fprintln(o.Streams.ErrOut, "Nothing found.")
+		return nil
 	}
+	return o.Output.Print(o.Streams.Out, rows, rows.Table)
 }

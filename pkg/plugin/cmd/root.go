@@ -17,6 +17,8 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/profile"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
@@ -35,11 +37,11 @@ type Globals struct {
 	Args []string
 
 	pluginsFile string
-	plugins     *pluginSet
+	plugins     *plugins.Set
 	// pluginsErr is why an explicitly named --plugins file could not be
 	// read; the command fails with it before doing anything.
 	pluginsErr error
-	profile    profiler
+	profile    profile.Profiler
 	fleet      fleetFlags
 }
 
@@ -47,7 +49,7 @@ type Globals struct {
 // --profile, whether the command succeeded or not. main calls it after
 // Execute.
 func (g *Globals) Finish() error {
-	return g.profile.stop()
+	return g.profile.Stop()
 }
 
 // Clients builds the API clients from the kubeconfig flags.
@@ -165,7 +167,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			}
 			// Progress on stderr when it is a terminal (package progress).
 			cmd.SetContext(progress.With(cmd.Context(), progress.ForTerminal(streams.ErrOut)))
-			if err := g.profile.start(); err != nil {
+			if err := g.profile.Start(); err != nil {
 				return err
 			}
 			return g.fleet.takeOver(g, cmd, args) // --contexts, --all-contexts, --fleet
@@ -183,7 +185,8 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.LeaseNamespace, "lease-namespace", akash.DefaultLeaseNamespace, "Namespace of the provider's Manifest, ProviderHost and ProviderLeasedIP objects.")
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	addKlogFlags(pf)
-	g.profile.addFlags(pf)
+	g.profile.AddFlags(pf)
+	g.fleet = newFleetFlags()
 	g.fleet.addFlags(root, g)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 

@@ -6,7 +6,9 @@ package configfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -107,4 +109,14 @@ func Problem(file, noun, list, name string, index int, field, msg string) string
 	}
 	b.WriteString(": " + msg)
 	return b.String()
+}
+
+// ReadError is why a file could not be read, without the path that the
+// message around it already names ("permission denied", "is a directory").
+func ReadError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

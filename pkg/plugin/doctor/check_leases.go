@@ -50,7 +50,7 @@ func checkDangling(in *Input) CheckResult {
 			}
 			f.Fix = "kubectl akash dangling" + c.FixArgs + " (check --provider and the chain source; nothing is done to a lease of unknown state)"
 		}
-		r.Findings = append(r.Findings, f.withLease(&id))
+		r.Findings = append(r.Findings, f.WithLease(&id))
 	}
 	return r
 }

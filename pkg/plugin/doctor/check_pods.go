@@ -29,7 +29,7 @@ func checkFailedPods(in *Input) CheckResult {
 		}
 		id := p.Spec.LeaseID
 		r.Findings = append(r.Findings, Finding{Code: CodeFailedPod, Severity: SeverityWarning, Node: p.Spec.Node, Namespace: p.Namespace, Pod: p.Name,
-			Message: msg, Fix: "kubectl akash pods clean-failed" + nsFlag(p.Namespace) + " --yes"}.withLease(&id))
+			Message: msg, Fix: "kubectl akash pods clean-failed" + nsFlag(p.Namespace) + " --yes"}.WithLease(&id))
 	}
 	return r
 }
@@ -50,7 +50,7 @@ func checkUnhealthyPods(in *Input) CheckResult {
 			f.Message += ": " + firstLine(u.Message)
 		}
 		id := u.LeaseID
-		r.Findings = append(r.Findings, f.withLease(&id))
+		r.Findings = append(r.Findings, f.WithLease(&id))
 	}
 	return r
 }

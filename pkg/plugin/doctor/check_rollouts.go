@@ -19,7 +19,7 @@ func checkStuckRollouts(in *Input) CheckResult {
 			f.Message = fmt.Sprintf("the update of service %s cannot schedule (%s) and no older ReplicaSet of it holds anything: the provider is short of resources for it", s.Spec.Service, firstLine(s.Spec.Reason))
 			f.Fix = "kubectl akash provider status (free or add capacity on the nodes the pod may run on)"
 		}
-		r.Findings = append(r.Findings, f.withLease(s.Spec.LeaseID))
+		r.Findings = append(r.Findings, f.WithLease(s.Spec.LeaseID))
 	}
 	return r
 }
@@ -40,7 +40,7 @@ func checkLostCommands(in *Input) CheckResult {
 			f.Message = fmt.Sprintf("service %s: its Manifest has the command again but the provider has not re-read it", l.Spec.Service)
 			f.Fix = "kubectl akash provider restart --yes"
 		}
-		r.Findings = append(r.Findings, f.withLease(l.Spec.LeaseID))
+		r.Findings = append(r.Findings, f.WithLease(l.Spec.LeaseID))
 	}
 	return r
 }

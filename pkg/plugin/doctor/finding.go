@@ -1,19 +1,5 @@
 package doctor
 
-import (
-	"strconv"
-
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-)
-
-// withLease ties f to lease id: the lease, its tenant and its dseq.
-func (f Finding) withLease(id *akash.LeaseID) Finding {
-	if id != nil {
-		f.Lease, f.Owner, f.DSeq = id.String(), id.Owner, strconv.FormatUint(id.DSeq, 10)
-	}
-	return f
-}
-
 // result starts a check's result with the objects it scanned.
 func result(scanned int) CheckResult {
 	return CheckResult{Scanned: scanned, Findings: []Finding{}}

@@ -80,4 +80,7 @@ const (
 	ResStatefulSets    Resource = "statefulsets"
 	ResProviderPods    Resource = "providerpods"
 	ResNodes           Resource = "nodes"
+	// ResAllPods is every pod, lease or not: what the node checks'
+	// findings are tied to pods with.
+	ResAllPods Resource = "allpods"
 )

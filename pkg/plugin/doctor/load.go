@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"context"
-	"sync"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
@@ -15,74 +14,61 @@ type LoadOptions struct {
 	ChunkSize                         int64
 }
 
-// Load reads, in parallel, every list the checks need: one LIST (per
-// page) per resource, the same requests snapshot.Load makes, but each
-// resource on its own so that one the user may not list (Forbidden) makes
-// only the checks that need it fail, and the others still run. The
-// scheduler's events are read too when a Pending pod's reason is only
-// there (see rollout.NeedsEvents): at most one LIST more.
-func Load(ctx context.Context, c *cli.Clients, need map[Resource]bool, o LoadOptions) (*snapshot.Snapshot, map[Resource]error) {
+// fields are the snapshot.Spec field of each resource a check may need.
+var fields = map[Resource]func(*snapshot.Spec){
+	ResManifests:       func(s *snapshot.Spec) { s.Manifests = true },
+	ResProviderHosts:   func(s *snapshot.Spec) { s.ProviderHosts = true },
+	ResProviderIPs:     func(s *snapshot.Spec) { s.ProviderLeasedIPs = true },
+	ResLeaseNamespaces: func(s *snapshot.Spec) { s.LeaseNamespaces = true },
+	ResPods:            func(s *snapshot.Spec) { s.Pods = true },
+	ResDeployments:     func(s *snapshot.Spec) { s.Deployments = true },
+	ResReplicaSets:     func(s *snapshot.Spec) { s.ReplicaSets = true },
+	ResStatefulSets:    func(s *snapshot.Spec) { s.StatefulSets = true },
+	ResProviderPods:    func(s *snapshot.Spec) { s.ProviderPods = true },
+	ResNodes:           func(s *snapshot.Spec) { s.Nodes = true },
+	ResAllPods:         func(s *snapshot.Spec) { s.AllPods = true },
+}
+
+// ReadSpec is the one read of the resources in need: a snapshot.Spec with
+// a field per resource. what names each resource's read (its
+// snapshot.Read.What), to find the resource a failed read was.
+func ReadSpec(need map[Resource]bool, o LoadOptions) (spec snapshot.Spec, what map[string]Resource) {
 	base := snapshot.Spec{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize}
-	one := map[Resource]func(*snapshot.Spec){
-		ResManifests:       func(s *snapshot.Spec) { s.Manifests = true },
-		ResProviderHosts:   func(s *snapshot.Spec) { s.ProviderHosts = true },
-		ResProviderIPs:     func(s *snapshot.Spec) { s.ProviderLeasedIPs = true },
-		ResLeaseNamespaces: func(s *snapshot.Spec) { s.LeaseNamespaces = true },
-		ResPods:            func(s *snapshot.Spec) { s.Pods = true },
-		ResDeployments:     func(s *snapshot.Spec) { s.Deployments = true },
-		ResReplicaSets:     func(s *snapshot.Spec) { s.ReplicaSets = true },
-		ResStatefulSets:    func(s *snapshot.Spec) { s.StatefulSets = true },
-		ResProviderPods:    func(s *snapshot.Spec) { s.ProviderPods = true },
-		ResNodes:           func(s *snapshot.Spec) { s.Nodes = true },
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	parts := map[Resource]*snapshot.Snapshot{}
-	errs := map[Resource]error{}
-	for r, set := range one {
+	spec, what = base, map[string]Resource{}
+	for r, set := range fields {
 		if !need[r] {
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			spec := base
-			set(&spec)
-			s, err := snapshot.Load(ctx, c, spec)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs[r] = err
-				return
-			}
-			parts[r] = s
-		}()
+		set(&spec)
+		one := base
+		set(&one)
+		what[one.Reads()[0].What] = r
 	}
-	wg.Wait()
-	snap := merge(parts)
+	return spec, what
+}
+
+// Load reads every list the checks need in one snapshot read (one LIST,
+// per page, per resource, in parallel) in which a resource the user may
+// not list (Forbidden) makes only the checks that need it fail, and the
+// others still run. The scheduler's events are read too when a Pending
+// pod's reason is only there (see rollout.NeedsEvents): at most one LIST
+// more.
+func Load(ctx context.Context, c *cli.Clients, need map[Resource]bool, o LoadOptions) (*snapshot.Snapshot, map[Resource]error) {
+	spec, what := ReadSpec(need, o)
+	snap, failed := snapshot.LoadEach(ctx, c, spec)
+	errs := map[Resource]error{}
+	for w, err := range failed {
+		errs[what[w]] = err
+	}
 	if errs[ResPods] == nil && need[ResDeployments] && rollout.NeedsEvents(snap) {
-		if ev, err := snapshot.Load(ctx, c, snapshot.Spec{ChunkSize: o.ChunkSize, Events: true}); err == nil {
+		if ev, err := snapshot.Load(ctx, c, eventsSpec(o)); err == nil {
 			snap.Events = ev.Events
 		}
 	}
 	return snap, errs
 }
 
-// merge joins the one-resource snapshots into one.
-func merge(parts map[Resource]*snapshot.Snapshot) *snapshot.Snapshot {
-	s := &snapshot.Snapshot{}
-	for _, p := range parts {
-		s.Manifests = append(s.Manifests, p.Manifests...)
-		s.ManifestErrors = append(s.ManifestErrors, p.ManifestErrors...)
-		s.ProviderHosts = append(s.ProviderHosts, p.ProviderHosts...)
-		s.ProviderLeasedIPs = append(s.ProviderLeasedIPs, p.ProviderLeasedIPs...)
-		s.Namespaces = append(s.Namespaces, p.Namespaces...)
-		s.Pods = append(s.Pods, p.Pods...)
-		s.Deployments = append(s.Deployments, p.Deployments...)
-		s.ReplicaSets = append(s.ReplicaSets, p.ReplicaSets...)
-		s.StatefulSets = append(s.StatefulSets, p.StatefulSets...)
-		s.ProviderPods = append(s.ProviderPods, p.ProviderPods...)
-		s.Nodes = append(s.Nodes, p.Nodes...)
-	}
-	return s
+// eventsSpec is the second read: the scheduler's events.
+func eventsSpec(o LoadOptions) snapshot.Spec {
+	return snapshot.Spec{ChunkSize: o.ChunkSize, Events: true}
 }

@@ -17,11 +17,13 @@ func FromNodeReports(reports []nodecheck.Report, errs []error, checks []string) 
 		for _, res := range rep.Results {
 			nr := NodeResult{Check: res.Check, Node: rep.Node, Status: res.Status, Reason: res.Reason}
 			for _, f := range res.Findings {
-				nr.Findings = append(nr.Findings, Finding{Code: f.Code, Severity: f.Severity, Node: f.Node, Namespace: f.Namespace, Pod: f.Pod,
-					Lease: f.Lease, Owner: f.Owner, DSeq: f.DSeq, Message: f.Message, Fix: f.Fix})
+				// The report names a pod by namespace and name; one the API
+				// server does not know is named by its UID as the object.
 				if f.Pod == "" && f.PodUID != "" {
-					nr.Findings[len(nr.Findings)-1].Object = "pod-uid/" + f.PodUID
+					f.Object = "pod-uid/" + f.PodUID
 				}
+				f.PodUID = ""
+				nr.Findings = append(nr.Findings, f)
 			}
 			for _, m := range res.Metrics {
 				m.Labels = copyLabels(m.Labels)

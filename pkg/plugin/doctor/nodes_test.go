@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -39,5 +40,30 @@ func TestNodeResultsFold(t *testing.T) {
 	rep = Build("t", &Input{}, Selection{Node: []string{"memcg"}}, nodes, 0)
 	if m := rep.Status.Results[0]; m.Status != StatusNotApplicable || !strings.Contains(m.Reason, "cgroup v1") {
 		t.Errorf("memcg applied to no node: %+v", m)
+	}
+}
+
+// TestNodeFindingJSON: a node check's finding folded into doctor's report
+// keeps doctor's fields: a pod the API server named is namespace and pod,
+// one it did not know is the object pod-uid/UID, and the UID itself is not
+// repeated; node-debug health's own JSON (the same type) has no object.
+func TestNodeFindingJSON(t *testing.T) {
+	found := []nodecheck.Finding{
+		{Code: "NC101", Severity: nodecheck.SeverityWarning, Check: "zombies", Node: "n1", Namespace: "ns", Pod: "web-0", PodUID: "u1", Message: "m"},
+		{Code: "NC101", Severity: nodecheck.SeverityWarning, Check: "zombies", Node: "n1", PodUID: "u2", Message: "m"},
+	}
+	nodes := FromNodeReports([]nodecheck.Report{{Node: "n1", Results: []nodecheck.Result{{Check: "zombies", Status: nodecheck.StatusFindings, Findings: found}}}}, nil, []string{"zombies"})
+	got, err := json.Marshal(nodes[0].Findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"code":"NC101","severity":"warning","check":"zombies","node":"n1","namespace":"ns","pod":"web-0","message":"m"},` +
+		`{"code":"NC101","severity":"warning","check":"zombies","node":"n1","object":"pod-uid/u2","message":"m"}]`
+	if string(got) != want {
+		t.Errorf("doctor:\n got %s\nwant %s", got, want)
+	}
+	got, _ = json.Marshal(found[1])
+	if want := `{"code":"NC101","severity":"warning","check":"zombies","node":"n1","podUID":"u2","message":"m"}`; string(got) != want {
+		t.Errorf("node-debug health:\n got %s\nwant %s", got, want)
 	}
 }

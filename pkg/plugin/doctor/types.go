@@ -30,30 +30,10 @@ const (
 	StatusSkipped       = "skipped"
 )
 
-// Finding is one problem, tied to what it belongs to and to its fix.
-type Finding struct {
-	// Code is stable across releases (docs/doctor.md).
-	Code     string   `json:"code"`
-	Severity Severity `json:"severity"`
-	Check    string   `json:"check"`
-	Node     string   `json:"node,omitempty"`
-	// Namespace and Pod name the pod (or, with Object, the object) it is
-	// about.
-	Namespace string `json:"namespace,omitempty"`
-	Pod       string `json:"pod,omitempty"`
-	// Object is the object found at fault when it is not a pod
-	// (deployment/web, manifest/<ns>, pod/akash-provider-0).
-	Object string `json:"object,omitempty"`
-	// Lease is owner/dseq/gseq/oseq/provider; Owner (the tenant) and DSeq
-	// are its parts that reports group by.
-	Lease   string `json:"lease,omitempty"`
-	Owner   string `json:"owner,omitempty"`
-	DSeq    string `json:"dseq,omitempty"`
-	Message string `json:"message"`
-	// Fix is the exact command (kubectl akash …, or a host command) that
-	// fixes it.
-	Fix string `json:"fix,omitempty"`
-}
+// Finding is one problem, tied to what it belongs to and to its fix: the
+// node checks' type, so that their findings fold into the report as they
+// are.
+type Finding = nodecheck.Finding
 
 // CheckResult is one check's outcome over the whole provider (every node,
 // for a node check).

@@ -1,9 +1,17 @@
 package fleet
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
@@ -67,4 +75,43 @@ func Run(ctx context.Context, members []Member, parallel int, run Runner, done f
 	}
 	wg.Wait()
 	return out
+}
+
+// Child runs one command line in a command tree and client stack of its
+// own, printing to streams, and says how it ended.
+type Child func(ctx context.Context, argv []string, streams genericiooptions.IOStreams) (code int, message string)
+
+// RunMembers runs the invocation once per member through child, at most
+// parallel at once (with envelope, each run prints its answer as an
+// output.Envelope), and returns the outcomes in the members' order. A
+// member whose context the kubeconfig lacks (known) fails without a run.
+// Each run's stderr is relayed to stderr behind its context's name, and,
+// when stderr is a terminal, a line says when each context is done.
+func RunMembers(ctx context.Context, inv Invocation, members []Member, parallel int, envelope bool, known []string, child Child, stderr io.Writer) []Outcome {
+	// The command lines are built here, before the runs start: reading the
+	// parsed flags is not safe from several goroutines.
+	argv := map[string][]string{}
+	for _, m := range members {
+		argv[m.Context] = inv.Argv(m, envelope)
+	}
+	progress := term.IsTerminal(stderr)
+	finished := 0
+	return Run(ctx, members, parallel, func(ctx context.Context, m Member) Outcome {
+		if !slices.Contains(known, m.Context) {
+			return Outcome{Code: cli.ExitFailure, Message: fmt.Sprintf("no context %q in the kubeconfig (kubectl config get-contexts lists them)", m.Context)}
+		}
+		var stdout, errOut bytes.Buffer
+		code, msg := child(ctx, argv[m.Context], genericiooptions.IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &errOut})
+		return Outcome{Stdout: stdout.Bytes(), Stderr: errOut.Bytes(), Code: code, Message: msg}
+	}, func(o Outcome) {
+		finished++
+		prefixLines(stderr, o.Stderr, "["+o.Context+"] ")
+		if progress {
+			state := "done"
+			if o.Failed() {
+				state = "failed" // the reason is in the answer
+			}
+			fmt.Fprintf(stderr, "[%d/%d] context %s %s (%s)\n", finished, len(members), o.Context, state, o.Duration.Round(1e6))
+		}
+	})
 }

@@ -31,7 +31,7 @@ func Attribute(reports []Report, pods []corev1.Pod, namespaces []corev1.Namespac
 					f.Namespace, f.Pod = p.Namespace, p.Name
 				}
 				if id, ok := leases[f.Namespace]; ok {
-					f.Lease, f.Owner, f.DSeq = id.String(), id.Owner, strconv.FormatUint(id.DSeq, 10)
+					*f = f.WithLease(&id)
 				}
 			}
 			for j := range res.Metrics {

@@ -1,5 +1,11 @@
 package nodecheck
 
+import (
+	"strconv"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+)
+
 // Severity ranks a finding.
 type Severity string
 
@@ -25,9 +31,13 @@ func (s Severity) Rank() int {
 	return 3
 }
 
-// Finding is one thing a check saw, tied to what it belongs to.
+// Finding is one thing a check saw, tied to what it belongs to and to its
+// fix. It is the one finding type of every check: the node checks' here,
+// and doctor's cluster checks, which fold the node checks' findings into
+// their report as they are.
 type Finding struct {
-	// Code is stable across releases (NCnnn, see docs/checks.md).
+	// Code is stable across releases (NCnnn for node checks, see
+	// docs/checks.md; doctor's codes in docs/doctor.md).
 	Code     string   `json:"code"`
 	Severity Severity `json:"severity"`
 	// Check is the name of the check that found it.
@@ -38,6 +48,9 @@ type Finding struct {
 	Namespace string `json:"namespace,omitempty"`
 	Pod       string `json:"pod,omitempty"`
 	PodUID    string `json:"podUID,omitempty"`
+	// Object is the object found at fault when it is not a pod
+	// (deployment/web, manifest/<ns>, node/<name>, pod-uid/<uid>).
+	Object string `json:"object,omitempty"`
 	// Lease is owner/dseq/gseq/oseq/provider of the pod's lease namespace;
 	// Owner (the tenant) and DSeq are its parts most reports group by.
 	Lease string `json:"lease,omitempty"`
@@ -48,6 +61,15 @@ type Finding struct {
 	// Fix is the exact command (kubectl akash …, or a host command) that
 	// fixes it, or what to change.
 	Fix string `json:"fix,omitempty"`
+}
+
+// WithLease ties f to lease id (nil: f as it is): the lease, its tenant
+// and its dseq.
+func (f Finding) WithLease(id *akash.LeaseID) Finding {
+	if id != nil {
+		f.Lease, f.Owner, f.DSeq = id.String(), id.Owner, strconv.FormatUint(id.DSeq, 10)
+	}
+	return f
 }
 
 // Result statuses.

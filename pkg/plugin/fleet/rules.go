@@ -1,13 +1,30 @@
-package cmd
+package fleet
 
 import (
-	"github.com/spf13/cobra"
+	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // Which commands may fan out over several contexts is decided here, in one
 // place, from the command and its flags. Everything else reads and checks,
 // and fans out: a command added later (or a plugins.yaml command) gets
 // --contexts, --all-contexts and --fleet without an edit.
+
+// Invocation is the command line a fleet run repeats per context, as
+// parsed: the command's path below the root, its flags (its own and the
+// inherited ones) and its positional arguments.
+type Invocation struct {
+	Path  []string
+	Flags *pflag.FlagSet
+	Args  []string
+	// OutputFlags are the names of the flags the output layer adds: a
+	// context's run leaves them out when the answer is merged.
+	OutputFlags map[string]bool
+}
+
+// Name is how messages name the command: "leases close".
+func (inv Invocation) Name() string { return strings.Join(inv.Path, " ") }
 
 // noClusterCommands read no cluster, so several contexts mean nothing to
 // them (the first word of the command).
@@ -32,71 +49,68 @@ var actingSwitch = map[string]string{
 }
 
 // acceptsYesOnly have --yes only because a scheduled command always gets
-// it (see commandArgs): they change nothing, so --yes does not make them
-// one-cluster commands.
+// it: they change nothing, so --yes does not make them one-cluster
+// commands.
 var acceptsYesOnly = map[string]bool{"doctor": true}
 
 // runsForever are flags that make a command keep running.
 var runsForever = []string{"watch", "follow"}
 
-// readsNoCluster says why cmd cannot run on several contexts because it
-// reads no cluster at all ("" when it does read one).
-func readsNoCluster(cmd *cobra.Command) string {
-	path := commandPath(cmd)
-	if len(path) > 0 && noClusterCommands[path[0]] {
+// ReadsNoCluster says why the command cannot run on several contexts
+// because it reads no cluster at all ("" when it does read one).
+func (inv Invocation) ReadsNoCluster() string {
+	if len(inv.Path) > 0 && noClusterCommands[inv.Path[0]] {
 		return "reads no cluster"
 	}
 	for _, name := range []string{"local", "from-file"} {
-		if flagSet(cmd, name) {
+		if inv.set(name) {
 			return "--" + name + " reads this machine, not a cluster"
 		}
 	}
 	return ""
 }
 
-// oneClusterOnly says why cmd, as its flags stand, must run on one context
-// at a time ("" when it only reads and checks): it changes something (the
-// plan, the confirmation and the preconditions are one cluster's), prints
-// one cluster's CronJob, keeps running, or holds the terminal.
-func oneClusterOnly(cmd *cobra.Command) string {
-	name := commandName(cmd)
+// OneClusterOnly says why the command, as its flags stand, must run on one
+// context at a time ("" when it only reads and checks): it changes
+// something (the plan, the confirmation and the preconditions are one
+// cluster's), prints one cluster's CronJob, keeps running, or holds the
+// terminal.
+func (inv Invocation) OneClusterOnly() string {
+	name := inv.Name()
 	if why := alwaysOneCluster[name]; why != "" {
 		return why
 	}
-	if flagSet(cmd, "schedule") {
+	if inv.set("schedule") {
 		return "--schedule prints one cluster's CronJob"
 	}
 	for _, f := range runsForever {
-		if flagSet(cmd, f) {
+		if inv.set(f) {
 			return "--" + f + " keeps running"
 		}
 	}
 	if sw, ok := actingSwitch[name]; ok {
-		if !flagSet(cmd, sw) {
-			return ""
-		}
-		if rehearsal(cmd) {
+		if !inv.set(sw) || inv.rehearsal() {
 			return ""
 		}
 		return "--" + sw + " changes the cluster"
 	}
 	// Every command that can change something has --yes (the executor's
 	// flags); it only reads when told to rehearse.
-	if cmd.Flags().Lookup("yes") != nil && !acceptsYesOnly[name] && !rehearsal(cmd) {
+	if inv.Flags.Lookup("yes") != nil && !acceptsYesOnly[name] && !inv.rehearsal() {
 		return "changes the cluster (unless --dry-run)"
 	}
 	return ""
 }
 
 // rehearsal reports whether --dry-run=client or server was given.
-func rehearsal(cmd *cobra.Command) bool {
-	f := cmd.Flags().Lookup("dry-run")
+func (inv Invocation) rehearsal() bool {
+	f := inv.Flags.Lookup("dry-run")
 	return f != nil && f.Changed && (f.Value.String() == "client" || f.Value.String() == "server")
 }
 
-// flagSet reports whether cmd has the flag and the operator set it to
+// set reports whether the command has the flag and the operator set it to
 // something other than false.
-func flagSet(cmd *cobra.Command, name string) bool {
-	f := cmd.Flags().Lookup(name)
+func (inv Invocation) set(name string) bool {
+	f := inv.Flags.Lookup(name)
 	return f != nil && f.Changed && f.Value.String() != "false"
 }

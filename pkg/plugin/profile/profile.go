@@ -1,4 +1,7 @@
-package cmd
+// Package profile is kubectl's --profile/--profile-output pair: the speed
+// of a command on a provider's cluster is something an operator can
+// measure and send in, with `go tool pprof` on the file it writes.
+package profile
 
 import (
 	"fmt"
@@ -9,22 +12,21 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// profiler is kubectl's --profile/--profile-output pair: the speed of a
-// command on a provider's cluster is something an operator can measure and
-// send in, with `go tool pprof` on the file it writes.
-type profiler struct {
+// Profiler captures one profile of the whole run.
+type Profiler struct {
 	name, output string
 	cpu          *os.File
 }
 
-func (p *profiler) addFlags(pf *pflag.FlagSet) {
+// AddFlags adds --profile and --profile-output.
+func (p *Profiler) AddFlags(pf *pflag.FlagSet) {
 	pf.StringVar(&p.name, "profile", "none", "Name of profile to capture. One of (none|cpu|heap|goroutine|threadcreate|block|mutex)")
 	pf.StringVar(&p.output, "profile-output", "profile.pprof", "Name of the file to write the profile to")
 }
 
-// start begins a CPU profile, or arms the runtime's block and mutex
-// sampling; the other profiles are snapshots taken by stop.
-func (p *profiler) start() error {
+// Start begins a CPU profile, or arms the runtime's block and mutex
+// sampling; the other profiles are snapshots taken by Stop.
+func (p *Profiler) Start() error {
 	switch p.name {
 	case "none":
 		return nil
@@ -50,9 +52,9 @@ func (p *profiler) start() error {
 	return nil
 }
 
-// stop writes the profile. It is safe to call when nothing was started and
+// Stop writes the profile. It is safe to call when nothing was started and
 // more than once.
-func (p *profiler) stop() error {
+func (p *Profiler) Stop() error {
 	switch {
 	case p.name == "none" || p.name == "":
 		return nil

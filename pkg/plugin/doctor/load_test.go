@@ -1,0 +1,85 @@
+package doctor
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot/snapshottest"
+)
+
+// TestLoadOneReadEachResource: the checks' resources are one snapshot read,
+// one LIST per resource, and a resource the user may not list is an error
+// of that resource only: the others are read.
+func TestLoadOneReadEachResource(t *testing.T) {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lease-ns", Labels: map[string]string{"akash.network": "true"}}}
+	c := snapshottest.New(node, ns).Fail("replicasets", apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "replicasets"}, "", nil))
+	need := map[Resource]bool{ResNodes: true, ResLeaseNamespaces: true, ResReplicaSets: true, ResAllPods: true, ResPods: true}
+	snap, errs := Load(t.Context(), c.Clients(t), need, LoadOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
+	if len(errs) != 1 || errs[ResReplicaSets] == nil || !strings.Contains(errs[ResReplicaSets].Error(), "forbidden") {
+		t.Fatalf("errors %v", errs)
+	}
+	if len(snap.Nodes) != 1 || len(snap.Namespaces) != 1 {
+		t.Errorf("nodes %d, namespaces %d", len(snap.Nodes), len(snap.Namespaces))
+	}
+	if got := len(c.Requests()); got != len(need) {
+		t.Errorf("%d requests for %d resources: %v", got, len(need), c.Requests())
+	}
+}
+
+// TestReadSpecNamesEachRead: every resource's read has a name of its own,
+// so a failed read is always traced to its resource.
+func TestReadSpecNamesEachRead(t *testing.T) {
+	all := map[Resource]bool{}
+	for r := range fields {
+		all[r] = true
+	}
+	spec, what := ReadSpec(all, LoadOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
+	if len(what) != len(fields) || len(spec.Reads()) != len(fields) {
+		t.Fatalf("%d names, %d reads for %d resources: %v", len(what), len(spec.Reads()), len(fields), what)
+	}
+	for _, r := range spec.Reads() {
+		if _, ok := what[r.What]; !ok {
+			t.Errorf("read %q has no resource", r.What)
+		}
+	}
+}
+
+// TestScheduleRules: a scheduled doctor may list what its read lists
+// (the GPU operator's ClusterPolicies only with the device-plugin check),
+// and start debug pods only with node checks.
+func TestScheduleRules(t *testing.T) {
+	has := func(rules []schedule.Rule, resource, verb string) bool {
+		for _, r := range rules {
+			for _, res := range r.Resources {
+				for _, v := range r.Verbs {
+					if res == resource && v == verb {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	o := Options{LeaseNamespace: "lease", ProviderNamespace: "akash-services"}
+	o.Debug.Namespace = "kube-system"
+	rules := ScheduleRules(o)
+	for _, want := range [][2]string{{"manifests", "list"}, {"replicasets", "list"}, {"nodes", "list"}, {"clusterpolicies", "list"}, {"pods", "create"}, {"nodes/proxy", "get"}, {"pods/exec", "create"}} {
+		if !has(rules, want[0], want[1]) {
+			t.Errorf("every check: no %s %s in %+v", want[1], want[0], rules)
+		}
+	}
+	o.Checks, o.NoNodes, o.Chain.API = []string{"failed-pods"}, true, "https://api.example"
+	rules = ScheduleRules(o)
+	for _, not := range [][2]string{{"clusterpolicies", "list"}, {"replicasets", "list"}, {"pods", "create"}, {"nodes/proxy", "get"}, {"pods/exec", "create"}} {
+		if has(rules, not[0], not[1]) {
+			t.Errorf("failed-pods, --no-nodes, --api: %s %s in %+v", not[1], not[0], rules)
+		}
+	}
+}
