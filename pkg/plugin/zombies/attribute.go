@@ -12,11 +12,17 @@ import (
 
 // Attribute names the pods, containers and leases of every parent, from
 // the pods the API knows (matched by UID, as read from the cgroup) and the
-// labels of their namespaces (a workload's lease is its namespace's):
-// nsLabels holds the lease namespaces, those labelled akash.network=true,
-// which --kill may signal by default. It is pure: the caller LISTs once.
-func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[string]string) {
+// lease namespaces (labelled akash.network=true, which --kill may signal by
+// default; a workload's lease is its namespace's). It is pure: the caller
+// reads the pods and namespaces once per run (see Spec).
+func Attribute(reports []*Report, pods []corev1.Pod, namespaces []corev1.Namespace) {
 	byUID := PodsByCgroupUID(pods)
+	leaseNS := make(map[string]map[string]string, len(namespaces))
+	for i := range namespaces {
+		if namespaces[i].Labels[akash.LabelManaged] == "true" {
+			leaseNS[namespaces[i].Name] = namespaces[i].Labels
+		}
+	}
 	for _, r := range reports {
 		for i := range r.Status.Parents {
 			pr := r.Status.Parents[i].Pod
@@ -29,8 +35,9 @@ func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[str
 			}
 			pr.Namespace, pr.Name = pod.Namespace, pod.Name
 			pr.Container = containerName(pod, pr.ContainerID)
-			pr.LeaseNamespace = nsLabels[pod.Namespace][akash.LabelManaged] == "true"
-			if id, ok := akash.LeaseIDFromLabels(nsLabels[pod.Namespace]); ok {
+			labels, lease := leaseNS[pod.Namespace]
+			pr.LeaseNamespace = lease
+			if id, ok := akash.LeaseIDFromLabels(labels); ok {
 				pr.Lease = id.String()
 				pr.LeaseOwner, pr.LeaseDSeq = id.Owner, strconv.FormatUint(id.DSeq, 10)
 			}
