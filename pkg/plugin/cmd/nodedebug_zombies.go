@@ -6,17 +6,12 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
 )
 
@@ -29,15 +24,15 @@ type ZombiesOptions struct {
 	zombies.KillFlags
 
 	args []string
-	// pods and namespaces name the parents' pods and leases: read once per
-	// run, after the scan, and again for no node the kill acts on.
-	pods       []corev1.Pod
-	namespaces []corev1.Namespace
+	// snap names the parents' pods and leases: read once per run, after
+	// the scan, and again for no node the kill acts on.
+	snap *snapshot.Snapshot
 }
 
 // NewNodeDebugZombiesOptions holds every default of `node-debug zombies`.
 func NewNodeDebugZombiesOptions(g *Globals) *ZombiesOptions {
-	return &ZombiesOptions{Globals: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), Exec: execute.NewOptions()}
+	return &ZombiesOptions{Globals: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
+		KillFlags: zombies.NewKillFlags(), snap: &snapshot.Snapshot{}}
 }
 
 // NewNodeDebugZombiesCmd builds `kubectl akash node-debug zombies`.
@@ -103,7 +98,7 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
-	o.KillFlags.AddFlags(cmd)
+	o.KillFlags.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -143,7 +138,7 @@ func (o *ZombiesOptions) Run(ctx context.Context) error {
 	}
 	kill := o.KillFlags.Options(o.Exec.DryRun != cmdutil.DryRunNone)
 	plan, question := zombies.PlanKill(list, kill)
-	signal := &zombies.SignalApplier{Kill: kill, PIDPressure: o.PIDPressure, Debug: o.Nodes.Options(), Pods: o.pods, Namespaces: o.namespaces}
+	signal := &zombies.SignalApplier{Kill: kill, PIDPressure: o.PIDPressure, Debug: o.Nodes.Options(), Pods: o.snap.AllPods, Namespaces: o.snap.Namespaces}
 	if o.Nodes.Local {
 		signal.Local = &procfs.FS{Proc: o.Nodes.ProcRoot, Host: o.Nodes.HostRoot}
 	} else if signal.Clients, err = o.Clients(); err != nil {
@@ -158,12 +153,11 @@ func (o *ZombiesOptions) Run(ctx context.Context) error {
 }
 
 // scan reads the processes of the chosen nodes through debug pods (or of
-// this machine with --local), then names their pods and leases. With
-// --local the names need a kubeconfig, which an operator on a node may not
-// have: without one the pods are shown by UID.
+// this machine with --local), then the pods and lease namespaces that name
+// them, once. With --local the names need a kubeconfig, which an operator
+// on a node may not have: without one the pods are shown by UID.
 func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
 	var reports []*zombies.Report
-	node := "" // one node: its pods only
 	if o.Nodes.Local {
 		name, err := os.Hostname()
 		if err != nil {
@@ -175,52 +169,26 @@ func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
 		}
 		reports = []*zombies.Report{r}
 	} else {
-		clients, err := o.Clients()
+		results, err := o.Nodes.RunOnNodes(ctx, o.Globals, o.args, zombies.ScanArgv(o.PIDPressure))
 		if err != nil {
 			return nil, err
-		}
-		results, err := o.Nodes.runOnNodes(ctx, clients, o.args, zombies.AgentArgv())
-		if err != nil {
-			return nil, err
-		}
-		if len(results) == 1 {
-			node = results[0].Node
 		}
 		reports = zombies.Reports(results)
 	}
-	if len(zombies.PodUIDs(reports)) == 0 {
+	spec, need := zombies.Spec(reports, o.Nodes.Local, o.Nodes.ChunkSize)
+	if !need {
 		return reports, nil
 	}
-	err := o.readOwners(ctx, node)
+	clients, err := o.Clients()
+	if err == nil {
+		o.snap, err = snapshot.Load(ctx, clients, spec)
+	}
 	if err != nil && o.Nodes.Local {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
 		return reports, nil
+	} else if err != nil {
+		return nil, err
 	}
-	zombies.Attribute(reports, o.pods, o.namespaces)
-	return reports, err
-}
-
-// readOwners lists the pods (on node, or everywhere) and the lease
-// namespaces, once.
-func (o *ZombiesOptions) readOwners(ctx context.Context, node string) error {
-	c, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	opts := metav1.ListOptions{}
-	if node != "" {
-		opts.FieldSelector = fields.OneTermEqualSelector("spec.nodeName", node).String()
-	}
-	o.pods, err = cli.ListPaged[corev1.Pod](ctx, o.Nodes.ChunkSize, opts, func(ctx context.Context, lo metav1.ListOptions) (runtime.Object, error) {
-		return c.Kube.CoreV1().Pods("").List(ctx, lo)
-	})
-	if err != nil {
-		return cli.Explain(err, "listing pods")
-	}
-	nss, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: akash.ManagedSelector().String()})
-	if err != nil {
-		return cli.Explain(err, "listing lease namespaces")
-	}
-	o.namespaces = nss.Items
-	return nil
+	zombies.Attribute(reports, o.snap.AllPods, o.snap.Namespaces)
+	return reports, nil
 }

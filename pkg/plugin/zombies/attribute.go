@@ -1,6 +1,7 @@
 package zombies
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // Attribute names the pods, containers and leases of every parent, from
@@ -84,17 +86,25 @@ func containerName(pod *corev1.Pod, id string) string {
 	return ""
 }
 
-// PodUIDs lists the pod UIDs the reports mention.
-func PodUIDs(reports []*Report) map[string]bool {
-	out := map[string]bool{}
+// Spec is the one read that names the parents of reports, made once per
+// run: every pod (lease or not: --namespace may allow others) on the nodes
+// whose parents are in pods, and the lease namespaces. With local the
+// pods of every node are read, as this machine's name need not be its
+// node's. need is false when no parent is in a pod: nothing to read.
+func Spec(reports []*Report, local bool, chunk int64) (spec snapshot.Spec, need bool) {
+	spec = snapshot.Spec{AllPods: true, LeaseNamespaces: true, ChunkSize: chunk}
 	for _, r := range reports {
 		for _, p := range r.Status.Parents {
-			if p.Pod != nil {
-				out[p.Pod.UID] = true
+			if p.Pod == nil {
+				continue
 			}
+			if !local && !slices.Contains(spec.PodNodes, r.Status.Node) {
+				spec.PodNodes = append(spec.PodNodes, r.Status.Node)
+			}
+			need = true
 		}
 	}
-	return out
+	return spec, need
 }
 
 // KeepSkipped carries the plan's reasons over to the agent's report of

@@ -6,31 +6,34 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // KillFlags are the --kill flags shared by `node-debug zombies` and the
 // agent that carries the kill out on the node.
+// They travel to the agent as part of its JSON options (AgentOptions).
 type KillFlags struct {
-	Kill                  bool
-	Grace                 time.Duration
-	AllowContainerRestart bool
-	Namespaces            []string
-	AllNamespaces         bool
-	PIDPressure           int
+	Kill                  bool          `json:"kill,omitempty"`
+	Grace                 time.Duration `json:"grace,omitempty"`
+	AllowContainerRestart bool          `json:"allowContainerRestart,omitempty"`
+	Namespaces            []string      `json:"namespaces,omitempty"`
+	AllNamespaces         bool          `json:"allNamespaces,omitempty"`
+	PIDPressure           int           `json:"pidPressure,omitempty"`
 }
 
-// AddFlags binds the kill and pressure flags.
-func (k *KillFlags) AddFlags(cmd *cobra.Command) {
-	fs := cmd.Flags()
-	fs.BoolVar(&k.Kill, "kill", false, "Make the parents reap their zombies: SIGCHLD, then SIGTERM, then SIGKILL, as far as each can work, re-checking after each.")
-	fs.DurationVar(&k.Grace, "grace", 15*time.Second, "With --kill: how long each signal gets before the next one.")
-	fs.BoolVar(&k.AllowContainerRestart, "allow-container-restart", false, "With --kill: allow SIGKILL of a container's PID 1, which restarts the whole container.")
+// NewKillFlags holds the defaults.
+func NewKillFlags() KillFlags { return KillFlags{Grace: 15 * time.Second, PIDPressure: 90} }
+
+// AddFlags binds the kill and pressure flags, defaulting to k's values.
+func (k *KillFlags) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&k.Kill, "kill", k.Kill, "Make the parents reap their zombies: SIGCHLD, then SIGTERM, then SIGKILL, as far as each can work, re-checking after each.")
+	fs.DurationVar(&k.Grace, "grace", k.Grace, "With --kill: how long each signal gets before the next one.")
+	fs.BoolVar(&k.AllowContainerRestart, "allow-container-restart", k.AllowContainerRestart, "With --kill: allow SIGKILL of a container's PID 1, which restarts the whole container.")
 	// -n is kubectl's namespace flag; here it names what --kill may reach.
-	fs.StringSliceVarP(&k.Namespaces, "namespace", "n", nil, "With --kill: also signal the pods of this namespace (repeatable, or a comma list). By default only pods in lease namespaces (akash.network=true) are signalled.")
-	fs.BoolVarP(&k.AllNamespaces, "all-namespaces", "A", false, "With --kill: signal pods in any namespace, and pods the API could not name.")
-	fs.IntVar(&k.PIDPressure, "pid-pressure", 90, "Report PID pressure when a pod's pids cgroup or the node's pid_max is this full (percent).")
+	fs.StringSliceVarP(&k.Namespaces, "namespace", "n", k.Namespaces, "With --kill: also signal the pods of this namespace (repeatable, or a comma list). By default only pods in lease namespaces (akash.network=true) are signalled.")
+	fs.BoolVarP(&k.AllNamespaces, "all-namespaces", "A", k.AllNamespaces, "With --kill: signal pods in any namespace, and pods the API could not name.")
+	fs.IntVar(&k.PIDPressure, "pid-pressure", k.PIDPressure, "Report PID pressure when a pod's pids cgroup or the node's pid_max is this full (percent).")
 }
 
 // ErrProcRootKill: signals go to this machine's PIDs, so they must be
