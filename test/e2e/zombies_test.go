@@ -265,15 +265,7 @@ func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
 		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)
 		return kubectlAkash(t, c, runOpts{}, args...)
 	}
-	var p *zombies.Parent
-	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
-		r := scan()
-		p = zombieParentOf(t, r, node, uid)
-		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
-	})
-	if p.ContainerInit || !p.Pod.LeaseNamespace {
-		t.Fatalf("the worker of a lease pod: %s", describe(p))
-	}
+	p := leaseWorker(t, scan, node, uid)
 
 	r := scan("--kill", "--yes", "--grace=3s", "--allow-container-restart")
 	kp := zombieParentOf(t, r, node, uid)
@@ -285,6 +277,22 @@ func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
 	t.Logf("outcome: %s", kp.Action.Message)
 	waitRestarted(t, c, ns, "leaky")
 	noDebugPods(t, c, ns)
+}
+
+// leaseWorker waits until scan reports the zombie of pod uid's worker on
+// node, and returns its parent: the worker of a lease pod, not its init.
+func leaseWorker(t *testing.T, scan func(extra ...string) result, node, uid string) *zombies.Parent {
+	t.Helper()
+	var p *zombies.Parent
+	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
+		r := scan()
+		p = zombieParentOf(t, r, node, uid)
+		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
+	})
+	if p.ContainerInit || !p.Pod.LeaseNamespace {
+		t.Fatalf("the worker of a lease pod: %s", describe(p))
+	}
+	return p
 }
 
 // waitRestarted waits until a container of pod ns/name has restarted.
@@ -351,15 +359,7 @@ func TestNodeDebugZombiesKillSignalsOnlyTheConfirmedParents(t *testing.T) {
 		return kubectlAkash(t, c, runOpts{config: cfg}, args...)
 	}
 
-	var p *zombies.Parent
-	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
-		r := run()
-		p = zombieParentOf(t, r, node, uid)
-		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
-	})
-	if p.ContainerInit || !p.Pod.LeaseNamespace {
-		t.Fatalf("the worker of a lease pod: %s", describe(p))
-	}
+	p := leaseWorker(t, run, node, uid)
 
 	// 1. A server dry run: one debug pod (the scan's), no kill.
 	r := run("--kill", "--yes", "--dry-run=server", "--allow-container-restart")
