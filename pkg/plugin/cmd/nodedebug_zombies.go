@@ -180,15 +180,18 @@ func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
 		return reports, nil
 	}
 	clients, err := o.Clients()
+	var snap *snapshot.Snapshot
 	if err == nil {
-		o.snap, err = snapshot.Load(ctx, clients, spec)
+		snap, err = snapshot.Load(ctx, clients, spec)
 	}
-	if err != nil && o.Nodes.Local {
+	switch {
+	case err != nil && o.Nodes.Local:
 		fmt.Fprintf(o.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
 		return reports, nil
-	} else if err != nil {
+	case err != nil:
 		return nil, err
 	}
-	zombies.Attribute(reports, o.snap.AllPods, o.snap.Namespaces)
+	o.snap = snap
+	zombies.Attribute(reports, snap.AllPods, snap.Namespaces)
 	return reports, nil
 }
