@@ -3,7 +3,6 @@ package zombies
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -34,8 +33,8 @@ var Agent = &agent.Command[AgentOptions, *Report]{
 		fs.BoolVarP(&o.Yes, "yes", "y", false, "Required with --kill: the agent acts without asking.")
 		fs.StringArrayVar(&o.Parents, "parent", nil, "With --kill: only this parent, as PID:STARTTICKS (repeatable); the plugin passes the confirmed plan.")
 	},
-	Run:   runAgent,
-	Valid: validReport,
+	Run:  runAgent,
+	Kind: Kind,
 }
 
 func init() { agent.Register(Agent) }
@@ -69,14 +68,6 @@ func runAgent(ctx context.Context, env agent.Env, o AgentOptions) (*Report, erro
 		kill = &ko
 	}
 	return OnNode(ctx, env, kill, o.PIDPressure)
-}
-
-// validReport tells a report from any other JSON object.
-func validReport(r *Report) error {
-	if r == nil || r.Kind != Kind {
-		return fmt.Errorf("not a %s report", Kind)
-	}
-	return nil
 }
 
 // ParseKeys parses the agent's --parent values (PID:STARTTICKS); none
