@@ -233,6 +233,17 @@ func TestNodeDebugZombiesKillSparesNonLeaseNamespaces(t *testing.T) {
 	noDebugPods(t, c, debugNS)
 }
 
+// leakyLeasePod is a leaky pod on the real node in a new lease namespace
+// (lease dseq), named after prefix.
+func leakyLeasePod(t *testing.T, prefix string, dseq uint64) (c *cluster.Cluster, node, ns, uid string) {
+	t.Helper()
+	c = cluster.Get(t)
+	node = c.NeedRealNode(t)
+	ns = c.Namespace(t, prefix)
+	labelLease(t, c, ns, dseq)
+	return c, node, ns, leakyPod(t, c, node, ns, "leaky")
+}
+
 // labelLease makes ns a lease namespace, as the provider labels them.
 func labelLease(t *testing.T, c *cluster.Cluster, ns string, dseq uint64) {
 	t.Helper()
@@ -255,11 +266,7 @@ func labelLease(t *testing.T, c *cluster.Cluster, ns string, dseq uint64) {
 // to the init, and the run follows them there (SIGKILL of the init, the
 // container restarts) instead of stopping and asking for a second run.
 func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
-	c := cluster.Get(t)
-	node := c.NeedRealNode(t)
-	ns := c.Namespace(t, "zombies-follow")
-	labelLease(t, c, ns, 8438018)
-	uid := leakyPod(t, c, node, ns, "leaky")
+	c, node, ns, uid := leakyLeasePod(t, "zombies-follow", 8438018)
 
 	scan := func(extra ...string) result {
 		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)
@@ -321,11 +328,7 @@ func waitRestarted(t *testing.T, c *cluster.Cluster, ns, name string) {
 // stays constant: one LIST of pods and one of lease namespaces per run,
 // however many nodes are killed on.
 func TestNodeDebugZombiesKillSignalsOnlyTheConfirmedParents(t *testing.T) {
-	c := cluster.Get(t)
-	node := c.NeedRealNode(t)
-	ns := c.Namespace(t, "zombies-confirmed")
-	labelLease(t, c, ns, 8438019)
-	uid := leakyPod(t, c, node, ns, "leaky")
+	c, node, ns, uid := leakyLeasePod(t, "zombies-confirmed", 8438019)
 
 	// onPodCreate, when set, runs before the run's n-th debug pod is
 	// created (1: the scan's, 2: the kill's).
