@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +233,17 @@ func TestNodeDebugZombiesKillSparesNonLeaseNamespaces(t *testing.T) {
 	noDebugPods(t, c, debugNS)
 }
 
+// leakyLeasePod is a leaky pod on the real node in a new lease namespace
+// (lease dseq), named after prefix.
+func leakyLeasePod(t *testing.T, prefix string, dseq uint64) (c *cluster.Cluster, node, ns, uid string) {
+	t.Helper()
+	c = cluster.Get(t)
+	node = c.NeedRealNode(t)
+	ns = c.Namespace(t, prefix)
+	labelLease(t, c, ns, dseq)
+	return c, node, ns, leakyPod(t, c, node, ns, "leaky")
+}
+
 // labelLease makes ns a lease namespace, as the provider labels them.
 func labelLease(t *testing.T, c *cluster.Cluster, ns string, dseq uint64) {
 	t.Helper()
@@ -251,25 +266,13 @@ func labelLease(t *testing.T, c *cluster.Cluster, ns string, dseq uint64) {
 // to the init, and the run follows them there (SIGKILL of the init, the
 // container restarts) instead of stopping and asking for a second run.
 func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
-	c := cluster.Get(t)
-	node := c.NeedRealNode(t)
-	ns := c.Namespace(t, "zombies-follow")
-	labelLease(t, c, ns, 8438018)
-	uid := leakyPod(t, c, node, ns, "leaky")
+	c, node, ns, uid := leakyLeasePod(t, "zombies-follow", 8438018)
 
 	scan := func(extra ...string) result {
 		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)
 		return kubectlAkash(t, c, runOpts{}, args...)
 	}
-	var p *zombies.Parent
-	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
-		r := scan()
-		p = zombieParentOf(t, r, node, uid)
-		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
-	})
-	if p.ContainerInit || !p.Pod.LeaseNamespace {
-		t.Fatalf("the worker of a lease pod: %s", describe(p))
-	}
+	p := leaseWorker(t, scan, node, uid)
 
 	r := scan("--kill", "--yes", "--grace=3s", "--allow-container-restart")
 	kp := zombieParentOf(t, r, node, uid)
@@ -281,6 +284,22 @@ func TestNodeDebugZombiesKillFollowsZombiesToTheInitInOneRun(t *testing.T) {
 	t.Logf("outcome: %s", kp.Action.Message)
 	waitRestarted(t, c, ns, "leaky")
 	noDebugPods(t, c, ns)
+}
+
+// leaseWorker waits until scan reports the zombie of pod uid's worker on
+// node, and returns its parent: the worker of a lease pod, not its init.
+func leaseWorker(t *testing.T, scan func(extra ...string) result, node, uid string) *zombies.Parent {
+	t.Helper()
+	var p *zombies.Parent
+	eventually(t, 90*time.Second, func(context.Context) (bool, string, error) {
+		r := scan()
+		p = zombieParentOf(t, r, node, uid)
+		return p != nil && p.Zombies >= 1, r.stdout + r.stderr, nil
+	})
+	if p.ContainerInit || !p.Pod.LeaseNamespace {
+		t.Fatalf("the worker of a lease pod: %s", describe(p))
+	}
+	return p
 }
 
 // waitRestarted waits until a container of pod ns/name has restarted.
@@ -298,4 +317,148 @@ func waitRestarted(t *testing.T, c *cluster.Cluster, ns, name string) {
 		}
 		return false, "container not restarted yet", nil
 	})
+}
+
+// The kill acts only on the parents the operator confirmed, named by PID
+// and start time: when a confirmed parent dies between the plan and the
+// kill and its zombies pass to its container's init, nothing is signalled —
+// not even the init, although --allow-container-restart would let a kill
+// reach it — and the container is not restarted. A server dry run, like a
+// client one, starts no kill on the node. What a run costs the API server
+// stays constant: one LIST of pods and one of lease namespaces per run,
+// however many nodes are killed on.
+func TestNodeDebugZombiesKillSignalsOnlyTheConfirmedParents(t *testing.T) {
+	c, node, ns, uid := leakyLeasePod(t, "zombies-confirmed", 8438019)
+
+	// onPodCreate, when set, runs before the run's n-th debug pod is
+	// created (1: the scan's, 2: the kill's).
+	var mu sync.Mutex
+	var posts int
+	var onPodCreate func(n int)
+	calls := &requestCounter{}
+	cfg := c.RESTConfig()
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return &countingTransport{counter: calls, next: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/pods") {
+				mu.Lock()
+				posts++
+				n, hook := posts, onPodCreate
+				mu.Unlock()
+				if hook != nil {
+					hook(n)
+				}
+			}
+			return rt.RoundTrip(r)
+		})}
+	}
+	run := func(extra ...string) result {
+		mu.Lock()
+		posts = 0
+		mu.Unlock()
+		calls.mu.Lock()
+		calls.n = nil
+		calls.mu.Unlock()
+		args := append([]string{"node-debug", "zombies", node, "--image", c.AgentImage, "--debug-namespace", ns, "-o", "json"}, extra...)
+		return kubectlAkash(t, c, runOpts{config: cfg}, args...)
+	}
+
+	p := leaseWorker(t, run, node, uid)
+
+	// 1. A server dry run: one debug pod (the scan's), no kill.
+	r := run("--kill", "--yes", "--dry-run=server", "--allow-container-restart")
+	if dp := zombieParentOf(t, r, node, uid); dp == nil || dp.Action == nil || dp.Action.Result != execute.DryRun {
+		t.Fatalf("--dry-run=server: exit %d %s\n%s", r.code, describe(dp), r.stderr)
+	}
+	if !strings.Contains(" "+calls.summary()+",", " POST pods 1,") {
+		t.Errorf("a server dry run must create only the scan's debug pod: %s", calls.summary())
+	}
+	if again := zombieParentOf(t, run(), node, uid); again == nil || again.PID != p.PID || again.StartTicks != p.StartTicks {
+		t.Fatalf("the server dry run changed something: before %s, now %s", describe(p), describe(again))
+	}
+
+	// 2. The confirmed worker dies between the plan and the kill.
+	mu.Lock()
+	onPodCreate = func(n int) {
+		if n == 2 {
+			killExactly(t, p.PID, p.StartTicks)
+		}
+	}
+	mu.Unlock()
+	r = run("--kill", "--yes", "--grace=3s", "--allow-container-restart")
+	mu.Lock()
+	onPodCreate = nil
+	mu.Unlock()
+	t.Logf("kill run, API requests: %s", calls.summary())
+	for _, want := range []string{"LIST pods 1", "LIST namespaces 1", "POST pods 2"} {
+		if !strings.Contains(" "+calls.summary()+",", " "+want+",") {
+			t.Errorf("want %s in one kill run: %s", want, calls.summary())
+		}
+	}
+	ip := zombieParentOf(t, r, node, uid)
+	if ip == nil || !ip.ContainerInit || ip.PID == p.PID || ip.Action == nil || ip.Action.Result != execute.Skipped ||
+		!strings.Contains(ip.Action.Message, "not in the confirmed plan") {
+		t.Fatalf("the init that took the zombies was never confirmed and must be skipped: exit %d %s\n%s", r.code, describe(ip), r.stderr)
+	}
+	if r.code != 3 {
+		t.Errorf("zombies left: exit %d, want 3", r.code)
+	}
+	pod, err := c.Kube().CoreV1().Pods(ns).Get(context.Background(), "leaky", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range pod.Status.ContainerStatuses {
+		if s.RestartCount != 0 {
+			t.Errorf("container %s restarted %d time(s): the unconfirmed init was killed", s.Name, s.RestartCount)
+		}
+	}
+	if again := zombieParentOf(t, run(), node, uid); again == nil || again.PID != ip.PID || again.StartTicks != ip.StartTicks {
+		t.Errorf("the init must still be alive: before %s, now %s", describe(ip), describe(again))
+	}
+	noDebugPods(t, c, ns)
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// killExactly SIGKILLs the real node's process pid — this machine's, the
+// node runs here — only if it is still the one that started at startTicks,
+// and waits until it has exited (its children then belong to its
+// container's init).
+func killExactly(t *testing.T, pid int, startTicks uint64) {
+	t.Helper()
+	stat := func() (state string, ticks uint64, ok bool) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return "", 0, false
+		}
+		// Fields after the command's closing parenthesis: state is the
+		// first, starttime the 20th.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) < 20 {
+			return "", 0, false
+		}
+		ticks, err = strconv.ParseUint(f[19], 10, 64)
+		return f[0], ticks, err == nil
+	}
+	if _, ticks, ok := stat(); !ok || ticks != startTicks {
+		t.Errorf("PID %d is not the worker that started at %d (this test sees the node's processes only if it runs on the node): nothing killed", pid, startTicks)
+		return
+	}
+	proc, err := os.FindProcess(pid)
+	if err == nil {
+		err = proc.Signal(os.Kill)
+	}
+	if err != nil {
+		t.Errorf("kill %d: %v", pid, err)
+		return
+	}
+	for {
+		state, ticks, ok := stat()
+		if !ok || ticks != startTicks || state == "Z" {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

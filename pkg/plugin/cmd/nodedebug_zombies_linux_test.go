@@ -103,7 +103,7 @@ func TestAgentZombiesPrintsOneReport(t *testing.T) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("no /proc")
 	}
-	stdout, stderr, code := runPlugin(t, "agent", "zombies", "--host-root=/", "--proc-root=/proc", "--node-name=n1", "-o", "json")
+	stdout, stderr, code := runPlugin(t, "agent", "zombies", "--host-root=/", "--proc-root=/proc", "--node-name=n1")
 	if code != 0 {
 		t.Fatalf("the agent exits 0 when it has a report, got %d: %s", code, stderr)
 	}

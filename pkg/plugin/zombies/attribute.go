@@ -1,6 +1,7 @@
 package zombies
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -8,15 +9,22 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // Attribute names the pods, containers and leases of every parent, from
 // the pods the API knows (matched by UID, as read from the cgroup) and the
-// labels of their namespaces (a workload's lease is its namespace's):
-// nsLabels holds the lease namespaces, those labelled akash.network=true,
-// which --kill may signal by default. It is pure: the caller LISTs once.
-func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[string]string) {
+// lease namespaces (labelled akash.network=true, which --kill may signal by
+// default; a workload's lease is its namespace's). It is pure: the caller
+// reads the pods and namespaces once per run (see Spec).
+func Attribute(reports []*Report, pods []corev1.Pod, namespaces []corev1.Namespace) {
 	byUID := PodsByCgroupUID(pods)
+	leaseNS := make(map[string]map[string]string, len(namespaces))
+	for i := range namespaces {
+		if namespaces[i].Labels[akash.LabelManaged] == "true" {
+			leaseNS[namespaces[i].Name] = namespaces[i].Labels
+		}
+	}
 	for _, r := range reports {
 		for i := range r.Status.Parents {
 			pr := r.Status.Parents[i].Pod
@@ -29,8 +37,9 @@ func Attribute(reports []*Report, pods []corev1.Pod, nsLabels map[string]map[str
 			}
 			pr.Namespace, pr.Name = pod.Namespace, pod.Name
 			pr.Container = containerName(pod, pr.ContainerID)
-			pr.LeaseNamespace = nsLabels[pod.Namespace][akash.LabelManaged] == "true"
-			if id, ok := akash.LeaseIDFromLabels(nsLabels[pod.Namespace]); ok {
+			labels, lease := leaseNS[pod.Namespace]
+			pr.LeaseNamespace = lease
+			if id, ok := akash.LeaseIDFromLabels(labels); ok {
 				pr.Lease = id.String()
 				pr.LeaseOwner, pr.LeaseDSeq = id.Owner, strconv.FormatUint(id.DSeq, 10)
 			}
@@ -77,17 +86,25 @@ func containerName(pod *corev1.Pod, id string) string {
 	return ""
 }
 
-// PodUIDs lists the pod UIDs the reports mention.
-func PodUIDs(reports []*Report) map[string]bool {
-	out := map[string]bool{}
+// Spec is the one read that names the parents of reports, made once per
+// run: every pod (lease or not: --namespace may allow others) on the nodes
+// whose parents are in pods, and the lease namespaces. With local the
+// pods of every node are read, as this machine's name need not be its
+// node's. need is false when no parent is in a pod: nothing to read.
+func Spec(reports []*Report, local bool, chunk int64) (spec snapshot.Spec, need bool) {
+	spec = snapshot.Spec{AllPods: true, LeaseNamespaces: true, ChunkSize: chunk}
 	for _, r := range reports {
 		for _, p := range r.Status.Parents {
-			if p.Pod != nil {
-				out[p.Pod.UID] = true
+			if p.Pod == nil {
+				continue
 			}
+			if !local && !slices.Contains(spec.PodNodes, r.Status.Node) {
+				spec.PodNodes = append(spec.PodNodes, r.Status.Node)
+			}
+			need = true
 		}
 	}
-	return out
+	return spec, need
 }
 
 // KeepSkipped carries the plan's reasons over to the agent's report of

@@ -187,11 +187,11 @@ func TestAttributeNamesPodContainerAndLease(t *testing.T) {
 			{Name: "web", ContainerID: "containerd://" + proctree.ContainerID(0, 1)},
 		}},
 	}}
-	labels := map[string]map[string]string{ns: {
+	namespaces := []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{
 		"akash.network": "true", "akash.network/lease.id.owner": owner, "akash.network/lease.id.dseq": "8438017",
 		"akash.network/lease.id.gseq": "1", "akash.network/lease.id.oseq": "1", "akash.network/lease.id.provider": provider,
-	}}
-	Attribute([]*Report{r}, pods, labels)
+	}}}}
+	Attribute([]*Report{r}, pods, namespaces)
 	w := parentByPID(t, r, f.worker).Pod
 	if w.Namespace != ns || w.Name != "web-7d9c" || w.Container != "web" || w.LeaseOwner != owner || w.LeaseDSeq != "8438017" || w.Lease != owner+"/8438017/1/1/"+provider {
 		t.Errorf("%+v", w)
@@ -341,11 +341,11 @@ func scopeFixture(t *testing.T) (*Report, *fixture) {
 		{ObjectMeta: metav1.ObjectMeta{Namespace: lease, Name: "web-0", UID: types.UID(proctree.PodUID(0))}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "calico-node-x", UID: types.UID(proctree.PodUID(1))}},
 	}
-	labels := map[string]map[string]string{lease: {
+	namespaces := []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: lease, Labels: map[string]string{
 		"akash.network": "true", "akash.network/lease.id.owner": "akash1h24fljt7p0nh82cq0za0uhsct3sfwsfu9w3c9h", "akash.network/lease.id.dseq": "8438017",
 		"akash.network/lease.id.gseq": "1", "akash.network/lease.id.oseq": "1", "akash.network/lease.id.provider": "akash1nxq8gmsw2vlz3m68qvyvcf3kh6q269ajvqw6y0",
-	}}
-	Attribute([]*Report{r}, pods, labels)
+	}}}}
+	Attribute([]*Report{r}, pods, namespaces)
 	return r, f
 }
 
