@@ -8,11 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // ControlPlaneLabel marks the nodes `certs` works on by default.
-const ControlPlaneLabel = "node-role.kubernetes.io/control-plane"
+const ControlPlaneLabel = certs.ControlPlaneLabel
 
 // NewCertsCmd builds `kubectl akash certs`, the certificate expiry check
 // and the guarded renewal.
@@ -141,3 +142,6 @@ func parseWarn(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// nodeTarget names a node as the target of a node step.
+func nodeTarget(node string) execute.Target { return certs.NodeTarget(node) }

@@ -1,4 +1,4 @@
-package cmd
+package renew
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -21,49 +20,10 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
 
-// renewNode is where a node's steps run: this machine (--local) or a debug
-// pod on the node, kept for all of the node's steps.
-type renewNode interface {
-	// step runs a node-side step; err means the step could not be run or
-	// its report not read (a failed step is rep.Error).
-	step(ctx context.Context, step string, r certs.Restart) (certs.StepReport, error)
-	// read copies a node file to w.
-	read(ctx context.Context, file string, w io.Writer) error
-	// scan reads the node's certificates.
-	scan(ctx context.Context) ([]certs.Certificate, error)
-	close()
-}
-
-// localNode runs the steps in this process.
-type localNode struct{ ops *certs.NodeOps }
-
-func (l localNode) step(ctx context.Context, step string, r certs.Restart) (certs.StepReport, error) {
-	return l.ops.RunStep(ctx, step, r), nil
-}
-
-func (l localNode) read(_ context.Context, file string, w io.Writer) error {
-	f, err := os.Open(filepath.Join(l.ops.Host.Root, file))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
-}
-
-func (l localNode) scan(context.Context) ([]certs.Certificate, error) {
-	return certs.Scan(l.ops.Host, l.ops.Layout), nil
-}
-
-func (localNode) close() {}
-
-// podNode runs the steps through `kubectl-akash agent` in a debug pod.
-// renewWork bounds one node's renewal in its debug pod: snapshot, backup,
-// kubeadm, and up to four static pods restarted and awaited one by one.
-const renewWork = 2 * time.Hour
-
+// podNode runs the steps through `kubectl-akash agent certs-renew` in a
+// debug pod on the node.
 type podNode struct {
-	o   *CertsRenewOptions
+	cfg *Config
 	pod *nodedebug.Pod
 	// out is a restart whose manifest the node may still hold out of the
 	// static-pod dir: its report did not come back (an interrupt, a broken
@@ -74,21 +34,6 @@ type podNode struct {
 	}
 }
 
-// open starts where node's steps run.
-func (o *CertsRenewOptions) open(ctx context.Context, node string) (renewNode, error) {
-	if o.Nodes.Local {
-		ops := *o.Ops
-		ops.Host = certs.Host{Root: o.Nodes.HostRoot}
-		ops.Proc = o.Nodes.ProcRoot
-		return localNode{ops: &ops}, nil
-	}
-	p, err := nodedebug.Start(ctx, o.clients, o.Nodes.Options().WithWork(renewWork), node)
-	if err != nil {
-		return nil, fmt.Errorf("node %s: %w", node, err)
-	}
-	return &podNode{o: o, pod: p}, nil
-}
-
 func (p *podNode) exec(ctx context.Context, argv []string, out io.Writer) (int, string, error) {
 	var stderr bytes.Buffer
 	code, err := p.pod.Exec(ctx, argv, nodedebug.Streams{Out: out, Err: &stderr})
@@ -96,21 +41,11 @@ func (p *podNode) exec(ctx context.Context, argv []string, out io.Writer) (int, 
 }
 
 func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs.StepReport, error) {
-	o := p.o.Ops
-	argv := append([]string{"kubectl-akash", "agent", "certs-renew", step, "--host-root=" + nodedebug.HostRoot, "--proc-root=/proc"},
-		layoutArgs(o.Layout)...)
-	argv = append(argv, "--static-pod-dir="+o.StaticPodDir, "--backup-dir="+o.BackupDir, "--etcd-env="+o.EtcdEnv,
-		"--etcdctl="+o.Etcdctl, "--kubeadm="+o.Kubeadm, "--cert-dir="+o.CertDir, "--etcd-service="+o.EtcdService,
-		"--k3s="+o.K3s, "--k3s-service="+o.K3sService, "--systemctl="+o.Systemctl,
-		"--component="+r.Name, "--pod-uid="+r.PodUID, "--out="+r.Out.String(), "--stop-timeout="+r.Timeout.String())
-	if changesTheNode(step) {
-		argv = append(argv, "--yes") // the operator confirmed the plan
-	}
 	if step == certs.StepRestart {
 		p.out.component, p.out.until = r.Name, time.Now().Add(r.Out+r.Timeout+certs.GuardSlack)
 	}
 	var out bytes.Buffer
-	code, stderr, err := p.exec(ctx, argv, &out)
+	code, stderr, err := p.exec(ctx, stepArgv(p.cfg.Ops, step, r), &out)
 	var rep certs.StepReport
 	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
 		if err == nil {
@@ -125,7 +60,7 @@ func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs
 }
 
 func (p *podNode) read(ctx context.Context, file string, w io.Writer) error {
-	code, stderr, err := p.exec(ctx, []string{"kubectl-akash", "agent", "certs-renew", "read", file, "--host-root=" + nodedebug.HostRoot}, w)
+	code, stderr, err := p.exec(ctx, readArgv(file), w)
 	if err == nil && code != 0 {
 		err = fmt.Errorf("reading %s on the node: exit %d: %s", file, code, stderr)
 	}
@@ -134,7 +69,7 @@ func (p *podNode) read(ctx context.Context, file string, w io.Writer) error {
 
 func (p *podNode) scan(ctx context.Context) ([]certs.Certificate, error) {
 	var out bytes.Buffer
-	code, stderr, err := p.exec(ctx, append([]string{"kubectl-akash", "agent", "certs", "--host-root=" + nodedebug.HostRoot}, layoutArgs(p.o.Ops.Layout)...), &out)
+	code, stderr, err := p.exec(ctx, scanArgv(p.cfg.Ops.Layout), &out)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +85,7 @@ func (p *podNode) close() {
 		p.awaitManifest()
 	}
 	if err := p.pod.Close(); err != nil {
-		fmt.Fprintf(p.o.g.Streams.ErrOut, "warning: %v\n", err) // it says how to delete the pod by hand
+		fmt.Fprintf(p.cfg.ErrOut, "warning: %v\n", err) // it says how to delete the pod by hand
 	}
 }
 
@@ -160,8 +95,8 @@ func (p *podNode) close() {
 // this command waits to say how it ended. A second interrupt stops the
 // waiting, not the guardian.
 func (p *podNode) awaitManifest() {
-	w, c := p.o.g.Streams.ErrOut, p.out
-	manifest := path.Join(p.o.Ops.StaticPodDir, c.component+".yaml")
+	w, c := p.cfg.ErrOut, p.out
+	manifest := path.Join(p.cfg.Ops.StaticPodDir, c.component+".yaml")
 	fmt.Fprintf(w, "node %s: the restart of %s was cut short while %s may be out; waiting up to %s for the node to put it back (it does so even if this command stops; interrupt again to stop waiting)\n",
 		p.pod.Node, c.component, manifest, time.Until(c.until).Round(time.Second))
 	sigs := make(chan os.Signal, 1)
@@ -177,7 +112,7 @@ func (p *podNode) awaitManifest() {
 			fmt.Fprintf(w, "node %s: %s is back in place%s\n", p.pod.Node, manifest, guardOutcome(st, rep.Message))
 			return
 		case err == nil && st != nil && !st.Active:
-			fmt.Fprintf(w, "node %s: %s IS NOT BACK%s: put it back by hand from %s\n", p.pod.Node, manifest, guardOutcome(st, rep.Message), path.Join(p.o.Ops.BackupDir, "parked-manifests"))
+			fmt.Fprintf(w, "node %s: %s IS NOT BACK%s: put it back by hand from %s\n", p.pod.Node, manifest, guardOutcome(st, rep.Message), path.Join(p.cfg.Ops.BackupDir, "parked-manifests"))
 			return
 		case gone:
 			fmt.Fprintf(w, "node %s: the debug pod is gone; the node puts %s back on its own by %s\n", p.pod.Node, manifest, c.until.Format(time.TimeOnly))
@@ -213,11 +148,9 @@ func guardOutcome(st *certs.GuardStatus, restored string) string {
 	return " (" + strings.Join(parts, "; ") + ")"
 }
 
-// podGone says whether the debug pod no longer exists.
+// podGone says whether the debug pod no longer exists (an executor-time
+// read, while the node is released).
 func (p *podNode) podGone(ctx context.Context) bool {
-	_, err := p.o.clients.Kube.CoreV1().Pods(p.pod.Namespace).Get(ctx, p.pod.Name, metav1.GetOptions{})
+	_, err := p.cfg.Clients.Kube.CoreV1().Pods(p.pod.Namespace).Get(ctx, p.pod.Name, metav1.GetOptions{})
 	return apierrors.IsNotFound(err)
 }
-
-// stamp names local files of this run.
-func stamp() string { return time.Now().UTC().Format("20060102T150405Z") }

@@ -1,0 +1,11 @@
+// Package renew is the client side of `kubectl akash certs renew`: it
+// chooses the nodes from one read of the cluster, probes each node
+// (changing nothing) to plan its steps, and applies them through the one
+// executor, node by node, through a debug pod on the node or on this
+// machine (--local). The node-side steps themselves are certs.NodeOps;
+// RunAgentStep is their entry point on the node.
+//
+// Why a package of its own: the renewal talks to nodes (nodedebug) and to
+// the operator's kubeconfig, which the certificate parsing and the node
+// steps in package certs do not need.
+package renew
