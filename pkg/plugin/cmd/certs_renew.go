@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs/renew"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // CertsRenewOptions are `certs renew`'s: the node flags, and the renewal's
@@ -178,7 +176,7 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 	o.Clients, o.ErrOut, o.NodeRoot, o.Debug = clients, o.g.Streams.ErrOut, o.Nodes.NodeRoot, o.Nodes.Options()
 	o.Local, o.HostRoot, o.ProcRoot = o.Nodes.Local, o.Nodes.HostRoot, o.Nodes.ProcRoot
 	o.Kubeconfig = renew.Kubeconfig{File: ptr.Deref(o.g.ConfigFlags.KubeConfig, ""), Context: ptr.Deref(o.g.ConfigFlags.Context, "")}
-	nodes, err := o.nodes(ctx)
+	nodes, err := renew.ReadNodes(ctx, o.Config, o.NodeNames, o.Nodes.ChunkSize)
 	if err != nil {
 		return err
 	}
@@ -195,29 +193,4 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.g.Streams.ErrOut, ren.Status.Rollback)
 	}
 	return err
-}
-
-// nodes reads the nodes to renew in one read: --local renews this
-// machine, whatever the API (which may refuse its expired credentials)
-// says of it.
-func (o *CertsRenewOptions) nodes(ctx context.Context) ([]renew.Node, error) {
-	if o.Nodes.Local {
-		host, err := os.Hostname()
-		if err != nil {
-			host = "localhost"
-		}
-		if o.Clients == nil {
-			return renew.Local(host, nil), nil
-		}
-		snap, err := snapshot.Load(ctx, o.Clients, renew.Spec([]string{host}, o.Nodes.ChunkSize))
-		if err != nil {
-			return renew.Local(host, nil), nil
-		}
-		return renew.Local(host, snap.Nodes), nil
-	}
-	snap, err := snapshot.Load(ctx, o.Clients, renew.Spec(o.NodeNames, o.Nodes.ChunkSize))
-	if err != nil {
-		return nil, err
-	}
-	return renew.Choose(o.NodeNames, snap.Nodes)
 }

@@ -1,9 +1,39 @@
 package renew
 
-import "github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+import (
+	"context"
+	"os"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+)
 
 // Spec is the one read a renewal plans from: the nodes (Choose picks the
 // named ones, or the control plane, from them).
 func Spec(names []string, chunk int64) snapshot.Spec {
 	return snapshot.Spec{Nodes: true, ChunkSize: chunk}
+}
+
+// ReadNodes reads the nodes to renew in one read (Spec) and orders them
+// (Choose). With cfg.Local it is this machine, whatever the API (which may
+// refuse its expired credentials, or be absent) says of it.
+func ReadNodes(ctx context.Context, cfg Config, names []string, chunk int64) ([]Node, error) {
+	if cfg.Local {
+		host, err := os.Hostname()
+		if err != nil {
+			host = "localhost"
+		}
+		if cfg.Clients == nil {
+			return Local(host, nil), nil
+		}
+		snap, err := snapshot.Load(ctx, cfg.Clients, Spec([]string{host}, chunk))
+		if err != nil {
+			return Local(host, nil), nil
+		}
+		return Local(host, snap.Nodes), nil
+	}
+	snap, err := snapshot.Load(ctx, cfg.Clients, Spec(names, chunk))
+	if err != nil {
+		return nil, err
+	}
+	return Choose(names, snap.Nodes)
 }
