@@ -102,7 +102,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(g, o))
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -148,6 +148,17 @@ func (o *DanglingOptions) Validate() error {
 	return nil
 }
 
+// readSpec is what dangling reads. The provider pod reads the chain (no
+// --api) and signs the bid closes, unless --via-cli does both here.
+func (o *DanglingOptions) readSpec() snapshot.Spec {
+	needPod := (o.API == "" || o.Close) && o.Chain.wantsProviderPods()
+	return snapshot.Spec{
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
+		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Pods: true, ProviderPods: needPod,
+		Backup: o.Close,
+	}
+}
+
 // Run reads the cluster once and the chain once, reconciles, and reports or
 // cleans up.
 func (o *DanglingOptions) Run(ctx context.Context) error {
@@ -155,14 +166,7 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The provider pod reads the chain (no --api) and signs the bid closes,
-	// unless --via-cli does both here.
-	needPod := (o.API == "" || o.Close) && o.Chain.wantsProviderPods()
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
-		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Pods: true, ProviderPods: needPod,
-		Backup: o.Close,
-	})
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}
@@ -273,18 +277,13 @@ func (o *DanglingOptions) source(ctx context.Context, clients *cli.Clients, snap
 	return chain.Verified{LeaseSource: &chain.CLISource{Runner: r, CLI: o.Chain.cli, Where: where}}, nil
 }
 
-// danglingRules are the calls a scheduled dangling makes: reads of lease
-// namespaces, lease CRs, pods and the provider pod (exec for the chain).
+// danglingRules are the calls a scheduled dangling makes: its reads
+// (readSpec) and, without --api, exec into the provider pod for the chain.
 // A schedule never closes (see scheduleOptions.Print).
-func danglingRules(g *Globals, o *DanglingOptions) []schedule.Rule {
-	rules := []schedule.Rule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces", "pods"}, Verbs: []string{"list"}},
-		{Namespace: g.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests", "providerhosts", "providerleasedips"}, Verbs: []string{"list"}},
+func danglingRules(o *DanglingOptions) []schedule.Rule {
+	var exec []schedule.Rule
+	if o.readSpec().ProviderPods {
+		exec = providerExec(o.ProviderNamespace)
 	}
-	if o.API == "" {
-		rules = append(rules,
-			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list"}},
-			schedule.Rule{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}})
-	}
-	return rules
+	return schedule.Merge(o.readSpec().Rules(), exec)
 }

@@ -63,7 +63,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o.Globals))
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -107,6 +107,15 @@ func (o *KillImageOptions) Validate() error {
 	return nil
 }
 
+// readSpec is what kill-image reads: the Manifests, and the provider pods
+// that run the chain transactions (without --via-cli).
+func (o *KillImageOptions) readSpec() snapshot.Spec {
+	return snapshot.Spec{
+		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
+		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
+	}
+}
+
 // Run reads the Manifests (and the provider pods) once and closes the
 // matching leases.
 func (o *KillImageOptions) Run(ctx context.Context) error {
@@ -114,10 +123,7 @@ func (o *KillImageOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize,
-		Manifests: true, ProviderPods: o.Chain.wantsProviderPods(),
-	})
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules())
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -115,10 +115,7 @@ func (o *CleanFailedOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Pods: true, PodPhase: corev1.PodFailed,
-	})
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}
@@ -142,12 +139,17 @@ func (o *CleanFailedOptions) Run(ctx context.Context) error {
 	return flow.Run(ctx)
 }
 
-// cleanFailedRules are exactly the calls `pods clean-failed` makes: LISTs of
-// lease namespaces and (Failed) pods in every namespace, a GET of the -n
-// namespace, and DELETE of pods.
-func cleanFailedRules() []schedule.Rule {
-	return []schedule.Rule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "list"}},
-		{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list", "delete"}},
+// readSpec is what clean-failed reads: the lease namespaces and the Failed
+// lease pods.
+func (o *CleanFailedOptions) readSpec() snapshot.Spec {
+	return snapshot.Spec{
+		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
+		LeaseNamespaces: true, Pods: true, PodPhase: corev1.PodFailed,
 	}
+}
+
+// cleanFailedRules are exactly the calls `pods clean-failed` makes: its
+// reads (readSpec), a GET of the -n namespace, and DELETE of the pods.
+func cleanFailedRules(o *CleanFailedOptions) []schedule.Rule {
+	return schedule.Merge(o.readSpec().Rules(), namespaceGet(o.namespace), []schedule.Rule{schedule.Writes(o.namespace, "", "pods", string(execute.Delete))})
 }

@@ -85,7 +85,7 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 			}
 			if o.Schedule.Enabled(cmd) {
 				o.scheduleNote(cmd.Context())
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules())
+				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules(o))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -168,17 +168,28 @@ func (o *ForceNewOptions) Run(ctx context.Context) error {
 	}
 }
 
+// readSpec is what a pass reads first; eventsSpec what it reads when a
+// stuck rollout's pod needs its FailedScheduling events. The --schedule
+// RBAC is made from both.
+func (o *ForceNewOptions) readSpec() snapshot.Spec {
+	return snapshot.Spec{
+		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
+		LeaseNamespaces: true, Deployments: true, ReplicaSets: true,
+		// A stuck rollout's new pod is Pending; running pods are not read.
+		Pods: true, PodPhase: corev1.PodPending,
+	}
+}
+
+func (o *ForceNewOptions) eventsSpec() snapshot.Spec {
+	return snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Events: true}
+}
+
 func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	clients, err := o.Clients()
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Load(ctx, clients, snapshot.Spec{
-		Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
-		LeaseNamespaces: true, Deployments: true, ReplicaSets: true,
-		// A stuck rollout's new pod is Pending; running pods are not read.
-		Pods: true, PodPhase: corev1.PodPending,
-	})
+	snap, err := snapshot.Load(ctx, clients, o.readSpec())
 	if err != nil {
 		return err
 	}
@@ -186,7 +197,7 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 		return err
 	}
 	if rollout.NeedsEvents(snap) {
-		ev, err := snapshot.Load(ctx, clients, snapshot.Spec{Namespace: o.namespace, ChunkSize: o.ChunkSize, Events: true})
+		ev, err := snapshot.Load(ctx, clients, o.eventsSpec())
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 )
@@ -101,30 +102,36 @@ func (s *scheduleOptions) Print(g *Globals, cmd *cobra.Command, out *output.Flag
 	return schedule.Print(g.Streams.Out, objs, out.Format())
 }
 
-// killImageRules are exactly the calls `leases kill-image` makes: one LIST
-// of Manifests in the lease namespace, one LIST of pods in the provider
-// namespace to find the akash-provider pod, and exec into it. pods/exec
-// needs create (SPDY POST, and WebSocket on current API servers) and get
-// (WebSocket upgrades are GETs, which API servers before the
-// AuthorizePodWebsocketUpgradeCreatePermission gate authorize as get).
-func killImageRules(g *Globals) []schedule.Rule {
-	return []schedule.Rule{
-		{Namespace: g.LeaseNamespace, APIGroups: []string{"akash.network"}, Resources: []string{"manifests"}, Verbs: []string{"list"}},
-		{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list"}},
-		{Namespace: g.ProviderNamespace, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}},
-	}
+// killImageRules are exactly the calls `leases kill-image` makes: its
+// reads (readSpec: the Manifests in the lease namespace, the provider pods)
+// and exec into the provider pod.
+func killImageRules(o *KillImageOptions) []schedule.Rule {
+	return schedule.Merge(o.readSpec().Rules(), providerExec(o.ProviderNamespace))
 }
 
-// forceNewRules are exactly the calls `replicasets force-new` makes (see
-// its snapshot.Spec): LISTs of lease namespaces, Deployments, ReplicaSets,
-// pods and scheduling events in every namespace, a GET of the -n namespace,
-// and DELETE of ReplicaSets. Lease workloads live in namespaces created per
-// lease, so the rules are cluster-wide.
-func forceNewRules() []schedule.Rule {
-	return []schedule.Rule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "list"}},
-		{APIGroups: []string{""}, Resources: []string{"pods", "events"}, Verbs: []string{"list"}},
-		{APIGroups: []string{"apps"}, Resources: []string{"deployments"}, Verbs: []string{"list"}},
-		{APIGroups: []string{"apps"}, Resources: []string{"replicasets"}, Verbs: []string{"list", "delete"}},
+// forceNewRules are exactly the calls `replicasets force-new` makes: its
+// reads (readSpec, and eventsSpec when a stuck pod needs its events), a GET
+// of the -n namespace, and DELETE of ReplicaSets. Without -n, lease
+// workloads live in namespaces created per lease, so the rules are
+// cluster-wide.
+func forceNewRules(o *ForceNewOptions) []schedule.Rule {
+	return schedule.Merge(o.readSpec().Rules(), o.eventsSpec().Rules(), namespaceGet(o.namespace),
+		[]schedule.Rule{schedule.Writes(o.namespace, "apps", "replicasets", string(execute.Delete))})
+}
+
+// providerExec is exec into the provider pod: pods/exec needs create (SPDY
+// POST, and WebSocket on current API servers) and get (WebSocket upgrades
+// are GETs, which API servers before the
+// AuthorizePodWebsocketUpgradeCreatePermission gate authorize as get).
+func providerExec(ns string) []schedule.Rule {
+	return []schedule.Rule{{Namespace: ns, APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create", "get"}}}
+}
+
+// namespaceGet is the GET of the -n namespace (requireNamespace), when -n
+// is given.
+func namespaceGet(ns string) []schedule.Rule {
+	if ns == "" {
+		return nil
 	}
+	return []schedule.Rule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get"}}}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 	appsv1 "k8s.io/api/apps/v1"
@@ -58,6 +59,36 @@ type Spec struct {
 	// filters them, so a command that looks for Pending pods does not pay
 	// for reading every running one.
 	PodPhase corev1.PodPhase
+
+	// NodeSelector, with Nodes, reads only the nodes matching this label
+	// selector; NodeNames only the nodes named (one name: a field selector,
+	// so one node costs one node; more: one LIST, the others dropped).
+	NodeSelector string
+	NodeNames    []string
+
+	// ProviderSecrets reads the Secrets of ProviderNamespace that match
+	// ProviderSecretSelector (the helm release Secrets of a chart).
+	ProviderSecrets        bool
+	ProviderSecretSelector string
+	// ProviderConfigMaps reads every ConfigMap of ProviderNamespace (the
+	// bid price script and pricing the provider mounts).
+	ProviderConfigMaps bool
+	// DaemonSets reads the DaemonSets of DaemonSetNamespace ("" every
+	// namespace), untrimmed.
+	DaemonSets         bool
+	DaemonSetNamespace string
+	// AllPods reads every pod, lease or not (Snapshot.AllPods): what node
+	// findings are attributed with. PodNodes narrows it to the pods bound to
+	// these nodes (one node: a spec.nodeName field selector).
+	AllPods  bool
+	PodNodes []string
+	// ClusterPolicies reads the GPU operator's nvidia.com ClusterPolicies;
+	// a cluster without their CRD has none, a forbidden LIST is recorded in
+	// Snapshot.ClusterPoliciesForbidden.
+	ClusterPolicies bool
+	// NamespacePods reads the pods of each namespace given, with the label
+	// selector given ("" every pod): one LIST per namespace.
+	NamespacePods map[string]string
 }
 
 // Snapshot is what one read of the cluster returned.
@@ -75,101 +106,34 @@ type Snapshot struct {
 	Events            []corev1.Event
 	ProviderPods      []corev1.Pod
 	Nodes             []corev1.Node
+
+	Secrets         []corev1.Secret    // ProviderSecrets
+	ConfigMaps      []corev1.ConfigMap // ProviderConfigMaps
+	DaemonSets      []appsv1.DaemonSet
+	AllPods         []corev1.Pod
+	ClusterPolicies []unstructured.Unstructured
+	// ClusterPoliciesForbidden: the ClusterPolicies could not be read.
+	ClusterPoliciesForbidden bool
+	// NamespacePods are the pods of each namespace of Spec.NamespacePods.
+	NamespacePods map[string][]corev1.Pod
 }
 
-// Load runs the LISTs the spec asks for, in parallel, and returns the first
-// error as one clear sentence.
+// Load runs the LISTs the spec asks for (Spec.Reads), in parallel, and
+// returns the first error as one clear sentence.
 func Load(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, error) {
 	s := &Snapshot{}
+	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
-	managed := metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}
-	managedPods := metav1.ListOptions{LabelSelector: and(akash.LabelManaged+"=true", spec.Selector)}
-	workloads := metav1.ListOptions{LabelSelector: and(akash.LabelManifestService, spec.Selector)}
-	ns := spec.Namespace
-	gvr := func(group, version, resource string) schema.GroupVersionResource {
-		return schema.GroupVersionResource{Group: group, Version: version, Resource: resource}
-	}
-	where := "all namespaces"
-	if ns != "" {
-		where = "namespace " + ns
-	}
-
-	if spec.Manifests {
+	for _, r := range spec.Reads() {
 		g.Go(func() error {
-			items, err := listManifestJSON(ctx, c, spec.LeaseNamespace, spec.ChunkSize)
+			set, err := r.load(ctx, c, spec, r)
 			if err != nil {
-				return cli.ExplainList(err, akash.ManifestGVR, "Manifests in namespace "+spec.LeaseNamespace)
+				return cli.ExplainList(err, r.GVR, r.What)
 			}
-			s.decodeManifests(items)
-			if spec.Backup {
-				s.ManifestJSON = items
-			}
+			mu.Lock()
+			defer mu.Unlock()
+			set(s)
 			return nil
-		})
-	}
-	if spec.ProviderHosts {
-		g.Go(func() (err error) {
-			s.ProviderHosts, err = listDynamic(ctx, c, akash.ProviderHostGVR, spec.LeaseNamespace, spec.ChunkSize)
-			return cli.ExplainList(err, akash.ProviderHostGVR, "ProviderHosts in namespace "+spec.LeaseNamespace)
-		})
-	}
-	if spec.ProviderLeasedIPs {
-		g.Go(func() (err error) {
-			s.ProviderLeasedIPs, err = listDynamic(ctx, c, akash.ProviderLeasedIPGVR, spec.LeaseNamespace, spec.ChunkSize)
-			return cli.ExplainList(err, akash.ProviderLeasedIPGVR, "ProviderLeasedIPs in namespace "+spec.LeaseNamespace)
-		})
-	}
-	if spec.Nodes {
-		g.Go(func() (err error) {
-			s.Nodes, err = listTyped[corev1.Node](ctx, c.Kube.CoreV1().RESTClient(), "", "nodes", spec, metav1.ListOptions{})
-			return cli.ExplainList(err, gvr("", "v1", "nodes"), "nodes")
-		})
-	}
-	if spec.LeaseNamespaces {
-		g.Go(func() (err error) {
-			s.Namespaces, err = listTyped[corev1.Namespace](ctx, c.Kube.CoreV1().RESTClient(), "", "namespaces", spec, managed)
-			return cli.ExplainList(err, gvr("", "v1", "namespaces"), "lease namespaces")
-		})
-	}
-	if spec.PodPhase != "" {
-		managedPods.FieldSelector = "status.phase=" + string(spec.PodPhase)
-	}
-	if spec.Pods {
-		g.Go(func() (err error) {
-			s.Pods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), ns, "pods", spec, managedPods)
-			return cli.ExplainList(err, gvr("", "v1", "pods"), "lease pods in "+where)
-		})
-	}
-	if spec.Deployments {
-		g.Go(func() (err error) {
-			s.Deployments, err = listTyped[appsv1.Deployment](ctx, c.Kube.AppsV1().RESTClient(), ns, "deployments", spec, workloads)
-			return cli.ExplainList(err, gvr("apps", "v1", "deployments"), "lease Deployments in "+where)
-		})
-	}
-	if spec.ReplicaSets {
-		g.Go(func() (err error) {
-			s.ReplicaSets, err = listTyped[appsv1.ReplicaSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "replicasets", spec, workloads)
-			return cli.ExplainList(err, gvr("apps", "v1", "replicasets"), "lease ReplicaSets in "+where)
-		})
-	}
-	if spec.StatefulSets {
-		g.Go(func() (err error) {
-			s.StatefulSets, err = listTyped[appsv1.StatefulSet](ctx, c.Kube.AppsV1().RESTClient(), ns, "statefulsets", spec, workloads)
-			return cli.ExplainList(err, gvr("apps", "v1", "statefulsets"), "lease StatefulSets in "+where)
-		})
-	}
-	if spec.Events {
-		g.Go(func() (err error) {
-			opts := metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}
-			s.Events, err = listTyped[corev1.Event](ctx, c.Kube.CoreV1().RESTClient(), ns, "events", spec, opts)
-			return cli.ExplainList(err, gvr("", "v1", "events"), "scheduling events in "+where)
-		})
-	}
-	if spec.ProviderPods {
-		g.Go(func() (err error) {
-			opts := metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp}
-			s.ProviderPods, err = listTyped[corev1.Pod](ctx, c.Kube.CoreV1().RESTClient(), spec.ProviderNamespace, "pods", spec, opts)
-			return cli.ExplainList(err, gvr("", "v1", "pods"), "akash-provider pods in namespace "+spec.ProviderNamespace)
 		})
 	}
 	if err := g.Wait(); err != nil {

@@ -1,0 +1,285 @@
+package snapshot
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+)
+
+// ClusterPolicyGVR is the NVIDIA GPU operator's one cluster-wide
+// configuration object.
+var ClusterPolicyGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1", Resource: "clusterpolicies"}
+
+// Read is one LIST a Spec asks for: the resource, where, with which
+// options, and what it is called in an error sentence. Load runs the reads;
+// Rules turns the same reads into the RBAC that allows them, so the two
+// cannot drift apart.
+type Read struct {
+	GVR schema.GroupVersionResource
+	// Namespace is where the LIST is made: "" for every namespace or a
+	// cluster-scoped resource.
+	Namespace string
+	Options   metav1.ListOptions
+	// What names the read in an error: "lease pods in all namespaces".
+	What string
+
+	// load performs the read and returns how to store what it read; Load
+	// calls the setters one at a time.
+	load func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error)
+}
+
+// gvr spells a built-in resource.
+func gvr(group, resource string) schema.GroupVersionResource {
+	return schema.GroupVersionResource{Group: group, Version: "v1", Resource: resource}
+}
+
+var (
+	podsGVR        = gvr("", "pods")
+	nodesGVR       = gvr("", "nodes")
+	namespacesGVR  = gvr("", "namespaces")
+	eventsGVR      = gvr("", "events")
+	secretsGVR     = gvr("", "secrets")
+	configMapsGVR  = gvr("", "configmaps")
+	deploymentsGVR = gvr("apps", "deployments")
+	replicaSetsGVR = gvr("apps", "replicasets")
+	statefulGVR    = gvr("apps", "statefulsets")
+	daemonSetsGVR  = gvr("apps", "daemonsets")
+)
+
+// Reads is the table of every LIST spec asks for, in a stable order: one
+// entry per resource and namespace (NamespacePods: one per namespace).
+func (spec Spec) Reads() []Read {
+	ns := spec.Namespace
+	where := "all namespaces"
+	if ns != "" {
+		where = "namespace " + ns
+	}
+	managedPods := metav1.ListOptions{LabelSelector: and(akash.LabelManaged+"=true", spec.Selector)}
+	if spec.PodPhase != "" {
+		managedPods.FieldSelector = "status.phase=" + string(spec.PodPhase)
+	}
+	workloads := metav1.ListOptions{LabelSelector: and(akash.LabelManifestService, spec.Selector)}
+	var out []Read
+	add := func(on bool, r Read) {
+		if on {
+			out = append(out, r)
+		}
+	}
+
+	add(spec.Manifests, Read{GVR: akash.ManifestGVR, Namespace: spec.LeaseNamespace, What: "Manifests in namespace " + spec.LeaseNamespace, load: loadManifests})
+	add(spec.ProviderHosts, Read{GVR: akash.ProviderHostGVR, Namespace: spec.LeaseNamespace, What: "ProviderHosts in namespace " + spec.LeaseNamespace,
+		load: dynamicInto(func(s *Snapshot) *[]unstructuredItem { return &s.ProviderHosts })})
+	add(spec.ProviderLeasedIPs, Read{GVR: akash.ProviderLeasedIPGVR, Namespace: spec.LeaseNamespace, What: "ProviderLeasedIPs in namespace " + spec.LeaseNamespace,
+		load: dynamicInto(func(s *Snapshot) *[]unstructuredItem { return &s.ProviderLeasedIPs })})
+	add(spec.Nodes, Read{GVR: nodesGVR, Options: spec.nodeOptions(), What: "nodes",
+		load: typedInto(core, func(s *Snapshot, items []corev1.Node) { s.Nodes = keepNamed(items, spec.NodeNames) })})
+	add(spec.LeaseNamespaces, Read{GVR: namespacesGVR, Options: metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}, What: "lease namespaces",
+		load: typedInto(core, func(s *Snapshot, items []corev1.Namespace) { s.Namespaces = items })})
+	add(spec.Pods, Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where,
+		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.Pods = items })})
+	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where,
+		load: typedInto(apps, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
+	add(spec.ReplicaSets, Read{GVR: replicaSetsGVR, Namespace: ns, Options: workloads, What: "lease ReplicaSets in " + where,
+		load: typedInto(apps, func(s *Snapshot, items []appsv1.ReplicaSet) { s.ReplicaSets = items })})
+	add(spec.StatefulSets, Read{GVR: statefulGVR, Namespace: ns, Options: workloads, What: "lease StatefulSets in " + where,
+		load: typedInto(apps, func(s *Snapshot, items []appsv1.StatefulSet) { s.StatefulSets = items })})
+	add(spec.Events, Read{GVR: eventsGVR, Namespace: ns, Options: metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}, What: "scheduling events in " + where,
+		load: typedInto(core, func(s *Snapshot, items []corev1.Event) { s.Events = items })})
+	add(spec.ProviderPods, Read{GVR: podsGVR, Namespace: spec.ProviderNamespace, Options: metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp},
+		What: "akash-provider pods in namespace " + spec.ProviderNamespace,
+		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.ProviderPods = items })})
+
+	add(spec.ProviderSecrets, Read{GVR: secretsGVR, Namespace: spec.ProviderNamespace, Options: metav1.ListOptions{LabelSelector: spec.ProviderSecretSelector},
+		What: "Secrets in namespace " + spec.ProviderNamespace + selectorWords(spec.ProviderSecretSelector),
+		load: typedInto(core, func(s *Snapshot, items []corev1.Secret) { s.Secrets = items })})
+	add(spec.ProviderConfigMaps, Read{GVR: configMapsGVR, Namespace: spec.ProviderNamespace, What: "ConfigMaps in namespace " + spec.ProviderNamespace,
+		load: typedInto(core, func(s *Snapshot, items []corev1.ConfigMap) { s.ConfigMaps = items })})
+	add(spec.DaemonSets, Read{GVR: daemonSetsGVR, Namespace: spec.DaemonSetNamespace, What: "DaemonSets in " + whereNS(spec.DaemonSetNamespace),
+		load: typedInto(apps, func(s *Snapshot, items []appsv1.DaemonSet) { s.DaemonSets = items })})
+	add(spec.AllPods, Read{GVR: podsGVR, Options: spec.allPodsOptions(), What: "pods" + onNodes(spec.PodNodes),
+		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.AllPods = keepOnNodes(items, spec.PodNodes) })})
+	add(spec.ClusterPolicies, Read{GVR: ClusterPolicyGVR, What: "the GPU operator's ClusterPolicies", load: loadClusterPolicies})
+	for _, pns := range sortedKeys(spec.NamespacePods) {
+		sel := spec.NamespacePods[pns]
+		out = append(out, Read{GVR: podsGVR, Namespace: pns, Options: metav1.ListOptions{LabelSelector: sel}, What: "pods in namespace " + pns + selectorWords(sel),
+			load: typedInto(core, func(s *Snapshot, items []corev1.Pod) {
+				if s.NamespacePods == nil {
+					s.NamespacePods = map[string][]corev1.Pod{}
+				}
+				s.NamespacePods[pns] = items
+			})})
+	}
+	return out
+}
+
+// nodeOptions are the node LIST's: the label selector, and a field
+// selector when exactly one node is named (a provider has hundreds).
+func (spec Spec) nodeOptions() metav1.ListOptions {
+	o := metav1.ListOptions{LabelSelector: spec.NodeSelector}
+	if len(spec.NodeNames) == 1 {
+		o.FieldSelector = "metadata.name=" + spec.NodeNames[0]
+	}
+	return o
+}
+
+// allPodsOptions read one node's pods when one is named: the API server
+// indexes pods by spec.nodeName, so that costs what the node holds.
+func (spec Spec) allPodsOptions() metav1.ListOptions {
+	if len(spec.PodNodes) == 1 {
+		return metav1.ListOptions{FieldSelector: "spec.nodeName=" + spec.PodNodes[0]}
+	}
+	return metav1.ListOptions{}
+}
+
+// keepNamed keeps the nodes named, or all when no name is given.
+func keepNamed(nodes []corev1.Node, names []string) []corev1.Node {
+	if len(names) < 2 {
+		return nodes
+	}
+	want := setOf(names)
+	out := nodes[:0]
+	for _, n := range nodes {
+		if want[n.Name] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// keepOnNodes keeps the pods bound to the nodes named, or all.
+func keepOnNodes(pods []corev1.Pod, nodes []string) []corev1.Pod {
+	if len(nodes) < 2 {
+		return pods
+	}
+	want := setOf(nodes)
+	out := pods[:0]
+	for _, p := range pods {
+		if want[p.Spec.NodeName] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func setOf(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func whereNS(ns string) string {
+	if ns == "" {
+		return "all namespaces"
+	}
+	return "namespace " + ns
+}
+
+func selectorWords(sel string) string {
+	if sel == "" {
+		return ""
+	}
+	return " matching " + sel
+}
+
+func onNodes(nodes []string) string {
+	switch len(nodes) {
+	case 0:
+		return " in all namespaces"
+	case 1:
+		return " on node " + nodes[0]
+	}
+	return " on nodes " + strings.Join(nodes, ", ")
+}
+
+// core and apps pick the REST client of a built-in group.
+func core(c *cli.Clients) rest.Interface { return c.Kube.CoreV1().RESTClient() }
+func apps(c *cli.Clients) rest.Interface { return c.Kube.AppsV1().RESTClient() }
+
+// typedInto reads a built-in resource, every page, each item decoded and
+// trimmed as it streams in (listTyped), and stores it with set.
+func typedInto[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
+	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
+		items, err := listTyped[T, P](ctx, client(c), r.Namespace, r.GVR.Resource, spec, r.Options)
+		if err != nil {
+			return nil, err
+		}
+		return func(s *Snapshot) { set(s, items) }, nil
+	}
+}
+
+// dynamicInto reads a custom resource of the lease namespace.
+func dynamicInto(field func(*Snapshot) *[]unstructuredItem) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
+	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
+		items, err := listDynamic(ctx, c, r.GVR, r.Namespace, spec.ChunkSize)
+		if err != nil {
+			return nil, err
+		}
+		return func(s *Snapshot) { *field(s) = items }, nil
+	}
+}
+
+// loadManifests reads the Manifests as raw JSON and decodes them.
+func loadManifests(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
+	items, err := listManifestJSON(ctx, c, r.Namespace, spec.ChunkSize)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *Snapshot) {
+		s.decodeManifests(items)
+		if spec.Backup {
+			s.ManifestJSON = items
+		}
+	}, nil
+}
+
+// loadClusterPolicies reads the GPU operator's ClusterPolicies. A cluster
+// without their CRD is not an operator cluster: nothing is read and nothing
+// failed. A forbidden LIST is recorded (ClusterPoliciesForbidden), not
+// fatal: the rest of a GPU check still holds. With typed clients only there
+// is nothing to ask.
+func loadClusterPolicies(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
+	if c.Dynamic == nil {
+		return func(*Snapshot) {}, nil
+	}
+	items, err := listAll(ctx, spec.ChunkSize, r.Options, func(ctx context.Context, o metav1.ListOptions) ([]unstructuredItem, string, error) {
+		l, err := c.Dynamic.Resource(r.GVR).List(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.Items, l.GetContinue(), nil
+	})
+	switch {
+	case apierrors.IsNotFound(err):
+		return func(*Snapshot) {}, nil
+	case apierrors.IsForbidden(err):
+		return func(s *Snapshot) { s.ClusterPoliciesForbidden = true }, nil
+	case err != nil:
+		return nil, err
+	}
+	return func(s *Snapshot) { s.ClusterPolicies = items }, nil
+}
+
+// unstructuredItem is an object of a custom resource.
+type unstructuredItem = unstructured.Unstructured
