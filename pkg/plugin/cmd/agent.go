@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
 
@@ -38,7 +39,10 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&f.HostRoot, "host-root", f.HostRoot, "The host's root directory.")
 	cmd.PersistentFlags().StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "The host's /proc.")
 	cmd.PersistentFlags().StringVar(&f.NodeName, "node-name", f.NodeName, "The node's name, for reports (default: from the debug pod's environment).")
-	// Each check adds its subcommand here, built with (g, f).
+	for _, c := range agent.Commands() {
+		cmd.AddCommand(newAgentSubcommand(g, f, c))
+	}
+	// The subcommands not yet declared with agent.Command, built with (g, f).
 	cmd.AddCommand(NewAgentZombiesCmd(g, f))
 	cmd.AddCommand(NewAgentGPUCmd(g, f))
 	cmd.AddCommand(newAgentCertsCmd(g, f), newAgentCertsRenewCmd(g, f))
@@ -47,6 +51,27 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	cmd.AddCommand(newAgentPauseCmd(), newAgentInfoCmd(g, f), newAgentShellCmd(g, f))
 	if runtime.GOOS != "linux" {
 		refuseOffLinux(cmd, runtime.GOOS)
+	}
+	return cmd
+}
+
+// newAgentSubcommand is the hidden subcommand of a declared agent.Command:
+// its own flags, --options, and its report on stdout; the exit code is the
+// command's policy.
+func newAgentSubcommand(g *Globals, f *AgentFlags, c agent.Declared) *cobra.Command {
+	var options string
+	info := c.Info()
+	cmd := &cobra.Command{Use: info.Name, Short: info.Short, Args: cobra.NoArgs}
+	run := c.Bind(cmd.Flags())
+	cmd.Flags().StringVar(&options, agent.OptionsFlag, "", "The options as JSON (the plugin passes them).")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		env := f.Env()
+		env.Stderr = g.Streams.ErrOut
+		code, err := run(cmd.Context(), env, options, g.Streams.Out)
+		if err == nil && code != 0 {
+			err = cli.Silent(code)
+		}
+		return err
 	}
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
@@ -47,6 +48,11 @@ type NodeResult struct {
 	// Err says why this node has no report (NotReady, pod did not start, exec
 	// failed, the agent exited non-zero...); the other nodes are unaffected.
 	Err error
+}
+
+// Answer is r as the agent protocol decodes it (agent.Command.Decode).
+func (r NodeResult) Answer() agent.Answer {
+	return agent.Answer{Node: r.Node, Stdout: r.Stdout, ExitCode: r.ExitCode, Err: r.Err}
 }
 
 // AgentExitError is a NodeResult.Err for an agent that ran and exited

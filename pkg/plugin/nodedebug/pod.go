@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 )
 
 // Labels and paths every debug pod carries; tests and operators find stray
@@ -28,7 +30,7 @@ const (
 	// "kubectl-akash" runs it.
 	AgentPath = "/usr/local/bin/kubectl-akash"
 	// HostRoot is where the debug pod mounts the host's /.
-	HostRoot = "/host"
+	HostRoot = agent.PodHostRoot
 	// EnvNodeName is set in every debug pod to its node's name; the agent
 	// uses it as the default --node-name.
 	EnvNodeName = "KUBECTL_AKASH_NODE_NAME"
