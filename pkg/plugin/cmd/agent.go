@@ -45,7 +45,7 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	// The subcommands not yet declared with agent.Command, built with (g, f).
 	cmd.AddCommand(NewAgentZombiesCmd(g, f))
 	cmd.AddCommand(NewAgentGPUCmd(g, f))
-	cmd.AddCommand(newAgentCertsCmd(g, f), newAgentCertsRenewCmd(g, f))
+	cmd.AddCommand(newAgentCertsCmd(g, f))
 	cmd.AddCommand(newAgentChecksCmd(g, f))
 	// The debug pod's own plumbing: its idle main process, node facts, the host shell.
 	cmd.AddCommand(newAgentPauseCmd(), newAgentInfoCmd(g, f), newAgentShellCmd(g, f))

@@ -31,7 +31,7 @@ type CertsRenewOptions struct {
 // NewCertsRenewOptions returns every default of `certs renew`.
 func NewCertsRenewOptions(g *Globals) *CertsRenewOptions {
 	return &CertsRenewOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
-		Config: renew.Config{Ops: newNodeOps(), StaticPods: renew.DefaultStaticPods, StaticNamespace: "kube-system",
+		Config: renew.Config{Ops: renew.NewNodeOps(), StaticPods: renew.DefaultStaticPods, StaticNamespace: "kube-system",
 			OutPeriod: 25 * time.Second, StopTimeout: 2 * time.Minute, ReadyTimeout: 3 * time.Minute}}
 }
 
@@ -119,7 +119,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	fs.StringVar(&o.Nodes.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
 	fs.StringVar(&o.Nodes.K3sDir, "k3s-dir", "", "k3s's --data-dir on a k3s server (default <node-root>/var/lib/rancher/k3s).")
 	output.AddChunkSizeFlag(cmd, &o.Nodes.ChunkSize)
-	addNodeOpsFlags(cmd, o.Ops)
+	renew.AddNodeOpsFlags(fs, o.Ops)
 	fs.StringSliceVar(&o.StaticPods, "static-pods", o.StaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
 	fs.StringVar(&o.StaticNamespace, "static-pod-namespace", o.StaticNamespace, "Namespace of the static pods' mirror pods.")
 	fs.DurationVar(&o.OutPeriod, "out-period", o.OutPeriod, "How long each manifest stays out of the static-pod dir at least (longer than the kubelet's fileCheckFrequency, 20s by default).")

@@ -16,6 +16,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
@@ -34,23 +35,26 @@ type podNode struct {
 	}
 }
 
-func (p *podNode) exec(ctx context.Context, argv []string, out io.Writer) (int, string, error) {
-	var stderr bytes.Buffer
+// exec runs argv in the debug pod: what it printed (into out, when given)
+// and how it ended, as the agent protocol decodes it.
+func (p *podNode) exec(ctx context.Context, argv []string, out io.Writer) agent.Answer {
+	var stdout, stderr bytes.Buffer
+	if out == nil {
+		out = &stdout
+	}
 	code, err := p.pod.Exec(ctx, argv, nodedebug.Streams{Out: out, Err: &stderr})
-	return code, strings.TrimSpace(stderr.String()), err
+	if err == nil && code != 0 {
+		err = &nodedebug.AgentExitError{Code: code, Stderr: stderr.String()}
+	}
+	return agent.Answer{Node: p.pod.Node, Stdout: stdout.Bytes(), ExitCode: code, Err: err}
 }
 
 func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs.StepReport, error) {
 	if step == certs.StepRestart {
 		p.out.component, p.out.until = r.Name, time.Now().Add(r.Out+r.Timeout+certs.GuardSlack)
 	}
-	var out bytes.Buffer
-	code, stderr, err := p.exec(ctx, stepArgv(p.cfg.Ops, step, r), &out)
-	var rep certs.StepReport
-	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
-		if err == nil {
-			err = fmt.Errorf("the agent's report is not JSON (exit %d, is --image this version of kubectl-akash?): %s", code, stderr)
-		}
+	rep, err := StepAgent.Decode(p.exec(ctx, stepArgv(p.cfg.Ops, step, r), nil))
+	if err != nil {
 		return rep, err
 	}
 	if step == certs.StepRestart && (rep.Guard == nil || !rep.Guard.Active) {
@@ -60,22 +64,20 @@ func (p *podNode) step(ctx context.Context, step string, r certs.Restart) (certs
 }
 
 func (p *podNode) read(ctx context.Context, file string, w io.Writer) error {
-	code, stderr, err := p.exec(ctx, readArgv(file), w)
-	if err == nil && code != 0 {
-		err = fmt.Errorf("reading %s on the node: exit %d: %s", file, code, stderr)
+	if a := p.exec(ctx, readArgv(file), w); a.Err != nil {
+		return fmt.Errorf("reading %s on the node: %w", file, a.Err)
 	}
-	return err
+	return nil
 }
 
 func (p *podNode) scan(ctx context.Context) ([]certs.Certificate, error) {
-	var out bytes.Buffer
-	code, stderr, err := p.exec(ctx, scanArgv(p.cfg.Ops.Layout), &out)
-	if err != nil {
-		return nil, err
+	a := p.exec(ctx, scanArgv(p.cfg.Ops.Layout), nil)
+	if a.Err != nil {
+		return nil, a.Err
 	}
 	var n certs.NodeCertificates
-	if err := json.Unmarshal(out.Bytes(), &n); err != nil {
-		return nil, fmt.Errorf("the agent's report is not JSON (exit %d): %s", code, stderr)
+	if err := json.Unmarshal(a.Stdout, &n); err != nil {
+		return nil, fmt.Errorf("the agent's report is not JSON: %w", err)
 	}
 	return n.Status.Certificates, nil
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"os"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
-// Spec is the one read a renewal plans from: the nodes (Choose picks the
-// named ones, or the control plane, from them).
+// Spec is the one read a renewal plans from: the nodes named, or with no
+// names the control-plane nodes (Choose orders them).
 func Spec(names []string, chunk int64) snapshot.Spec {
-	return snapshot.Spec{Nodes: true, ChunkSize: chunk}
+	spec := snapshot.Spec{Nodes: true, ChunkSize: chunk, NodeNames: names}
+	if len(names) == 0 {
+		spec.NodeSelector = certs.ControlPlaneLabel
+	}
+	return spec
 }
 
 // ReadNodes reads the nodes to renew in one read (Spec) and orders them
