@@ -3,7 +3,8 @@
 // (changing nothing) to plan its steps, and applies them through the one
 // executor, node by node, through a debug pod on the node or on this
 // machine (--local). The node-side steps themselves are certs.NodeOps;
-// RunAgentStep is their entry point on the node.
+// StepAgent and ReadAgent declare them to the agent protocol (package
+// agent), which builds their command lines and decodes their reports.
 //
 // Why a package of its own: the renewal talks to nodes (nodedebug) and to
 // the operator's kubeconfig, which the certificate parsing and the node
