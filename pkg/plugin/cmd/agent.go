@@ -30,7 +30,7 @@ func (f *AgentFlags) Env() agent.Env {
 // report on stdout.
 func NewAgentCmd(g *Globals) *cobra.Command {
 	// Debug pods name their node in the environment (see nodedebug.EnvNodeName).
-	f := &AgentFlags{HostRoot: "/host", ProcRoot: "/proc", NodeName: os.Getenv(nodedebug.EnvNodeName)}
+	f := &AgentFlags{HostRoot: agent.PodHostRoot, ProcRoot: agent.PodProcRoot, NodeName: os.Getenv(nodedebug.EnvNodeName)}
 	cmd := &cobra.Command{
 		Use:    "agent",
 		Short:  "Node-side checks, run inside node-debug pods",
@@ -44,11 +44,6 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	}
 	// The subcommands not yet declared with agent.Command, built with (g, f).
 	cmd.AddCommand(NewAgentZombiesCmd(g, f))
-	cmd.AddCommand(NewAgentGPUCmd(g, f))
-	cmd.AddCommand(newAgentCertsCmd(g, f))
-	cmd.AddCommand(newAgentChecksCmd(g, f))
-	// The debug pod's own plumbing: its idle main process, node facts, the host shell.
-	cmd.AddCommand(newAgentPauseCmd(), newAgentInfoCmd(g, f), newAgentShellCmd(g, f))
 	if runtime.GOOS != "linux" {
 		refuseOffLinux(cmd, runtime.GOOS)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
@@ -29,9 +28,14 @@ type CertsCheckOptions struct {
 	args []string
 }
 
+// NewCertsCheckOptions returns the defaults.
+func NewCertsCheckOptions(g *Globals) *CertsCheckOptions {
+	return &CertsCheckOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags()}
+}
+
 // NewCertsCheckCmd builds `kubectl akash certs check`.
 func NewCertsCheckCmd(g *Globals) *cobra.Command {
-	o := &CertsCheckOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags()}
+	o := NewCertsCheckOptions(g)
 	cmd := &cobra.Command{
 		Use:   "check [NODE... | --all-nodes | -l SELECTOR | --local]",
 		Short: "Show when every control-plane certificate expires, on every control-plane node",
@@ -103,21 +107,18 @@ func (o *CertsCheckOptions) Validate() error {
 // them with this machine's clock, prints, and sets the exit code.
 func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	list := certs.NewList()
+	check := certs.CheckOptions{Layout: o.Nodes.Layout(), Kubeadm: o.Kubeadm}
 	if o.Nodes.Local {
 		host, _ := os.Hostname()
-		n := certs.NewNode(host)
-		h := certs.Host{Root: o.Nodes.HostRoot}
-		n.Status.Certificates = certs.Scan(h, o.Nodes.Layout())
-		n.Status.Kubeadm = certs.CrossCheckKubeadm(ctx, h, o.Nodes.Layout(), o.Kubeadm, n.Status.Certificates)
+		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(host), check)
 		list.Items = append(list.Items, n)
 	} else {
-		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args,
-			append([]string{"kubectl-akash", "agent", "certs", "--host-root=" + nodedebug.HostRoot, "--kubeadm=" + o.Kubeadm}, layoutArgs(o.Nodes.Layout())...))
+		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, certs.CheckAgent.Argv(check))
 		if err != nil {
 			return o.explainNoNodes(err)
 		}
 		for _, r := range results {
-			list.Items = append(list.Items, certsFromResult(r))
+			list.Items = append(list.Items, certs.FromAnswer(r.Answer()))
 		}
 		if !o.NoClient {
 			clients, err := o.g.Clients()
@@ -133,15 +134,8 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return certs.Table(list) }); err != nil {
 		return err
 	}
-	for _, n := range list.Items {
-		if k := n.Status.Kubeadm; k != nil {
-			for _, d := range k.Disagreements {
-				fmt.Fprintf(o.g.Streams.ErrOut, "warning: node %s: kubeadm %s disagrees: %s\n", n.Name, k.Version, d)
-			}
-			if k.Error != "" {
-				fmt.Fprintf(o.g.Streams.ErrOut, "warning: node %s: could not cross-check with kubeadm: %s\n", n.Name, k.Error)
-			}
-		}
+	for _, w := range list.KubeadmWarnings() {
+		fmt.Fprintln(o.g.Streams.ErrOut, w)
 	}
 	return certsExit(list.Count())
 }
@@ -166,15 +160,4 @@ func certsExit(n certs.Counts) error {
 		return cli.Silent(cli.ExitFindings)
 	}
 	return nil
-}
-
-// certsFromResult decodes one node's agent report, or records why there is none.
-func certsFromResult(r nodedebug.NodeResult) certs.NodeCertificates {
-	n := certs.NewNode(r.Node)
-	err := agentReport(r, &n)
-	n.Name = r.Node
-	if err != nil {
-		n.Status.Error = err.Error()
-	}
-	return n
 }

@@ -52,19 +52,32 @@ func NewNodeDebugFlags() *NodeDebugFlags {
 	return &NodeDebugFlags{Parallel: 10, PodTimeout: 2 * time.Minute, Namespace: "kube-system", Image: nodedebug.DefaultImage(), HostRoot: "/", ProcRoot: "/proc"}
 }
 
-// AddFlags binds the shared flags.
+// AddFlags binds the group once for a command that runs on nodes: how
+// they are chosen (NODE... are its arguments, --all, -l), the debug pods,
+// and --local.
 func (f *NodeDebugFlags) AddFlags(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.BoolVar(&f.All, "all", false, "Check every node.")
 	fs.StringVarP(&f.Selector, "selector", "l", "", "Check the nodes matching this label selector.")
 	fs.IntVar(&f.Parallel, "parallel", f.Parallel, "How many nodes to work on at once.")
-	fs.DurationVar(&f.PodTimeout, "pod-timeout", f.PodTimeout, "How long a debug pod may take to start before its node is reported as failed.")
-	fs.StringVar(&f.Namespace, "debug-namespace", f.Namespace, "Namespace for the debug pods (Pod Security must allow privileged pods there).")
-	fs.StringVar(&f.Image, "image", f.Image, "Image of the debug pods; it must contain kubectl-akash.")
+	f.AddPodFlags(cmd, false)
 	fs.BoolVar(&f.Local, "local", false, "Run the check on this machine, without a pod.")
 	fs.StringVar(&f.HostRoot, "host-root", f.HostRoot, "With --local: the host's root directory.")
 	fs.StringVar(&f.ProcRoot, "proc-root", f.ProcRoot, "With --local: the host's /proc.")
 	output.AddChunkSizeFlag(cmd, &f.ChunkSize)
+}
+
+// AddPodFlags binds the debug pods' flags alone, for a command on one node
+// through one pod (one: node-debug shell), worded for it.
+func (f *NodeDebugFlags) AddPodFlags(cmd *cobra.Command, one bool) {
+	pods, timeout := "the debug pods", "How long a debug pod may take to start before its node is reported as failed."
+	if one {
+		pods, timeout = "the debug pod", "How long the debug pod may take to start."
+	}
+	fs := cmd.Flags()
+	fs.DurationVar(&f.PodTimeout, "pod-timeout", f.PodTimeout, timeout)
+	fs.StringVar(&f.Namespace, "debug-namespace", f.Namespace, "Namespace for "+pods+" (Pod Security must allow privileged pods there).")
+	fs.StringVar(&f.Image, "image", f.Image, "Image of "+pods+"; it must contain kubectl-akash.")
 }
 
 // Validate checks that exactly one way of choosing nodes was used.

@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
@@ -29,9 +25,14 @@ type GPUOptions struct {
 	args        []string
 }
 
+// NewGPUOptions returns the defaults.
+func NewGPUOptions(g *Globals) *GPUOptions {
+	return &GPUOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), ToolTimeout: gpu.DefaultTimeout}
+}
+
 // NewNodeDebugGPUCmd builds `kubectl akash node-debug gpu`.
 func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
-	o := &GPUOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), ToolTimeout: 30 * time.Second}
+	o := NewGPUOptions(g)
 	cmd := &cobra.Command{
 		Use:   "gpu (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Check each GPU node's driver, Xids, fabric manager, device plugin and Akash GPU labels",
@@ -104,15 +105,6 @@ func (o *GPUOptions) Validate() error {
 	return o.Output.Validate()
 }
 
-// agentArgv is the agent's command line in a debug pod.
-func (o *GPUOptions) agentArgv() []string {
-	argv := []string{"kubectl-akash", "agent", "gpu", "--host-root=" + nodedebug.HostRoot, "--proc-root=/proc", "--tool-timeout=" + o.ToolTimeout.String()}
-	if o.KernelLog != "" {
-		argv = append(argv, "--kernel-log="+o.KernelLog)
-	}
-	return argv
-}
-
 // Run checks the nodes, prints, and sets the exit code.
 func (o *GPUOptions) Run(ctx context.Context) error {
 	list := gpu.NewList()
@@ -121,9 +113,16 @@ func (o *GPUOptions) Run(ctx context.Context) error {
 		host, _ := os.Hostname()
 		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(host), opts))
 	} else {
-		items, err := o.runFleet(ctx)
+		clients, err := o.g.Clients()
 		if err != nil {
 			return err
+		}
+		items, note, err := gpu.CheckNodes(ctx, clients, gpu.FleetOptions{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector, Debug: o.Nodes.Options(), Check: opts})
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			fmt.Fprintln(o.g.Streams.ErrOut, note)
 		}
 		list.Items = items
 	}
@@ -133,75 +132,8 @@ func (o *GPUOptions) Run(ctx context.Context) error {
 	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return gpu.Table(list) }); err != nil {
 		return err
 	}
-	code := cli.ExitOK
-	for _, n := range list.Items {
-		switch n.Status.Verdict {
-		case gpu.VerdictUnknown:
-			code = cli.ExitFailure
-		case gpu.VerdictUnhealthy:
-			if code == cli.ExitOK {
-				code = cli.ExitFindings
-			}
-		}
-	}
-	if code != cli.ExitOK {
+	if code := gpu.ExitCode(list.Items); code != cli.ExitOK {
 		return cli.Silent(code)
 	}
 	return nil
-}
-
-// runFleet reads the cluster once, picks the nodes (--all: the GPU nodes),
-// runs the agent on them and joins each report with the cluster's side.
-func (o *GPUOptions) runFleet(ctx context.Context) ([]gpu.GPUNode, error) {
-	clients, err := o.g.Clients()
-	if err != nil {
-		return nil, err
-	}
-	view, err := gpu.ReadCluster(ctx, clients)
-	if err != nil {
-		return nil, err
-	}
-	args, nodes := o.args, *o.Nodes
-	if nodes.All {
-		for name, n := range view.Nodes {
-			if gpu.IsGPUNode(n) {
-				args = append(args, name)
-			}
-		}
-		sort.Strings(args)
-		if len(args) == 0 {
-			fmt.Fprintln(o.g.Streams.ErrOut, "no node advertises nvidia.com/gpu or carries an akash.network/capabilities.gpu.* label; name nodes to check them anyway")
-			return nil, nil
-		}
-		nodes.All = false // the GPU nodes are named instead
-	}
-	// The nodes were read with the cluster's side: chosen from that read.
-	listed := make([]corev1.Node, 0, len(view.Nodes))
-	for _, n := range view.Nodes {
-		listed = append(listed, *n)
-	}
-	ready, problems, err := nodedebug.ChooseNodes(listed, args, nodes.Selector)
-	if err != nil {
-		return nil, err
-	}
-	results := nodes.runOn(ctx, clients, ready, problems, o.agentArgv())
-	items := make([]gpu.GPUNode, 0, len(results))
-	for _, r := range results {
-		n := gpuFromResult(r)
-		gpu.Join(&n, view)
-		items = append(items, n)
-	}
-	return items, nil
-}
-
-// gpuFromResult decodes one node's agent report, or records why there is none.
-func gpuFromResult(r nodedebug.NodeResult) gpu.GPUNode {
-	var n gpu.GPUNode
-	err := agentReport(r, &n)
-	n.TypeMeta = output.TypeMeta(gpu.Kind)
-	n.ObjectMeta = metav1.ObjectMeta{Name: r.Node}
-	if err != nil {
-		n.Status = gpu.Status{Error: err.Error()}
-	}
-	return n
 }

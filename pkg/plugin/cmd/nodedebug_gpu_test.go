@@ -72,11 +72,14 @@ func TestGPULocalExitCodes(t *testing.T) {
 	}
 }
 
-// `agent gpu` is what debug pods run: JSON on stdout, exit 0 whatever it found.
+// `agent gpu` is what debug pods run (its command line from the protocol,
+// the roots moved to a synthetic host): JSON on stdout, exit 0 whatever it
+// found.
 func TestAgentGPUPrintsJSON(t *testing.T) {
 	skipAgentOffLinux(t)
 	h := fakehost.New(t)
-	stdout, stderr, code := runPlugin(t, "agent", "gpu", "--host-root", h.Root, "--proc-root", h.Proc, "--node-name", "n1", "--kernel-log", "/missing")
+	argv := append(gpu.Agent.Argv(gpu.Options{KernelLog: "/missing"})[1:], "--host-root", h.Root, "--proc-root", h.Proc, "--node-name", "n1")
+	stdout, stderr, code := runPlugin(t, argv...)
 	var n gpu.GPUNode
 	if code != 0 || json.Unmarshal([]byte(stdout), &n) != nil || n.Name != "n1" || !n.Status.Has(gpu.FindingNvidiaSmiMissing) {
 		t.Errorf("exit %d node %+v\n%s%s", code, n, stdout, stderr)

@@ -29,10 +29,15 @@ type HealthOptions struct {
 	args          []string
 }
 
+// NewHealthOptions returns the defaults.
+func NewHealthOptions(g *Globals) *HealthOptions {
+	return &HealthOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(),
+		Check: nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow}}
+}
+
 // NewNodeDebugHealthCmd builds `kubectl akash node-debug health`.
 func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
-	o := &HealthOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(),
-		Check: nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow}}
+	o := NewHealthOptions(g)
 	cmd := &cobra.Command{
 		Use:   "health (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Check nodes for PID, memory-cgroup, mount, kubelet and memory-pressure problems, each tied to its pod and lease",

@@ -1,13 +1,12 @@
 package cmd
 
 import (
+	"context"
 	"os"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -20,9 +19,14 @@ type NodeDebugInfoOptions struct {
 	args   []string
 }
 
+// NewNodeDebugInfoOptions returns the defaults.
+func NewNodeDebugInfoOptions(g *Globals) *NodeDebugInfoOptions {
+	return &NodeDebugInfoOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags()}
+}
+
 // NewNodeDebugInfoCmd builds `kubectl akash node-debug info`.
 func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
-	o := &NodeDebugInfoOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags()}
+	o := NewNodeDebugInfoOptions(g)
 	cmd := &cobra.Command{
 		Use:   "info (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Show each node's kernel, PID headroom, cgroup version and container runtime",
@@ -44,13 +48,10 @@ func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
 			kubectl akash node-debug info --local`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.args = args
-			if err := o.Nodes.Validate(args); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := o.Output.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd)
+			return o.Run(cmd.Context())
 		},
 	}
 	o.Nodes.AddFlags(cmd)
@@ -58,20 +59,27 @@ func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
+// Validate checks the flags without I/O.
+func (o *NodeDebugInfoOptions) Validate() error {
+	if err := o.Nodes.Validate(o.args); err != nil {
+		return err
+	}
+	return o.Output.Validate()
+}
+
 // Run collects and prints; exit 1 when any node has no answer.
-func (o *NodeDebugInfoOptions) Run(cmd *cobra.Command) error {
+func (o *NodeDebugInfoOptions) Run(ctx context.Context) error {
 	list := &nodeinfo.NodeInfoList{TypeMeta: output.ListMeta(nodeinfo.Kind), Items: []nodeinfo.NodeInfo{}}
 	if o.Nodes.Local {
 		host, _ := os.Hostname()
 		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv(host)))
 	} else {
-		results, err := o.Nodes.RunOnNodes(cmd.Context(), o.g, o.args,
-			[]string{"kubectl-akash", "agent", "info", "--host-root=" + nodedebug.HostRoot, "--proc-root=/proc"})
+		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, nodeinfo.Agent.Argv(nodeinfo.Options{}))
 		if err != nil {
 			return err
 		}
 		for _, r := range results {
-			list.Items = append(list.Items, fromResult(r))
+			list.Items = append(list.Items, nodeinfo.FromAnswer(r.Answer()))
 		}
 	}
 	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return nodeinfo.Table(list) }); err != nil {
@@ -83,16 +91,4 @@ func (o *NodeDebugInfoOptions) Run(cmd *cobra.Command) error {
 		}
 	}
 	return nil
-}
-
-// fromResult decodes one node's agent report, or records why there is none.
-func fromResult(r nodedebug.NodeResult) nodeinfo.NodeInfo {
-	var info nodeinfo.NodeInfo
-	err := agentReport(r, &info)
-	info.TypeMeta = output.TypeMeta(nodeinfo.Kind)
-	info.ObjectMeta = metav1.ObjectMeta{Name: r.Node}
-	if err != nil {
-		info.Status.Error = err.Error()
-	}
-	return info
 }

@@ -2,9 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"sort"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
@@ -30,23 +27,7 @@ func (f *NodeDebugFlags) runOnNodes(ctx context.Context, c *cli.Clients, args, a
 	return f.runOn(ctx, c, ready, problems, argv), nil
 }
 
-// runOn runs argv on nodes already chosen and adds the problems (nodes not
-// Ready or not found), sorted by node name.
+// runOn runs argv on nodes already chosen (nodedebug.RunChosen).
 func (f *NodeDebugFlags) runOn(ctx context.Context, c *cli.Clients, ready []string, problems []nodedebug.NodeResult, argv []string) []nodedebug.NodeResult {
-	results := append(problems, nodedebug.Run(ctx, c, f.Options(), ready, argv)...)
-	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
-	return results
-}
-
-// agentReport decodes a node's agent report into v. The error says why the
-// node has no report: its run failed, or the agent answered something that
-// is not its JSON (an --image of another version).
-func agentReport(r nodedebug.NodeResult, v any) error {
-	if r.Err != nil {
-		return r.Err
-	}
-	if err := json.Unmarshal(r.Stdout, v); err != nil {
-		return fmt.Errorf("the agent's report is not JSON (is --image this version of kubectl-akash?): %v", err)
-	}
-	return nil
+	return nodedebug.RunChosen(ctx, c, f.Options(), ready, problems, argv)
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -22,11 +23,20 @@ type NodeDebugShellOptions struct {
 	Nodes *NodeDebugFlags
 	// NoTTY forces a plain stream even when stdin is a terminal.
 	NoTTY bool
+	// Node and Command are the arguments; dash is where "--" was (-1: none).
+	Node    string
+	Command []string
+	dash    int
+}
+
+// NewNodeDebugShellOptions returns the defaults.
+func NewNodeDebugShellOptions(g *Globals) *NodeDebugShellOptions {
+	return &NodeDebugShellOptions{g: g, Nodes: NewNodeDebugFlags(), dash: -1}
 }
 
 // NewNodeDebugShellCmd builds `kubectl akash node-debug shell NODE`.
 func NewNodeDebugShellCmd(g *Globals) *cobra.Command {
-	o := &NodeDebugShellOptions{g: g, Nodes: NewNodeDebugFlags()}
+	o := NewNodeDebugShellOptions(g)
 	cmd := &cobra.Command{
 		Use:   "shell NODE [-- COMMAND [ARG...]]",
 		Short: "Open a root shell in a node's namespaces through a debug pod",
@@ -47,27 +57,32 @@ func NewNodeDebugShellCmd(g *Globals) *cobra.Command {
 			kubectl akash node-debug shell node-a -- journalctl -u kubelet -n 50`),
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			node, command := args[0], args[1:]
-			if n := cmd.ArgsLenAtDash(); n > 1 || (n < 0 && len(args) > 1) {
-				return fmt.Errorf("shell takes one NODE; put the command after --, e.g. shell NODE -- uname -a")
+			o.Node, o.Command, o.dash = args[0], args[1:], cmd.ArgsLenAtDash()
+			if err := o.Validate(); err != nil {
+				return err
 			}
-			return o.Run(cmd, node, command)
+			return o.Run(cmd.Context())
 		},
 	}
-	fs := cmd.Flags()
-	fs.DurationVar(&o.Nodes.PodTimeout, "pod-timeout", o.Nodes.PodTimeout, "How long the debug pod may take to start.")
-	fs.StringVar(&o.Nodes.Namespace, "debug-namespace", o.Nodes.Namespace, "Namespace for the debug pod (Pod Security must allow privileged pods there).")
-	fs.StringVar(&o.Nodes.Image, "image", o.Nodes.Image, "Image of the debug pod; it must contain kubectl-akash.")
-	fs.BoolVarP(&o.NoTTY, "no-tty", "T", false, "Do not allocate a TTY even when stdin is a terminal.")
+	o.Nodes.AddPodFlags(cmd, true)
+	cmd.Flags().BoolVarP(&o.NoTTY, "no-tty", "T", false, "Do not allocate a TTY even when stdin is a terminal.")
 	return cmd
 }
 
-// Run starts the pod, attaches the shell, and deletes the pod.
-func (o *NodeDebugShellOptions) Run(cmd *cobra.Command, node string, command []string) error {
-	ctx := cmd.Context()
+// Validate checks the arguments and flags without I/O.
+func (o *NodeDebugShellOptions) Validate() error {
+	if o.dash > 1 || (o.dash < 0 && len(o.Command) > 0) {
+		return fmt.Errorf("shell takes one NODE; put the command after --, e.g. shell NODE -- uname -a")
+	}
 	if o.Nodes.PodTimeout <= 0 {
 		return fmt.Errorf("--pod-timeout must be positive, got %s", o.Nodes.PodTimeout)
 	}
+	return nil
+}
+
+// Run starts the pod, attaches the shell, and deletes the pod.
+func (o *NodeDebugShellOptions) Run(ctx context.Context) error {
+	node, command := o.Node, o.Command
 	c, err := o.g.Clients()
 	if err != nil {
 		return err
@@ -96,7 +111,7 @@ func (o *NodeDebugShellOptions) Run(cmd *cobra.Command, node string, command []s
 			fmt.Fprintln(streams.ErrOut, "error: "+err.Error())
 		}
 	}()
-	argv := append([]string{"kubectl-akash", "agent", "shell", "--host-root=" + nodedebug.HostRoot, "--"}, command...)
+	argv := nodedebug.Shell.Argv(nodedebug.ShellOptions{Command: command})
 	var code int
 	if tty {
 		fmt.Fprintf(streams.ErrOut, "Root shell on %s (pod %s/%s, deleted on exit).\n", node, p.Namespace, p.Name)

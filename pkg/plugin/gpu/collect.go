@@ -21,10 +21,13 @@ import (
 type Options struct {
 	// KernelLog is a kernel log file on the host (read under HostRoot);
 	// "" reads the host's /dev/kmsg.
-	KernelLog string
+	KernelLog string `json:"kernelLog,omitempty"`
 	// Timeout bounds each tool run (nvidia-smi hangs on some broken GPUs).
-	Timeout time.Duration
+	Timeout time.Duration `json:"timeout,omitempty"`
 }
+
+// DefaultTimeout is Options.Timeout's default (--tool-timeout).
+const DefaultTimeout = 30 * time.Second
 
 // Collect is the node side: it runs the host's nvidia-smi and
 // nv-fabricmanager, reads the module version, the device nodes and the

@@ -68,12 +68,12 @@ func RunOnNodes(ctx context.Context, c *cli.Clients, nodes []string, o FleetOpti
 			}
 			opts.Kubelet = kc
 		}
-		return Argv(o.Only, o.Skip, opts)
+		return Agent.Argv(Request{Only: o.Only, Skip: o.Skip, Options: opts}), nil
 	}
 	var reports []Report
 	var errs []error
 	for _, res := range nodedebug.RunEach(ctx, c, o.Debug, nodes, argvFor) {
-		rep, err := Decode(res)
+		rep, err := decode(res)
 		if err != nil {
 			errs = append(errs, &NodeError{Node: res.Node, Err: err})
 			continue

@@ -3,7 +3,7 @@ package nodecheck
 import "time"
 
 // Options tune the checks. They travel to the agent as one JSON flag
-// (see Argv), so a new option needs no new flag, argv or parser.
+// (Agent's Request), so a new option needs no new flag, argv or parser.
 type Options struct {
 	// PIDPressure is the percentage of a PID limit (pid_max, threads-max, a
 	// pod's pids.max) at which the pids and zombies checks report pressure.

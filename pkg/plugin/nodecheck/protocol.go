@@ -1,58 +1,52 @@
 package nodecheck
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
+	"context"
+	"errors"
 
+	"github.com/spf13/pflag"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
 
-// AgentCommand is the hidden agent subcommand that runs the checks.
-const AgentCommand = "checks"
-
-// Argv is the agent's command line in a debug pod: the selected checks and
-// the options (as one JSON flag). It is the only place that builds it.
-func Argv(only, skip []string, opts Options) ([]string, error) {
-	b, err := json.Marshal(opts)
-	if err != nil {
-		return nil, err
-	}
-	argv := []string{"kubectl-akash", "agent", AgentCommand, "--host-root=" + nodedebug.HostRoot, "--proc-root=/proc", "--options=" + string(b)}
-	if len(only) > 0 {
-		argv = append(argv, "--only="+strings.Join(only, ","))
-	}
-	if len(skip) > 0 {
-		argv = append(argv, "--skip="+strings.Join(skip, ","))
-	}
-	return argv, nil
+// Request is what `agent checks` is asked on a node: which checks (see
+// Select), with which options.
+type Request struct {
+	Only    []string `json:"only,omitempty"`
+	Skip    []string `json:"skip,omitempty"`
+	Options Options  `json:"options"`
 }
 
-// ParseOptions reads the agent's --options flag ("" is the defaults).
-func ParseOptions(s string) (Options, error) {
-	var o Options
-	if s == "" {
-		return o, nil
-	}
-	if err := json.Unmarshal([]byte(s), &o); err != nil {
-		return o, fmt.Errorf("--options is not the JSON of the check options: %v", err)
-	}
-	return o, nil
-}
-
-// Decode reads one node's answer: its report, or why it has none (the pod
-// did not run, the agent failed, or it answered something that is not a
-// report: an --image of another version).
-func Decode(r nodedebug.NodeResult) (Report, error) {
-	if r.Err != nil {
-		return Report{Node: r.Node}, r.Err
-	}
-	var rep Report
-	if err := json.Unmarshal(r.Stdout, &rep); err != nil || rep.Results == nil {
-		if err == nil {
-			err = fmt.Errorf("no results")
+// Agent is `kubectl-akash agent checks`, the node side of every registered
+// check: it runs the selected checks in one process and prints one Report.
+// A check that fails is a Result in it, never the command's failure.
+var Agent = &agent.Command[Request, Report]{
+	Name:  "checks",
+	Short: "Run this node's checks and print one JSON report",
+	Flags: func(fs *pflag.FlagSet, r *Request) {
+		fs.StringSliceVar(&r.Only, "only", nil, "Run only these checks (comma list).")
+		fs.StringSliceVar(&r.Skip, "skip", nil, "Do not run these checks (comma list).")
+	},
+	Run: func(ctx context.Context, env agent.Env, r Request) (Report, error) {
+		return RunLocal(ctx, env, r.Only, r.Skip, r.Options)
+	},
+	Valid: func(r Report) error {
+		if r.Results == nil {
+			return errors.New("no results")
 		}
-		return Report{Node: r.Node}, fmt.Errorf("the agent's answer is not a node check report (is --image this version of kubectl-akash?): %v: %.200q", err, r.Stdout)
+		return nil
+	},
+}
+
+func init() { agent.Register(Agent) }
+
+// decode reads one node's answer through the protocol and names the node
+// in its report and findings.
+func decode(r nodedebug.NodeResult) (Report, error) {
+	rep, err := Agent.Decode(r.Answer())
+	if err != nil {
+		return Report{Node: r.Node}, err
 	}
 	rep.Node = r.Node
 	for i := range rep.Results {

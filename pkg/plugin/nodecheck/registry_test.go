@@ -2,10 +2,14 @@ package nodecheck
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -73,32 +77,34 @@ func TestRunIsolatesChecks(t *testing.T) {
 	}
 }
 
-func TestArgvDecodeRoundTrip(t *testing.T) {
-	opts := Options{PIDPressure: 80, PodsKnown: true, PodUIDs: []string{"a"}, Kubelet: &KubeletSettings{Source: "configz"}}
-	argv, err := Argv([]string{"pids", "memcg"}, []string{"zombies"}, opts)
-	if err != nil {
+// TestAgentRoundTrip: the options survive the agent's command line as
+// the agent parses it; decoding refuses another report and names the node.
+func TestAgentRoundTrip(t *testing.T) {
+	req := Request{Only: []string{"pids", "memcg"}, Skip: []string{"zombies"},
+		Options: Options{PIDPressure: 80, PodsKnown: true, PodUIDs: []string{"a"}, Kubelet: &KubeletSettings{Source: "configz"}}}
+	argv := Agent.Argv(req)
+	fs := pflag.NewFlagSet("checks", pflag.ContinueOnError)
+	run := Agent.Bind(fs)
+	var options, root string
+	fs.StringVar(&options, agent.OptionsFlag, "", "")
+	fs.StringVar(&root, "host-root", "", "")
+	fs.StringVar(&root, "proc-root", "", "")
+	if err := fs.Parse(argv[3:]); err != nil {
 		t.Fatal(err)
 	}
-	var optFlag string
-	for _, a := range argv {
-		if v, ok := strings.CutPrefix(a, "--options="); ok {
-			optFlag = v
-		}
+	var back Request
+	if err := json.Unmarshal([]byte(options), &back); err != nil || !reflect.DeepEqual(back, req) {
+		t.Fatalf("the request did not survive the argv: %+v %v", back, err)
 	}
-	back, err := ParseOptions(optFlag)
-	if err != nil || back.PIDPressure != 80 || !back.PodsKnown || back.Kubelet == nil {
-		t.Fatalf("options did not survive the argv: %+v %v", back, err)
+	if _, err := run(context.Background(), agent.Env{}, `{"only":["no-such-check"]}`, io.Discard); err == nil {
+		t.Fatal("an unknown check ran")
 	}
-	if !strings.Contains(strings.Join(argv, " "), "agent checks --host-root=/host --proc-root=/proc") ||
-		argv[len(argv)-2] != "--only=pids,memcg" || argv[len(argv)-1] != "--skip=zombies" {
-		t.Fatalf("argv = %q", argv)
-	}
-	if _, err := Decode(nodedebug.NodeResult{Node: "n", Stdout: []byte(`{"kind":"NodeZombies"}`)}); err == nil {
+	if _, err := decode(nodedebug.NodeResult{Node: "n", Stdout: []byte(`{"kind":"NodeZombies"}`)}); err == nil {
 		t.Fatal("a report of another kind was decoded")
 	}
-	rep, err := Decode(nodedebug.NodeResult{Node: "n", Stdout: []byte(`{"node":"x","results":[{"check":"pids","status":"ok","findings":[{"code":"NC201","severity":"error","message":"m"}]}]}`)})
+	rep, err := decode(nodedebug.NodeResult{Node: "n", Stdout: []byte(`{"node":"x","results":[{"check":"pids","status":"ok","findings":[{"code":"NC201","severity":"error","message":"m"}]}]}`)})
 	if err != nil || rep.Node != "n" || rep.Results[0].Status != StatusFindings || rep.Results[0].Findings[0].Node != "n" {
-		t.Fatalf("Decode = %+v, %v", rep, err)
+		t.Fatalf("decode = %+v, %v", rep, err)
 	}
 }
 

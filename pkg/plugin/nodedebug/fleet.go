@@ -3,6 +3,7 @@ package nodedebug
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -75,8 +76,8 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// Run runs argv (the agent's command line, e.g. ["kubectl-akash", "agent",
-// "zombies", "--host-root=/host"]) in a debug pod on each node, at most
+// Run runs argv (the agent's command line, from agent.Command.Argv) in a
+// debug pod on each node, at most
 // o.Parallel at a time, and returns one result per node in the order given.
 // Every pod is deleted before Run returns, also when ctx is cancelled.
 func Run(ctx context.Context, c *cli.Clients, o Options, nodes []string, argv []string) []NodeResult {
@@ -151,6 +152,15 @@ func runOne(ctx context.Context, c *cli.Clients, o Options, node string, argv []
 		r.Err = &AgentExitError{Code: code, Stderr: r.Stderr}
 	}
 	return r
+}
+
+// RunChosen runs argv on the Ready nodes SelectNodes or ChooseNodes chose
+// and returns every node's result, the problems (nodes not Ready or not
+// found) included, sorted by node name.
+func RunChosen(ctx context.Context, c *cli.Clients, o Options, ready []string, problems []NodeResult, argv []string) []NodeResult {
+	results := append(problems, Run(ctx, c, o, ready, argv)...)
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
+	return results
 }
 
 // SelectNodes resolves the nodes to work on: the names given, every node

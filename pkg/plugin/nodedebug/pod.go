@@ -27,7 +27,7 @@ const (
 	AnnotationNode = "kubectl-akash.akash.network/node"
 
 	// AgentPath is where the image keeps this program; an argv starting with
-	// "kubectl-akash" runs it.
+	// agent.Program runs it.
 	AgentPath = "/usr/local/bin/kubectl-akash"
 	// HostRoot is where the debug pod mounts the host's /.
 	HostRoot = agent.PodHostRoot
@@ -102,7 +102,7 @@ func PodFor(o Options, node string) *corev1.Pod {
 				Name:            containerName,
 				Image:           o.Image,
 				ImagePullPolicy: corev1.PullIfNotPresent,
-				Command:         []string{AgentPath, "agent", "pause", "--for=" + life.String()},
+				Command:         agentArgv(Pause.Argv(PauseOptions{For: life})),
 				Env: []corev1.EnvVar{
 					{Name: EnvNodeName, Value: node},
 					{Name: "PATH", Value: "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin"},
@@ -145,9 +145,9 @@ func nodeLabelValue(node string) string {
 	return "sha256-" + hex.EncodeToString(h[:])[:32]
 }
 
-// agentArgv maps a leading "kubectl-akash" to the image's absolute path.
+// agentArgv maps a leading agent.Program to the image's absolute path.
 func agentArgv(argv []string) []string {
-	if len(argv) > 0 && argv[0] == "kubectl-akash" {
+	if len(argv) > 0 && argv[0] == agent.Program {
 		out := append([]string{AgentPath}, argv[1:]...)
 		return out
 	}

@@ -2,7 +2,6 @@ package renew
 
 import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 )
 
 // stepArgv runs one node-side step in the debug pod with every setting of
@@ -16,7 +15,4 @@ func stepArgv(o *certs.NodeOps, step string, r certs.Restart) []string {
 func readArgv(file string) []string { return ReadAgent.Argv(ReadOptions{File: file}) }
 
 // scanArgv reads the node's certificates, as certs check does.
-func scanArgv(l certs.Layout) []string {
-	return []string{"kubectl-akash", "agent", "certs", "--host-root=" + nodedebug.HostRoot,
-		"--kubernetes-dir=" + l.KubernetesDir, "--etcd-ssl-dir=" + l.EtcdSSLDir, "--kubelet-pki-dir=" + l.KubeletPKIDir, "--k3s-dir=" + l.K3sDir}
-}
+func scanArgv(l certs.Layout) []string { return certs.CheckAgent.Argv(certs.CheckOptions{Layout: l}) }

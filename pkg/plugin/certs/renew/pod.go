@@ -3,7 +3,6 @@ package renew
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -71,13 +70,9 @@ func (p *podNode) read(ctx context.Context, file string, w io.Writer) error {
 }
 
 func (p *podNode) scan(ctx context.Context) ([]certs.Certificate, error) {
-	a := p.exec(ctx, scanArgv(p.cfg.Ops.Layout), nil)
-	if a.Err != nil {
-		return nil, a.Err
-	}
-	var n certs.NodeCertificates
-	if err := json.Unmarshal(a.Stdout, &n); err != nil {
-		return nil, fmt.Errorf("the agent's report is not JSON: %w", err)
+	n, err := certs.CheckAgent.Decode(p.exec(ctx, scanArgv(p.cfg.Ops.Layout), nil))
+	if err != nil {
+		return nil, err
 	}
 	return n.Status.Certificates, nil
 }

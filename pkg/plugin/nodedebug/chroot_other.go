@@ -1,11 +1,11 @@
 //go:build !linux
 
-package cmd
+package nodedebug
 
 import (
 	"fmt"
 	"runtime"
 )
 
-// chroot fails: the agent's shell runs on Linux nodes.
+// chroot fails: the host shell runs on Linux nodes.
 func chroot(string) error { return fmt.Errorf("chroot works on Linux only, not %s", runtime.GOOS) }
