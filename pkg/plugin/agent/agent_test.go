@@ -46,9 +46,10 @@ func testCommand() *Command[testOptions, testReport] {
 			}
 			return 0
 		},
+		Kind: "Echo",
 		Valid: func(r testReport) error {
-			if r.Kind != "Echo" {
-				return fmt.Errorf("kind %q", r.Kind)
+			if r.Depth == 42 {
+				return errors.New("the depth of no report")
 			}
 			return nil
 		},
@@ -134,13 +135,15 @@ func TestDecode(t *testing.T) {
 	}{
 		{"report", Answer{Node: "n1", Stdout: report}, testReport{Kind: "Echo", Depth: 9, Label: "y", Node: "n1"}, ""},
 		{"run failed", Answer{Node: "n1", ExitCode: -1, Err: runErr}, testReport{}, runErr.Error()},
+		{"invalid", Answer{Node: "n1", Stdout: []byte(`{"kind":"Echo","depth":42}`)}, testReport{},
+			"the agent's answer is not the report of `agent echo` (is --image this version of kubectl-akash?): the depth of no report: \"{\\\"kind\\\":\\\"Echo\\\",\\\"depth\\\":42}\""},
 		{"findings exit", Answer{Node: "n1", Stdout: report, ExitCode: 3, Err: exitErr}, testReport{Kind: "Echo", Depth: 9, Label: "y", Node: "n1"}, ""},
 		{"findings exit without report", Answer{Node: "n1", Stdout: []byte("panic"), ExitCode: 3, Err: exitErr}, testReport{}, exitErr.Error()},
 		{"agent error", Answer{Node: "n1", Stdout: report, ExitCode: 1, Err: crashErr}, testReport{}, crashErr.Error()},
 		{"not JSON", Answer{Node: "n1", Stdout: []byte("Usage: kubectl-akash ...")}, testReport{},
 			"the agent's answer is not the report of `agent echo` (is --image this version of kubectl-akash?): invalid character 'U' looking for beginning of value: \"Usage: kubectl-akash ...\""},
 		{"another report", Answer{Node: "n1", Stdout: []byte(`{"kind":"GPUNode"}`)}, testReport{},
-			"the agent's answer is not the report of `agent echo` (is --image this version of kubectl-akash?): kind \"GPUNode\": \"{\\\"kind\\\":\\\"GPUNode\\\"}\""},
+			"the agent's answer is not the report of `agent echo` (is --image this version of kubectl-akash?): kind \"GPUNode\", not Echo: \"{\\\"kind\\\":\\\"GPUNode\\\"}\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := c.Decode(tc.a)

@@ -32,8 +32,12 @@ type Command[O, R any] struct {
 	// it gives (never ExitError) still carries the report, which Decode
 	// then reads.
 	Exit func(R) int
-	// Valid, when set, says whether a decoded answer is really this report
-	// (any JSON object decodes into a struct).
+	// Kind, when set, is the "kind" every report of this command carries;
+	// Decode refuses an answer of another kind (any JSON object decodes
+	// into a struct).
+	Kind string
+	// Valid, when set, says whether a decoded answer is really this report,
+	// for reports without a kind.
 	Valid func(R) error
 	// Raw commands print no report (the host shell, the pod's pause): Run's
 	// report is ignored and nothing is written to stdout.
@@ -53,6 +57,15 @@ func (c *Command[O, R]) Decode(a Answer) (R, error) {
 		return zero, a.Err
 	}
 	err := json.Unmarshal(a.Stdout, &r)
+	if err == nil && c.Kind != "" {
+		var k struct {
+			Kind string `json:"kind"`
+		}
+		_ = json.Unmarshal(a.Stdout, &k) // it decoded as R just above
+		if k.Kind != c.Kind {
+			err = fmt.Errorf("kind %q, not %s", k.Kind, c.Kind)
+		}
+	}
 	if err == nil && c.Valid != nil {
 		err = c.Valid(r)
 	}

@@ -40,12 +40,7 @@ var CheckAgent = &agent.Command[CheckOptions, NodeCertificates]{
 		n.Status.Kubeadm = CrossCheckKubeadm(ctx, h, o.Layout, o.Kubeadm, n.Status.Certificates)
 		return n, nil
 	},
-	Valid: func(n NodeCertificates) error {
-		if n.Kind != Kind {
-			return fmt.Errorf("kind %q", n.Kind)
-		}
-		return nil
-	},
+	Kind: Kind,
 }
 
 func init() { agent.Register(CheckAgent) }

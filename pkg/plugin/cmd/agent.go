@@ -26,8 +26,8 @@ func (f *AgentFlags) Env() agent.Env {
 }
 
 // NewAgentCmd builds the hidden `kubectl-akash agent` command that node-debug
-// runs inside its debug pods. Each check is a subcommand printing one JSON
-// report on stdout.
+// runs inside its debug pods: one subcommand per declared agent.Command
+// (see pkg/plugin/agent), each printing one JSON report on stdout.
 func NewAgentCmd(g *Globals) *cobra.Command {
 	// Debug pods name their node in the environment (see nodedebug.EnvNodeName).
 	f := &AgentFlags{HostRoot: agent.PodHostRoot, ProcRoot: agent.PodProcRoot, NodeName: os.Getenv(nodedebug.EnvNodeName)}

@@ -2,10 +2,13 @@ package cmd
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
 )
 
 // TestAgentRefusesOffLinux: off Linux every agent subcommand, whatever its
@@ -37,5 +40,32 @@ func TestAgentRefusesOffLinux(t *testing.T) {
 func skipAgentOffLinux(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the agent runs on Linux nodes only")
+	}
+}
+
+// TestAgentSubcommandsAreTheDeclarations: every declared command is an
+// agent subcommand, beside the ones still written by hand.
+func TestAgentSubcommandsAreTheDeclarations(t *testing.T) {
+	var got []string
+	for _, c := range NewAgentCmd(&Globals{}).Commands() {
+		got = append(got, c.Name())
+	}
+	for _, want := range []string{"certs", "certs-renew", "checks", "gpu", "info", "pause", "shell", "zombies"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no agent %s among %v", want, got)
+		}
+	}
+}
+
+// TestAgentInfoRoundTrip: the command line the protocol builds runs the
+// generated subcommand (the roots moved to this machine's), and the
+// protocol decodes what it printed.
+func TestAgentInfoRoundTrip(t *testing.T) {
+	skipAgentOffLinux(t)
+	argv := append(nodeinfo.Agent.Argv(nodeinfo.Options{})[1:], "--host-root", "/", "--proc-root", "/proc", "--node-name", "n1")
+	stdout, stderr, code := runPlugin(t, argv...)
+	info := nodeinfo.FromAnswer(agent.Answer{Node: "n1", Stdout: []byte(stdout), ExitCode: code})
+	if code != 0 || info.Name != "n1" || info.Status.Error != "" || info.Status.KernelRelease == "" {
+		t.Fatalf("exit %d: %+v\n%s%s", code, info, stdout, stderr)
 	}
 }

@@ -6,10 +6,7 @@ func TestCertsCheckValidate(t *testing.T) {
 	check := func(args []string, set func(*CertsCheckOptions)) *CertsCheckOptions {
 		o := NewCertsCheckOptions(&Globals{})
 		o.args = args
-		if set != nil {
-			set(o)
-		}
-		return o
+		return withSet(o, set)
 	}
 	const oneWay = "choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"
 	runNodeValidateTable(t, []nodeValidateCase{

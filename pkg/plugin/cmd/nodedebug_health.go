@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
@@ -140,41 +139,16 @@ func (o *HealthOptions) Run(ctx context.Context) error {
 	return nil
 }
 
-// runLocal runs the checks on this machine, and names pods through the
-// API when a kubeconfig is at hand (an operator on a node may have none).
+// runLocal runs the checks on this machine (nodecheck.CheckLocal).
 func (o *HealthOptions) runLocal(ctx context.Context) (*nodecheck.HealthList, error) {
-	opts := o.Check
-	if o.KubeletConfig != "" {
-		b, err := os.ReadFile(o.KubeletConfig)
-		if err != nil {
-			return nil, fmt.Errorf("--kubelet-config: %w", err)
-		}
-		if opts.Kubelet, err = nodecheck.ParseKubeletConfigFile(b, o.KubeletConfig); err != nil {
-			return nil, err
-		}
-	}
 	name, err := os.Hostname()
 	if err != nil {
 		name = "localhost"
 	}
-	env := o.Nodes.LocalEnv(name)
-	rep, err := nodecheck.RunLocal(ctx, env, o.Checks, o.Skip, opts)
-	if err != nil {
-		return nil, err
+	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(name), nodecheck.LocalOptions{
+		Only: o.Checks, Skip: o.Skip, Check: o.Check, KubeletConfig: o.KubeletConfig, Clients: o.g.Clients})
+	if warning != nil {
+		fmt.Fprintf(o.g.Streams.ErrOut, "warning: %v\n", warning)
 	}
-	reports := []nodecheck.Report{rep}
-	if len(nodecheck.PodUIDs(reports)) > 0 {
-		clients, err := o.g.Clients()
-		if err == nil {
-			var pods []corev1.Pod
-			var namespaces []corev1.Namespace
-			if pods, namespaces, err = nodecheck.ListPodsAndLeases(ctx, clients); err == nil {
-				nodecheck.Attribute(reports, pods, namespaces)
-			}
-		}
-		if err != nil {
-			fmt.Fprintf(o.g.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
-		}
-	}
-	return nodecheck.NewHealthList(reports, nil), nil
+	return list, err
 }

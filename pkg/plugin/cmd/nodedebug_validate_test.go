@@ -27,6 +27,14 @@ func runNodeValidateTable(t *testing.T, cases []nodeValidateCase) {
 	}
 }
 
+// withSet is o after set (nil: as constructed).
+func withSet[T any](o T, set func(T)) T {
+	if set != nil {
+		set(o)
+	}
+	return o
+}
+
 const chooseNodesOneWay = "choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"
 
 func TestNodeDebugValidate(t *testing.T) {
@@ -34,34 +42,22 @@ func TestNodeDebugValidate(t *testing.T) {
 	info := func(args []string, set func(*NodeDebugInfoOptions)) *NodeDebugInfoOptions {
 		o := NewNodeDebugInfoOptions(g)
 		o.args = args
-		if set != nil {
-			set(o)
-		}
-		return o
+		return withSet(o, set)
 	}
 	gpuOpts := func(args []string, set func(*GPUOptions)) *GPUOptions {
 		o := NewGPUOptions(g)
 		o.args = args
-		if set != nil {
-			set(o)
-		}
-		return o
+		return withSet(o, set)
 	}
 	health := func(args []string, set func(*HealthOptions)) *HealthOptions {
 		o := NewHealthOptions(g)
 		o.args = args
-		if set != nil {
-			set(o)
-		}
-		return o
+		return withSet(o, set)
 	}
 	shell := func(node string, command []string, dash int, set func(*NodeDebugShellOptions)) *NodeDebugShellOptions {
 		o := NewNodeDebugShellOptions(g)
 		o.Node, o.Command, o.dash = node, command, dash
-		if set != nil {
-			set(o)
-		}
-		return o
+		return withSet(o, set)
 	}
 	runNodeValidateTable(t, []nodeValidateCase{
 		{"info: one node", info([]string{"n1"}, nil), ""},

@@ -3,12 +3,8 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
@@ -16,19 +12,23 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
 )
 
-// ProviderPricing is the result of `provider pricing`.
-type ProviderPricing struct {
-	metav1.TypeMeta   `json:",inline"`
-	metav1.ObjectMeta `json:"metadata"`
-	Spec              provider.Migration `json:"spec"`
+// ProviderPricingOptions are the options of `provider pricing`.
+type ProviderPricingOptions struct {
+	*Globals
+	Output       *output.Flags
+	Release      string
+	Denoms       []string
+	ChunkSize    int64
+	ProviderYAML bool
+}
+
+// NewProviderPricingOptions returns the defaults: the akash-provider release.
+func NewProviderPricingOptions(g *Globals) *ProviderPricingOptions {
+	return &ProviderPricingOptions{Globals: g, Output: output.NewFlags(), Release: provider.DefaultRelease}
 }
 
 func newProviderPricingCmd(g *Globals) *cobra.Command {
-	out := output.NewFlags()
-	release := provider.DefaultRelease
-	var values bool
-	var denoms []string
-	var chunkSize int64
+	o := NewProviderPricingOptions(g)
 	cmd := &cobra.Command{
 		Use:   "pricing",
 		Short: "The provider.yaml price values (price_target_*) of the current bid price script",
@@ -63,80 +63,64 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			kubectl akash provider pricing --provider-yaml >> provider.yaml`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := out.Validate(); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := output.ValidateChunkSize(chunkSize); err != nil {
-				return err
-			}
-			if errs := validation.IsDNS1123Subdomain(release); release == "" || len(errs) > 0 || len(release) > 53 {
-				return fmt.Errorf("--release %q is not a helm release name (default %q)", release, provider.DefaultRelease)
-			}
-			c, err := g.Clients()
-			if err != nil {
-				return err
-			}
-			sel := provider.HelmOwnerLabel + "=helm," + provider.HelmNameLabel + "=" + release
-			secrets, err := cli.ListPaged[corev1.Secret](cmd.Context(), chunkSize, metav1.ListOptions{LabelSelector: sel},
-				func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-					return c.Kube.CoreV1().Secrets(g.ProviderNamespace).List(ctx, o)
-				})
-			if err != nil {
-				return cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("secrets"), "helm release Secrets in namespace "+g.ProviderNamespace)
-			}
-			secret, err := provider.LatestRelease(secrets, release)
-			if err != nil {
-				return fmt.Errorf("%w in namespace %s (--release, --provider-namespace)", err, g.ProviderNamespace)
-			}
-			rel, err := provider.DecodeRelease(secret.Data[provider.HelmReleaseKey])
-			if err != nil {
-				return fmt.Errorf("release Secret %s/%s: %w", secret.Namespace, secret.Name, err)
-			}
-			m, err := provider.Migrate(rel)
-			if err != nil {
-				return err
-			}
-			cml, err := cli.ListPaged[corev1.ConfigMap](cmd.Context(), chunkSize, metav1.ListOptions{},
-				func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-					return c.Kube.CoreV1().ConfigMaps(g.ProviderNamespace).List(ctx, o)
-				})
-			if err != nil {
-				return cli.ExplainList(err, corev1.SchemeGroupVersion.WithResource("configmaps"), "ConfigMaps in namespace "+g.ProviderNamespace)
-			}
-			cms := provider.FindPricingConfigMaps(cml, release)
-			script, from := m.ScriptText, fmt.Sprintf("release %s v%d bidpricescript", rel.Name, rel.Version)
-			if cms.Script != "" {
-				script, from = cms.Script, "ConfigMap "+cms.ScriptName+" "+provider.ScriptConfigMapKey
-			}
-			m.CheckBME(script, from, rel.Config, cms.Pricing, cms.PricingName, denoms)
-			for _, w := range m.Warnings {
-				fmt.Fprintf(g.Streams.ErrOut, "warning: %s\n", w)
-			}
-			if values {
-				_, err := fmt.Fprint(g.Streams.Out, m.ProviderYAML())
-				return err
-			}
-			res := ProviderPricing{TypeMeta: output.TypeMeta("ProviderPricing"),
-				ObjectMeta: metav1.ObjectMeta{Name: rel.Name, Namespace: g.ProviderNamespace}, Spec: *m}
-			if err := out.Print(g.Streams.Out, res, func() *output.Table { return provider.PricingTable(m) }); err != nil {
-				return err
-			}
-			if out.Human() {
-				for i, s := range m.Steps {
-					fmt.Fprintf(g.Streams.Out, "migration step %d: %s\n", i+1, s)
-				}
-			}
-			if unpriced := provider.Unpriced(m.Denoms); len(unpriced) > 0 {
-				fmt.Fprintf(g.Streams.ErrOut, "the bid script (%s) cannot price %s: orders in it get no bid\n", m.ScriptFrom, strings.Join(unpriced, ", "))
-				return cli.Silent(cli.ExitFindings)
-			}
-			return nil
+			return o.Run(cmd.Context())
 		},
 	}
-	out.AddFlags(cmd)
-	cmd.Flags().StringVar(&release, "release", release, "The helm release of the provider chart.")
-	cmd.Flags().StringArrayVar(&denoms, "denom", nil, "Also require the bid script to price this denom (repeatable; e.g. an ibc/ denom the chain offers).")
-	output.AddChunkSizeFlag(cmd, &chunkSize)
-	cmd.Flags().BoolVar(&values, "provider-yaml", false, "Print only the provider.yaml lines (price_target_*: \"value\").")
+	o.Output.AddFlags(cmd)
+	cmd.Flags().StringVar(&o.Release, "release", o.Release, "The helm release of the provider chart.")
+	cmd.Flags().StringArrayVar(&o.Denoms, "denom", nil, "Also require the bid script to price this denom (repeatable; e.g. an ibc/ denom the chain offers).")
+	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
+	cmd.Flags().BoolVar(&o.ProviderYAML, "provider-yaml", false, "Print only the provider.yaml lines (price_target_*: \"value\").")
 	return cmd
+}
+
+// Validate checks flags without I/O.
+func (o *ProviderPricingOptions) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
+		return err
+	}
+	if errs := validation.IsDNS1123Subdomain(o.Release); o.Release == "" || len(errs) > 0 || len(o.Release) > 53 {
+		return fmt.Errorf("--release %q is not a helm release name (default %q)", o.Release, provider.DefaultRelease)
+	}
+	return nil
+}
+
+// Run reads the release Secrets and ConfigMaps (two LISTs), analyses them
+// and prints the values, the migration steps and what the script cannot
+// price (exit 3).
+func (o *ProviderPricingOptions) Run(ctx context.Context) error {
+	c, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	p, err := provider.ReadPricing(ctx, c, o.ProviderNamespace, o.Release, o.ChunkSize, o.Denoms)
+	if err != nil {
+		return err
+	}
+	for _, w := range p.Spec.Warnings {
+		fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", w)
+	}
+	if o.ProviderYAML {
+		_, err := fmt.Fprint(o.Streams.Out, p.Spec.ProviderYAML())
+		return err
+	}
+	if err := o.Output.Print(o.Streams.Out, p, func() *output.Table { return provider.PricingTable(&p.Spec) }); err != nil {
+		return err
+	}
+	if o.Output.Human() {
+		for i, s := range p.Spec.Steps {
+			fmt.Fprintf(o.Streams.Out, "migration step %d: %s\n", i+1, s)
+		}
+	}
+	if msg := p.UnpricedError(); msg != "" {
+		fmt.Fprintln(o.Streams.ErrOut, msg)
+		return cli.Silent(cli.ExitFindings)
+	}
+	return nil
 }

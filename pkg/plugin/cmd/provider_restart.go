@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -12,9 +13,22 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
 )
 
+// ProviderRestartOptions are the options of `provider restart`.
+type ProviderRestartOptions struct {
+	*Globals
+	Output  *output.Flags
+	Exec    *execute.Options
+	Timeout time.Duration
+}
+
+// NewProviderRestartOptions returns the defaults: wait up to 5m for the
+// replacements.
+func NewProviderRestartOptions(g *Globals) *ProviderRestartOptions {
+	return &ProviderRestartOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Timeout: 5 * time.Minute}
+}
+
 func newProviderRestartCmd(g *Globals) *cobra.Command {
-	out, exec := output.NewFlags(), execute.NewOptions()
-	timeout := 5 * time.Minute
+	o := NewProviderRestartOptions(g)
 	cmd := &cobra.Command{
 		Use:   "restart",
 		Short: "Delete the akash-provider pod(s) and wait until the replacement is Ready",
@@ -32,47 +46,57 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 			kubectl akash provider restart --dry-run=server`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := exec.Complete(cmd); err != nil {
+			if err := o.Exec.Complete(cmd); err != nil {
 				return err
 			}
-			if err := out.Validate(); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := exec.Validate(); err != nil {
-				return err
-			}
-			if timeout <= 0 {
-				return fmt.Errorf("--timeout must be positive, got %s", timeout)
-			}
-			c, err := g.Clients()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			pods, err := listProviderPods(ctx, c, g.ProviderNamespace)
-			if err != nil {
-				return err
-			}
-			var progress io.Writer
-			if out.Human() {
-				progress = g.Streams.ErrOut
-			}
-			list, plan := provider.PlanRestart(pods, c.Kube.CoreV1().Pods(g.ProviderNamespace), timeout, progress)
-			flow := &execute.Flow{
-				Options: exec, Streams: g.Streams, Output: out,
-				Result: list,
-				Table:  func() *output.Table { return provider.RestartTable(list.Items) },
-				Plan:   plan,
-				Engine: exec.NewEngine().
-					Register(exec.NewKube(c.Dynamic, g.LeaseNamespace, g.ProviderNamespace), execute.Delete).
-					Register(execute.Local{}, execute.Wait),
-				Question: fmt.Sprintf("Delete %d akash-provider pod(s) in %s; the StatefulSet re-creates them.", len(pods), g.ProviderNamespace),
-			}
-			return flow.Run(ctx)
+			return o.Run(cmd.Context())
 		},
 	}
-	out.AddFlags(cmd)
-	exec.AddFlags(cmd)
-	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "How long to wait for the new provider pod(s) to be Ready.")
+	o.Output.AddFlags(cmd)
+	o.Exec.AddFlags(cmd)
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for the new provider pod(s) to be Ready.")
 	return cmd
+}
+
+// Validate checks flags without I/O.
+func (o *ProviderRestartOptions) Validate() error {
+	if err := firstError(o.Output.Validate, o.Exec.Validate); err != nil {
+		return err
+	}
+	if o.Timeout <= 0 {
+		return fmt.Errorf("--timeout must be positive, got %s", o.Timeout)
+	}
+	return nil
+}
+
+// Run reads the provider pods (one LIST), plans their deletes and the wait
+// for their replacements, and runs the plan through the executor.
+func (o *ProviderRestartOptions) Run(ctx context.Context) error {
+	c, err := o.Clients()
+	if err != nil {
+		return err
+	}
+	pods, err := provider.ReadPods(ctx, c, o.ProviderNamespace)
+	if err != nil {
+		return err
+	}
+	var progress io.Writer
+	if o.Output.Human() {
+		progress = o.Streams.ErrOut
+	}
+	list, plan := provider.PlanRestart(pods, c.Kube.CoreV1().Pods(o.ProviderNamespace), o.Timeout, progress)
+	flow := &execute.Flow{
+		Options: o.Exec, Streams: o.Streams, Output: o.Output,
+		Result: list,
+		Table:  func() *output.Table { return provider.RestartTable(list.Items) },
+		Plan:   plan,
+		Engine: o.Exec.NewEngine().
+			Register(o.Exec.NewKube(c.Dynamic, o.LeaseNamespace, o.ProviderNamespace), execute.Delete).
+			Register(execute.Local{}, execute.Wait),
+		Question: fmt.Sprintf("Delete %d akash-provider pod(s) in %s; the StatefulSet re-creates them.", len(pods), o.ProviderNamespace),
+	}
+	return flow.Run(ctx)
 }

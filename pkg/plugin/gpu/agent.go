@@ -2,7 +2,6 @@ package gpu
 
 import (
 	"context"
-	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,12 +19,7 @@ var Agent = &agent.Command[Options, GPUNode]{
 	Run: func(ctx context.Context, env agent.Env, o Options) (GPUNode, error) {
 		return Collect(ctx, env, o), nil
 	},
-	Valid: func(n GPUNode) error {
-		if n.Kind != Kind {
-			return fmt.Errorf("kind %q", n.Kind)
-		}
-		return nil
-	},
+	Kind: Kind,
 }
 
 func init() { agent.Register(Agent) }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // ResourceGPU is the extended resource the NVIDIA device plugin advertises.
@@ -41,93 +40,115 @@ type Plugin struct {
 	Pods                     map[string]corev1.Pod
 }
 
-// ReadCluster lists the nodes, the DaemonSets of all namespaces and the GPU
-// operator's ClusterPolicies (in parallel), then the pods of each device
-// plugin DaemonSet by its selector and the pods of the operator's namespace:
-// 3 LISTs plus one per device plugin DaemonSet and one per operator
-// namespace (usually one each), whatever the number of nodes.
-func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
-	var nodes []corev1.Node
-	var dss []appsv1.DaemonSet
-	var policies []ClusterPolicy
-	var policyProblem string
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		var err error
-		policies, policyProblem, err = readClusterPolicies(gctx, c)
-		return err
-	})
-	g.Go(func() error {
-		l, err := c.Kube.CoreV1().Nodes().List(gctx, metav1.ListOptions{})
-		if err != nil {
-			return cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "nodes")
-		}
-		nodes = l.Items
-		return nil
-	})
-	g.Go(func() error {
-		l, err := c.Kube.AppsV1().DaemonSets("").List(gctx, metav1.ListOptions{})
-		if err != nil {
-			return cli.ExplainList(err, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, "DaemonSets in all namespaces")
-		}
-		dss = l.Items
-		return nil
-	})
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	v := &ClusterView{Nodes: map[string]*corev1.Node{}}
-	for i := range nodes {
-		v.Nodes[nodes[i].Name] = &nodes[i]
-	}
-	var operatorDSs []*appsv1.DaemonSet
-	for i := range dss {
-		if isOperatorDaemonSet(&dss[i]) {
-			operatorDSs = append(operatorDSs, &dss[i])
+// ClusterSpec is ReadCluster's first read: every node, the DaemonSets of
+// all namespaces and the GPU operator's ClusterPolicies, in parallel.
+func ClusterSpec() snapshot.Spec {
+	return snapshot.Spec{Nodes: true, DaemonSets: true, ClusterPolicies: true}
+}
+
+// PodsSpec is ReadCluster's second read, decided by the first: the pods of
+// each namespace that holds an operator DaemonSet (its device plugin's
+// pods come with them, so that DaemonSet costs no LIST of its own), and of
+// each other device plugin DaemonSet's namespace by the DaemonSet's
+// selector (every pod of the namespace when two of them share it). One
+// LIST per namespace, whatever the number of nodes.
+func PodsSpec(first *snapshot.Snapshot) snapshot.Spec {
+	pods := map[string]string{}
+	operatorNS := map[string]bool{}
+	for i := range first.DaemonSets {
+		if ds := &first.DaemonSets[i]; isOperatorDaemonSet(ds) {
+			operatorNS[ds.Namespace] = true
+			pods[ds.Namespace] = ""
 		}
 	}
-	// The operator's pods first: its device plugin's pods come with them,
-	// so that DaemonSet costs no LIST of its own.
-	operatorPods := map[types.UID]map[string]corev1.Pod{}
-	if len(operatorDSs) > 0 || len(policies) > 0 || policyProblem != "" {
-		op := &OperatorView{Policies: policies, PolicyError: policyProblem}
-		var err error
-		if op.DaemonSets, err = readOperatorPods(ctx, c, operatorDSs); err != nil {
-			return nil, err
-		}
-		for i, ds := range op.DaemonSets {
-			operatorPods[ds.uid] = op.DaemonSets[i].Pods
-		}
-		v.Operator = op
-	}
-	for i := range dss {
-		ds := &dss[i]
-		version, ok := devicePluginVersion(ds)
-		if !ok || ds.Spec.Selector == nil {
-			continue
-		}
-		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
-		if pods, read := operatorPods[ds.UID]; read {
-			p.Pods = pods
-			v.Plugins = append(v.Plugins, p)
+	for i := range first.DaemonSets {
+		ds := &first.DaemonSets[i]
+		if _, ok := devicePluginVersion(ds); !ok || ds.Spec.Selector == nil || operatorNS[ds.Namespace] {
 			continue
 		}
 		sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
 		if err != nil {
 			continue
 		}
-		pods, err := c.Kube.CoreV1().Pods(ds.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
-		if err != nil {
-			return nil, cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "the device plugin's pods in namespace "+ds.Namespace)
+		if prev, seen := pods[ds.Namespace]; seen && prev != sel.String() {
+			pods[ds.Namespace] = ""
+			continue
 		}
-		for _, pod := range pods.Items {
-			if ownedBy(&pod, ds.UID) && pod.Spec.NodeName != "" {
-				p.Pods[pod.Spec.NodeName] = pod
-			}
+		pods[ds.Namespace] = sel.String()
+	}
+	return snapshot.Spec{NamespacePods: pods}
+}
+
+// ReadCluster reads the cluster side through two snapshot reads: the
+// nodes, DaemonSets and ClusterPolicies (ClusterSpec: 3 LISTs), then the
+// pods of the device plugin and operator namespaces (PodsSpec: one LIST
+// per namespace, usually one), whatever the number of nodes.
+func ReadCluster(ctx context.Context, c *cli.Clients) (*ClusterView, error) {
+	first, err := snapshot.Load(ctx, c, ClusterSpec())
+	if err != nil {
+		return nil, err
+	}
+	pods := &snapshot.Snapshot{}
+	if spec := PodsSpec(first); len(spec.NamespacePods) > 0 {
+		if pods, err = snapshot.Load(ctx, c, spec); err != nil {
+			return nil, err
+		}
+	}
+	return View(first, pods), nil
+}
+
+// View joins ReadCluster's two reads: each node, each device plugin with
+// its pods by node, and the operator (nil when the cluster has neither a
+// ClusterPolicy nor an operator DaemonSet, and may read ClusterPolicies).
+func View(first, pods *snapshot.Snapshot) *ClusterView {
+	v := &ClusterView{Nodes: map[string]*corev1.Node{}}
+	for i := range first.Nodes {
+		v.Nodes[first.Nodes[i].Name] = &first.Nodes[i]
+	}
+	var operatorDSs []*appsv1.DaemonSet
+	for i := range first.DaemonSets {
+		if isOperatorDaemonSet(&first.DaemonSets[i]) {
+			operatorDSs = append(operatorDSs, &first.DaemonSets[i])
+		}
+	}
+	policies, problem := clusterPolicies(first)
+	operatorPods := map[types.UID]map[string]corev1.Pod{}
+	if len(operatorDSs) > 0 || len(policies) > 0 || problem != "" {
+		op := &OperatorView{Policies: policies, PolicyError: problem, DaemonSets: operatorDaemonSets(operatorDSs, pods.NamespacePods)}
+		for i, ds := range op.DaemonSets {
+			operatorPods[ds.uid] = op.DaemonSets[i].Pods
+		}
+		v.Operator = op
+	}
+	for i := range first.DaemonSets {
+		ds := &first.DaemonSets[i]
+		version, ok := devicePluginVersion(ds)
+		if !ok || ds.Spec.Selector == nil {
+			continue
+		}
+		if _, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector); err != nil {
+			continue
+		}
+		p := Plugin{Name: ds.Name, Namespace: ds.Namespace, Version: version, Pods: map[string]corev1.Pod{}}
+		if read, ok := operatorPods[ds.UID]; ok {
+			p.Pods = read
+		} else {
+			p.Pods = podsByNode(pods.NamespacePods[ds.Namespace], ds.UID)
 		}
 		v.Plugins = append(v.Plugins, p)
 	}
-	return v, nil
+	return v
+}
+
+// podsByNode files the DaemonSet's pods under their node.
+func podsByNode(pods []corev1.Pod, ds types.UID) map[string]corev1.Pod {
+	out := map[string]corev1.Pod{}
+	for _, pod := range pods {
+		if ownedBy(&pod, ds) && pod.Spec.NodeName != "" {
+			out[pod.Spec.NodeName] = pod
+		}
+	}
+	return out
 }
 
 // devicePluginVersion is the tag of the DaemonSet's device plugin image.

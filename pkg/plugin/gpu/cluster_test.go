@@ -11,11 +11,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/kubernetes/fake"
-	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/kubectl/pkg/util/podutils"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot/snapshottest"
 )
 
 func gpuNode(name string, capacity, alloc int64, labels map[string]string) *corev1.Node {
@@ -52,8 +51,8 @@ func pluginPod(ds *appsv1.DaemonSet, node string, ready bool) *corev1.Pod {
 }
 
 // ReadCluster finds the device plugin by image in any namespace, maps its
-// pods to nodes, and costs 2 LISTs plus one per device plugin DaemonSet —
-// never one per node.
+// pods to nodes, and costs 3 LISTs (nodes, DaemonSets, ClusterPolicies)
+// plus one per device plugin namespace — never one per node.
 func TestReadClusterListsOnce(t *testing.T) {
 	ds := pluginDS("nvidia-device-plugin", "nvdp", "nvcr.io/nvidia/k8s-device-plugin:v0.14.5")
 	other := pluginDS("kube-system", "kube-proxy", "registry.k8s.io/kube-proxy:v1.30.0")
@@ -61,21 +60,13 @@ func TestReadClusterListsOnce(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		objs = append(objs, gpuNode("n"+itoa(i), 1, 1, nil))
 	}
-	kube := fake.NewSimpleClientset(objs...)
-	lists := 0
-	kube.PrependReactor("*", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
-		if a.GetVerb() != "list" {
-			t.Errorf("unexpected %s %s", a.GetVerb(), a.GetResource().Resource)
-		}
-		lists++
-		return false, nil, nil
-	})
-	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube})
+	cluster := snapshottest.New(objs...)
+	v, err := ReadCluster(context.Background(), cluster.Clients(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lists != 3 {
-		t.Errorf("%d LISTs, want 3 (nodes, daemonsets, the plugin's pods)", lists)
+	if reqs := cluster.Requests(); len(reqs) != 4 || !strings.Contains(strings.Join(reqs, "\n"), "/namespaces/nvidia-device-plugin/pods?labelSelector=app%3Dnvdp") {
+		t.Errorf("LISTs %v, want 4 (nodes, daemonsets, clusterpolicies, the plugin's pods by its selector)", reqs)
 	}
 	if len(v.Nodes) != 50 || len(v.Plugins) != 1 {
 		t.Fatalf("nodes %d plugins %+v", len(v.Nodes), v.Plugins)
@@ -83,6 +74,22 @@ func TestReadClusterListsOnce(t *testing.T) {
 	p := v.Plugins[0]
 	if p.Version != "v0.14.5" || p.Namespace != "nvidia-device-plugin" || len(p.Pods) != 2 || !podutils.IsPodReady(ptr(p.Pods["gpu-a"])) || podutils.IsPodReady(ptr(p.Pods["gpu-b"])) {
 		t.Errorf("plugin %+v", p)
+	}
+}
+
+// Two device plugin DaemonSets in one namespace: one LIST of the whole
+// namespace serves both, each keeps only the pods it owns.
+func TestPodsSpecSharesANamespace(t *testing.T) {
+	a := pluginDS("kube-system", "nvdp-a", "nvcr.io/nvidia/k8s-device-plugin:v0.14.5")
+	b := pluginDS("kube-system", "nvdp-b", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0")
+	first := &snapshot.Snapshot{DaemonSets: []appsv1.DaemonSet{*a, *b}}
+	spec := PodsSpec(first)
+	if sel, ok := spec.NamespacePods["kube-system"]; !ok || sel != "" || len(spec.NamespacePods) != 1 {
+		t.Fatalf("pods to read %+v", spec.NamespacePods)
+	}
+	v := View(first, &snapshot.Snapshot{NamespacePods: map[string][]corev1.Pod{"kube-system": {*pluginPod(a, "n1", true), *pluginPod(b, "n2", true)}}})
+	if len(v.Plugins) != 2 || len(v.Plugins[0].Pods) != 1 || len(v.Plugins[1].Pods) != 1 || v.Plugins[0].Pods["n1"].Name == "" || v.Plugins[1].Pods["n2"].Name == "" {
+		t.Fatalf("plugins %+v", v.Plugins)
 	}
 }
 

@@ -1,7 +1,6 @@
 package gpu
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -9,19 +8,16 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/kubectl/pkg/util/podutils"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // ClusterPolicyGVR is the GPU operator's one cluster-wide configuration
 // object; its status.state is "ready" once every component is.
-var ClusterPolicyGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1", Resource: "clusterpolicies"}
+var ClusterPolicyGVR = snapshot.ClusterPolicyGVR
 
 // OperatorNamespace is the namespace the Akash docs and NVIDIA's chart
 // install the operator into.
@@ -67,28 +63,19 @@ type OperatorPod struct {
 	Why string `json:"why,omitempty"`
 }
 
-// readClusterPolicies lists the ClusterPolicies: one LIST. A cluster
-// without the CRD is not an operator cluster; one where the list is
-// forbidden is reported, not fatal (the rest of the check still holds).
-func readClusterPolicies(ctx context.Context, c *cli.Clients) (policies []ClusterPolicy, problem string, err error) {
-	if c.Dynamic == nil {
-		return nil, "", nil // typed clients only: nothing to ask
+// clusterPolicies are the ClusterPolicies the snapshot read, by name. A
+// cluster without the CRD is not an operator cluster; one where the list
+// is forbidden is reported, not fatal (the rest of the check still holds).
+func clusterPolicies(s *snapshot.Snapshot) (policies []ClusterPolicy, problem string) {
+	if s.ClusterPoliciesForbidden {
+		return nil, "listing clusterpolicies.nvidia.com is forbidden: the operator's overall state is unknown"
 	}
-	l, err := c.Dynamic.Resource(ClusterPolicyGVR).List(ctx, metav1.ListOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil, "", nil
-	case apierrors.IsForbidden(err):
-		return nil, "listing clusterpolicies.nvidia.com is forbidden: the operator's overall state is unknown", nil
-	case err != nil:
-		return nil, "", cli.ExplainList(err, ClusterPolicyGVR, "the GPU operator's ClusterPolicies")
-	}
-	for _, u := range l.Items {
+	for _, u := range s.ClusterPolicies {
 		state, _, _ := unstructured.NestedString(u.Object, "status", "state")
 		policies = append(policies, ClusterPolicy{Name: u.GetName(), State: state})
 	}
 	sort.Slice(policies, func(i, j int) bool { return policies[i].Name < policies[j].Name })
-	return policies, "", nil
+	return policies, ""
 }
 
 // isOperatorDaemonSet tells the operator's DaemonSets (the driver, the
@@ -108,36 +95,15 @@ func isOperatorDaemonSet(ds *appsv1.DaemonSet) bool {
 	return ds.Namespace == OperatorNamespace && (strings.HasPrefix(ds.Name, "nvidia-") || ds.Name == "gpu-feature-discovery")
 }
 
-// readOperatorPods lists the pods of the operator's namespaces, one LIST
-// per namespace (there is one), and files them under their DaemonSet.
-func readOperatorPods(ctx context.Context, c *cli.Clients, dss []*appsv1.DaemonSet) ([]OperatorDaemonSet, error) {
-	byNS := map[string][]*appsv1.DaemonSet{}
-	var namespaces []string
-	for _, ds := range dss {
-		if byNS[ds.Namespace] == nil {
-			namespaces = append(namespaces, ds.Namespace)
-		}
-		byNS[ds.Namespace] = append(byNS[ds.Namespace], ds)
-	}
-	sort.Strings(namespaces)
+// operatorDaemonSets files the pods of the operator's namespaces (read
+// whole, PodsSpec) under their DaemonSet and node.
+func operatorDaemonSets(dss []*appsv1.DaemonSet, pods map[string][]corev1.Pod) []OperatorDaemonSet {
 	var out []OperatorDaemonSet
-	for _, ns := range namespaces {
-		pods, err := c.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, cli.ExplainList(err, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "the GPU operator's pods in namespace "+ns)
-		}
-		for _, ds := range byNS[ns] {
-			o := OperatorDaemonSet{Namespace: ds.Namespace, Name: ds.Name, Pods: map[string]corev1.Pod{}, uid: ds.UID}
-			for _, p := range pods.Items {
-				if ownedBy(&p, ds.UID) && p.Spec.NodeName != "" {
-					o.Pods[p.Spec.NodeName] = p
-				}
-			}
-			out = append(out, o)
-		}
+	for _, ds := range dss {
+		out = append(out, OperatorDaemonSet{Namespace: ds.Namespace, Name: ds.Name, Pods: podsByNode(pods[ds.Namespace], ds.UID), uid: ds.UID})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Namespace+"/"+out[i].Name < out[j].Namespace+"/"+out[j].Name })
-	return out, nil
+	return out
 }
 
 // criticalOperatorComponent says whether a not-Ready pod of this DaemonSet

@@ -11,12 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	dynamicfake "k8s.io/client-go/dynamic/fake"
-	"k8s.io/client-go/kubernetes/fake"
-	k8stesting "k8s.io/client-go/testing"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot/snapshottest"
 )
 
 func clusterPolicy(name, state string) *unstructured.Unstructured {
@@ -31,11 +27,6 @@ func operatorDS(name, image string) *appsv1.DaemonSet {
 	return ds
 }
 
-func dynamicWith(t *testing.T, objs ...runtime.Object) *dynamicfake.FakeDynamicClient {
-	return dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(),
-		map[schema.GroupVersionResource]string{ClusterPolicyGVR: "ClusterPolicyList"}, objs...)
-}
-
 // ReadCluster reads the operator with one LIST of ClusterPolicies and one
 // LIST of pods in its namespace, whatever the number of nodes and
 // DaemonSets, and files each pod under its DaemonSet and node.
@@ -44,24 +35,18 @@ func TestReadClusterReadsTheOperatorOnce(t *testing.T) {
 	validator := operatorDS("nvidia-operator-validator", "nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.0")
 	plugin := operatorDS("nvidia-device-plugin-daemonset", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0")
 	unrelated := pluginDS("kube-system", "kube-proxy", "registry.k8s.io/kube-proxy:v1.30.0")
-	objs := []runtime.Object{driver, validator, plugin, unrelated,
+	objs := []runtime.Object{driver, validator, plugin, unrelated, clusterPolicy("cluster-policy", "notReady"),
 		pluginPod(driver, "gpu-a", true), pluginPod(validator, "gpu-a", false), pluginPod(plugin, "gpu-a", true)}
 	for i := 0; i < 30; i++ {
 		objs = append(objs, gpuNode("n"+itoa(i), 8, 8, nil))
 	}
-	kube := fake.NewSimpleClientset(objs...)
-	var lists []string
-	kube.PrependReactor("*", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
-		lists = append(lists, a.GetVerb()+" "+a.GetResource().Resource+" "+a.GetNamespace())
-		return false, nil, nil
-	})
-	dyn := dynamicWith(t, clusterPolicy("cluster-policy", "notReady"))
-	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube, Dynamic: dyn})
+	cluster := snapshottest.New(objs...)
+	v, err := ReadCluster(context.Background(), cluster.Clients(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lists) != 3 || len(dyn.Actions()) != 1 {
-		t.Errorf("LISTs %v and %d dynamic, want nodes, daemonsets, the operator namespace's pods (the operator's device plugin's among them), and one of ClusterPolicies", lists, len(dyn.Actions()))
+	if reqs := cluster.Requests(); len(reqs) != 4 || !strings.Contains(strings.Join(reqs, "\n"), "/api/v1/namespaces/"+OperatorNamespace+"/pods") {
+		t.Errorf("LISTs %v, want nodes, daemonsets, ClusterPolicies and the operator namespace's pods (the operator's device plugin's among them)", reqs)
 	}
 	if len(v.Plugins) != 1 || v.Plugins[0].Version != "v0.17.0" || len(v.Plugins[0].Pods) != 1 {
 		t.Errorf("the operator's device plugin: %+v", v.Plugins)
@@ -80,12 +65,8 @@ func TestReadClusterReadsTheOperatorOnce(t *testing.T) {
 // A cluster without the ClusterPolicy CRD and without operator DaemonSets
 // is not an operator cluster: no operator view, no error.
 func TestReadClusterWithoutTheOperatorCRD(t *testing.T) {
-	kube := fake.NewSimpleClientset(gpuNode("g", 1, 1, nil))
-	dyn := dynamicWith(t)
-	dyn.PrependReactor("list", "clusterpolicies", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewNotFound(ClusterPolicyGVR.GroupResource(), "")
-	})
-	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube, Dynamic: dyn})
+	cluster := snapshottest.New(gpuNode("g", 1, 1, nil)).Fail("clusterpolicies", apierrors.NewNotFound(ClusterPolicyGVR.GroupResource(), ""))
+	v, err := ReadCluster(context.Background(), cluster.Clients(t))
 	if err != nil || v.Operator != nil {
 		t.Fatalf("err %v operator %+v", err, v.Operator)
 	}
@@ -95,12 +76,8 @@ func TestReadClusterWithoutTheOperatorCRD(t *testing.T) {
 // operator's state is said to be unknown, nothing fails.
 func TestReadClusterWithForbiddenClusterPolicies(t *testing.T) {
 	driver := operatorDS("nvidia-driver-daemonset", "nvcr.io/nvidia/driver:550")
-	kube := fake.NewSimpleClientset(gpuNode("g", 1, 1, nil), driver, pluginPod(driver, "g", true))
-	dyn := dynamicWith(t)
-	dyn.PrependReactor("list", "clusterpolicies", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewForbidden(ClusterPolicyGVR.GroupResource(), "", nil)
-	})
-	v, err := ReadCluster(context.Background(), &cli.Clients{Kube: kube, Dynamic: dyn})
+	cluster := snapshottest.New(gpuNode("g", 1, 1, nil), driver, pluginPod(driver, "g", true)).Fail("clusterpolicies", apierrors.NewForbidden(ClusterPolicyGVR.GroupResource(), "", nil))
+	v, err := ReadCluster(context.Background(), cluster.Clients(t))
 	if err != nil || v.Operator == nil || !strings.Contains(v.Operator.PolicyError, "forbidden") || len(v.Operator.DaemonSets) != 1 {
 		t.Fatalf("err %v operator %+v", err, v.Operator)
 	}

@@ -6,13 +6,11 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/tools/pager"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // Kind of `node-debug health`'s per-node object.
@@ -90,12 +88,13 @@ type NodeSelection struct {
 }
 
 // CheckNodes is `node-debug health` on a cluster: it lists the nodes (one
-// LIST), the pods of all namespaces (one paged LIST: each node's pod UIDs
-// for the mounts check, and the names of the pods findings point at) and
-// the lease namespaces (one LIST), runs the checks on each Ready node
-// through one debug pod (plus one GET of the kubelet's configz per node
-// when a selected check reads it), and names every finding's pod and lease.
-// Nodes that are not Ready or not found are errors of the list.
+// LIST), the pods (one paged LIST: each node's pod UIDs for the mounts
+// check, and the names of the pods findings point at; one node's alone when
+// one node is checked) and the lease namespaces (one LIST), runs the checks
+// on each Ready node through one debug pod (plus one GET of the kubelet's
+// configz per node when a selected check reads it), and names every
+// finding's pod and lease. Nodes that are not Ready or not found are errors
+// of the list.
 func CheckNodes(ctx context.Context, c *cli.Clients, sel NodeSelection, o FleetOptions) (*HealthList, error) {
 	if _, err := Select(o.Only, o.Skip); err != nil {
 		return nil, err
@@ -104,37 +103,38 @@ func CheckNodes(ctx context.Context, c *cli.Clients, sel NodeSelection, o FleetO
 	if err != nil {
 		return nil, err
 	}
-	pods, namespaces, err := ListPodsAndLeases(ctx, c)
+	snap, err := snapshot.Load(ctx, c, AttributionSpec(ready))
 	if err != nil {
 		return nil, err
 	}
-	o.Pods, o.PodsKnown = pods, true
+	o.Pods, o.PodsKnown = snap.AllPods, true
 	reports, errs := RunOnNodes(ctx, c, ready, o)
 	for _, p := range problems {
 		errs = append(errs, &NodeError{Node: p.Node, Err: p.Err})
 	}
-	Attribute(reports, pods, namespaces)
+	Attribute(reports, snap.AllPods, snap.Namespaces)
 	return NewHealthList(reports, errs), nil
 }
 
-// ListPodsAndLeases reads every pod (paged) and the lease namespaces
-// (labelled akash.network=true): what Attribute names findings with.
+// attributionChunk pages the pod LIST as kubectl does: a provider has
+// thousands of pods.
+const attributionChunk = 500
+
+// AttributionSpec reads what Attribute names findings with: the pods of
+// the nodes checked (every pod when nodes is empty or names several: one
+// LIST either way) and the lease namespaces (labelled akash.network=true).
+func AttributionSpec(nodes []string) snapshot.Spec {
+	return snapshot.Spec{AllPods: true, PodNodes: nodes, LeaseNamespaces: true, ChunkSize: attributionChunk}
+}
+
+// ListPodsAndLeases reads every pod (paged) and the lease namespaces: what
+// Attribute names findings with.
 func ListPodsAndLeases(ctx context.Context, c *cli.Clients) ([]corev1.Pod, []corev1.Namespace, error) {
-	var pods []corev1.Pod
-	err := pager.New(func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		return c.Kube.CoreV1().Pods("").List(ctx, o)
-	}).EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
-		pods = append(pods, *obj.(*corev1.Pod))
-		return nil
-	})
+	snap, err := snapshot.Load(ctx, c, AttributionSpec(nil))
 	if err != nil {
-		return nil, nil, cli.Explain(err, "listing pods")
+		return nil, nil, err
 	}
-	nss, err := c.Kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: akash.ManagedSelector().String()})
-	if err != nil {
-		return nil, nil, cli.Explain(err, "listing lease namespaces")
-	}
-	return pods, nss.Items, nil
+	return snap.AllPods, snap.Namespaces, nil
 }
 
 // PodUIDs lists the pod UIDs the reports' findings carry.

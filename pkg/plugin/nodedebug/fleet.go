@@ -9,15 +9,14 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/bounded"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
 // Options configure the debug pods.
@@ -164,25 +163,25 @@ func RunChosen(ctx context.Context, c *cli.Clients, o Options, ready []string, p
 }
 
 // SelectNodes resolves the nodes to work on: the names given, every node
-// (all), or the nodes matching a label selector — one LIST, in pages of
-// chunk nodes (0: one request). Nodes that are
+// (all), or the nodes matching a label selector — one snapshot LIST
+// (NodeSpec), in pages of chunk nodes (0: one request). Nodes that are
 // not Ready come back as results with Err set, so they are reported while
 // the others are checked.
 func SelectNodes(ctx context.Context, c *cli.Clients, names []string, all bool, selector string, chunk int64) (ready []string, problems []NodeResult, err error) {
-	opts := metav1.ListOptions{}
-	if selector != "" {
-		if _, err := labels.Parse(selector); err != nil {
-			return nil, nil, fmt.Errorf("invalid label selector %q: %w", selector, err)
-		}
-		opts.LabelSelector = selector
+	if _, err := labels.Parse(selector); err != nil {
+		return nil, nil, fmt.Errorf("invalid label selector %q: %w", selector, err)
 	}
-	nodes, err := cli.ListPaged[corev1.Node](ctx, chunk, opts, func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		return c.Kube.CoreV1().Nodes().List(ctx, o)
-	})
+	snap, err := snapshot.Load(ctx, c, NodeSpec(names, selector, chunk))
 	if err != nil {
-		return nil, nil, cli.Explain(err, "listing nodes")
+		return nil, nil, err
 	}
-	return ChooseNodes(nodes, names, selector)
+	return ChooseNodes(snap.Nodes, names, selector)
+}
+
+// NodeSpec reads the nodes SelectNodes chooses from: those matching
+// selector, or those named (one name: that node alone).
+func NodeSpec(names []string, selector string, chunk int64) snapshot.Spec {
+	return snapshot.Spec{Nodes: true, NodeSelector: selector, NodeNames: names, ChunkSize: chunk}
 }
 
 // ChooseNodes is SelectNodes on nodes a command has already listed: the

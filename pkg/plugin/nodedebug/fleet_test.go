@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot/snapshottest"
 )
 
 func node(name string, ready corev1.ConditionStatus) *corev1.Node {
@@ -55,7 +56,8 @@ func TestPodForIsTheIssuesSpec(t *testing.T) {
 }
 
 func TestSelectNodes(t *testing.T) {
-	c := &cli.Clients{Kube: fake.NewClientset(node("a", corev1.ConditionTrue), node("b", corev1.ConditionUnknown), node("c", ""))}
+	cluster := snapshottest.New(node("a", corev1.ConditionTrue), node("b", corev1.ConditionUnknown), node("c", ""))
+	c := cluster.Clients(t)
 	ready, problems, err := SelectNodes(context.Background(), c, []string{"a", "b", "zz", "a"}, false, "", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +74,13 @@ func TestSelectNodes(t *testing.T) {
 	}
 	if _, _, err := SelectNodes(context.Background(), c, nil, false, "x in (", 0); err == nil {
 		t.Error("a bad selector is accepted")
+	}
+	// One node named: one node read, by a field selector.
+	before := len(cluster.Requests())
+	ready, problems, _ = SelectNodes(context.Background(), c, []string{"b"}, false, "", 0)
+	reqs := cluster.Requests()[before:]
+	if len(ready) != 0 || len(problems) != 1 || len(reqs) != 1 || !strings.Contains(reqs[0], "fieldSelector=metadata.name%3Db") {
+		t.Errorf("one node: ready %v problems %+v requests %v", ready, problems, reqs)
 	}
 }
 

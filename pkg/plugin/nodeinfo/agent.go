@@ -2,7 +2,6 @@ package nodeinfo
 
 import (
 	"context"
-	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,12 +19,7 @@ var Agent = &agent.Command[Options, NodeInfo]{
 	Run: func(_ context.Context, env agent.Env, _ Options) (NodeInfo, error) {
 		return Collect(env), nil
 	},
-	Valid: func(n NodeInfo) error {
-		if n.Kind != Kind {
-			return fmt.Errorf("kind %q", n.Kind)
-		}
-		return nil
-	},
+	Kind: Kind,
 }
 
 func init() { agent.Register(Agent) }

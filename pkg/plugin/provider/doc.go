@@ -1,5 +1,8 @@
-// Package provider knows the akash-provider service: its /status endpoint,
-// its bid-engine log lines, and the bid price settings stored in its helm
-// release. Everything here is pure parsing; the commands in pkg/plugin/cmd
-// fetch the bytes.
+// Package provider knows the akash-provider service: its pods and /status
+// endpoint (ReadStatus), its bid-engine log lines (OpenLog, the parser,
+// PrintBidEvents), the bid price settings stored in its helm release and
+// ConfigMaps (PricingSpec, AnalysePricing), and its restart (PlanRestart and
+// the wait for the replacements). Cluster reads go through snapshot.Spec;
+// the parsers and analyses are pure. The commands in pkg/plugin/cmd only
+// bind flags to these.
 package provider

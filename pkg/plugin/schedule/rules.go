@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -32,7 +33,7 @@ func Merge(sets ...[]Rule) []Rule {
 	type group struct{ ns, group, verbs string }
 	byVerbs := map[group][]string{}
 	for k, vs := range verbs {
-		g := group{k.ns, k.group, strings.Join(sortedSet(vs), ",")}
+		g := group{k.ns, k.group, strings.Join(slices.Sorted(maps.Keys(vs)), ",")}
 		byVerbs[g] = append(byVerbs[g], k.resource)
 	}
 	out := make([]Rule, 0, len(byVerbs))
@@ -58,13 +59,4 @@ func Merge(sets ...[]Rule) []Rule {
 // namespace, for objects in the namespaces created per lease).
 func Writes(namespace, group, resource string, verbs ...string) Rule {
 	return Rule{Namespace: namespace, APIGroups: []string{group}, Resources: []string{resource}, Verbs: verbs}
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for v := range m {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
 }

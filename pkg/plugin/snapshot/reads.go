@@ -2,7 +2,8 @@ package snapshot
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -110,7 +111,7 @@ func (spec Spec) Reads() []Read {
 	add(spec.AllPods, Read{GVR: podsGVR, Options: spec.allPodsOptions(), What: "pods" + onNodes(spec.PodNodes),
 		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.AllPods = keepOnNodes(items, spec.PodNodes) })})
 	add(spec.ClusterPolicies, Read{GVR: ClusterPolicyGVR, What: "the GPU operator's ClusterPolicies", load: loadClusterPolicies})
-	for _, pns := range sortedKeys(spec.NamespacePods) {
+	for _, pns := range slices.Sorted(maps.Keys(spec.NamespacePods)) {
 		sel := spec.NamespacePods[pns]
 		out = append(out, Read{GVR: podsGVR, Namespace: pns, Options: metav1.ListOptions{LabelSelector: sel}, What: "pods in namespace " + pns + selectorWords(sel),
 			load: typedInto(core, func(s *Snapshot, items []corev1.Pod) {
@@ -142,51 +143,34 @@ func (spec Spec) allPodsOptions() metav1.ListOptions {
 	return metav1.ListOptions{}
 }
 
-// keepNamed keeps the nodes named, or all when no name is given.
+// keepNamed keeps the nodes named, or all when fewer than two are (none:
+// all; one: the LIST already asked for it alone).
 func keepNamed(nodes []corev1.Node, names []string) []corev1.Node {
-	if len(names) < 2 {
-		return nodes
-	}
-	want := setOf(names)
-	out := nodes[:0]
-	for _, n := range nodes {
-		if want[n.Name] {
-			out = append(out, n)
-		}
-	}
-	return out
+	return keepBy(nodes, names, func(n *corev1.Node) string { return n.Name })
 }
 
-// keepOnNodes keeps the pods bound to the nodes named, or all.
+// keepOnNodes keeps the pods bound to the nodes named, likewise.
 func keepOnNodes(pods []corev1.Pod, nodes []string) []corev1.Pod {
-	if len(nodes) < 2 {
-		return pods
+	return keepBy(pods, nodes, func(p *corev1.Pod) string { return p.Spec.NodeName })
+}
+
+// keepBy keeps the items whose key is one of names, when there are two
+// names or more.
+func keepBy[T any](items []T, names []string, key func(*T) string) []T {
+	if len(names) < 2 {
+		return items
 	}
-	want := setOf(nodes)
-	out := pods[:0]
-	for _, p := range pods {
-		if want[p.Spec.NodeName] {
-			out = append(out, p)
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	out := items[:0]
+	for i := range items {
+		if want[key(&items[i])] {
+			out = append(out, items[i])
 		}
 	}
 	return out
-}
-
-func setOf(names []string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[n] = true
-	}
-	return m
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func whereNS(ns string) string {
