@@ -64,8 +64,8 @@ func TestCertsRenewValidateFillsTheNodeDefaults(t *testing.T) {
 	}
 }
 
-// TestCertsNodeFlagsValidate: the node choice of `certs check`, whose flags
-// live with the certs group.
+// TestCertsNodeFlagsValidate: the node flags of the certs group, in the
+// cases TestCertsCheckValidate leaves out.
 func TestCertsNodeFlagsValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -73,17 +73,12 @@ func TestCertsNodeFlagsValidate(t *testing.T) {
 		set  func(f *CertsNodeFlags)
 		want string
 	}{
-		{"the control plane by default", nil, func(f *CertsNodeFlags) {}, ""},
 		{"named nodes", []string{"cp-1"}, func(f *CertsNodeFlags) {}, ""},
 		{"every node", nil, func(f *CertsNodeFlags) { f.All = true }, ""},
-		{"names and every node", []string{"cp-1"}, func(f *CertsNodeFlags) { f.All = true },
-			"choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"},
 		{"selector and every node", nil, func(f *CertsNodeFlags) { f.All, f.Selector = true, "a=b" },
 			"choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"},
 		{"bad selector", nil, func(f *CertsNodeFlags) { f.Selector = "a=(" }, `-l "a=(" is not a valid label selector: `},
-		{"relative kubelet dir", nil, func(f *CertsNodeFlags) { f.KubeletPKIDir = "pki" }, `node paths must be absolute, got "pki"`},
 		{"negative chunk size", nil, func(f *CertsNodeFlags) { f.ChunkSize = -5 }, "--chunk-size must be 0 or positive, got -5"},
-		{"no parallelism", nil, func(f *CertsNodeFlags) { f.Parallel = 0 }, "--parallel must be at least 1, got 0"},
 		{"no pod timeout", nil, func(f *CertsNodeFlags) { f.PodTimeout = 0 }, "--pod-timeout must be positive, got 0s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
