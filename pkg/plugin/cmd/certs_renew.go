@@ -172,6 +172,8 @@ func (o *CertsRenewOptions) Run(ctx context.Context) error {
 	clients, err := o.g.Clients()
 	if err != nil && !o.Nodes.Local {
 		return err
+	} else if err != nil {
+		clients = nil // --local goes on without the API
 	}
 	o.Clients, o.ErrOut, o.NodeRoot, o.Debug = clients, o.g.Streams.ErrOut, o.Nodes.NodeRoot, o.Nodes.Options()
 	o.Local, o.HostRoot, o.ProcRoot = o.Nodes.Local, o.Nodes.HostRoot, o.Nodes.ProcRoot
