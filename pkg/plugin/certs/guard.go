@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -279,7 +278,7 @@ func (o *NodeOps) exit(code int) {
 }
 
 // restartGuarded is the restart step in a debug pod: it starts the
-// guardian (GuardArgv and a token of this run), waits for its final status
+// guardian (GuardArgv with a token of this run), waits for its final status
 // and relays it. When this process is interrupted it returns at once; the
 // guardian goes on. A guardian that ends without a status has its
 // manifest put back here, if it was left parked.
@@ -292,7 +291,7 @@ func (o *NodeOps) restartGuarded(ctx context.Context, r Restart) (string, *Guard
 	tok := make([]byte, 8)
 	_, _ = rand.Read(tok)
 	token := hex.EncodeToString(tok)
-	argv := append(slices.Clone(o.GuardArgv), "--guard-token="+token)
+	argv := o.GuardArgv(token)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.SysProcAttr = newSession()
 	// No stdio: the guardian must not hold the exec stream open, nor die

@@ -239,7 +239,7 @@ func guardianProcess(t *testing.T, out time.Duration) (*NodeOps, string, string)
 	t.Setenv(envGuardian, "1")
 	t.Setenv("CERTS_TEST_ROOT", o.Host.Root)
 	t.Setenv("CERTS_TEST_OUT", out.String())
-	o.GuardArgv = []string{os.Args[0]}
+	o.GuardArgv = func(token string) []string { return []string{os.Args[0], "--guard-token=" + token} }
 	return o, manifest, parked
 }
 

@@ -19,35 +19,40 @@ import (
 // own and every one is a flag, so a test (or an unusual install) can aim
 // the whole renewal at files it owns.
 type NodeOps struct {
-	Host   Host
-	Layout Layout
+	// Host is the node's root here; it comes from where the steps run,
+	// not from the settings the plugin sends.
+	Host   Host   `json:"-"`
+	Layout Layout `json:"layout"`
 	// StaticPodDir is the kubelet's staticPodPath (default
 	// <KubernetesDir>/manifests).
-	StaticPodDir string
+	StaticPodDir string `json:"staticPodDir,omitempty"`
 	// BackupDir receives the etcd snapshot, the tar.gz and the parked
 	// manifests (default /var/backups/kubectl-akash).
-	BackupDir string
+	BackupDir string `json:"backupDir,omitempty"`
 	// EtcdEnv is kubespray's /etc/etcd.env with the ETCDCTL_* settings.
-	EtcdEnv string
+	EtcdEnv string `json:"etcdEnv,omitempty"`
 	// Etcdctl and Kubeadm are the binaries on the node ("" = the usual places).
-	Etcdctl, Kubeadm string
+	Etcdctl string `json:"etcdctl,omitempty"`
+	Kubeadm string `json:"kubeadm,omitempty"`
 	// CertDir is what kubeadm renews (default <KubernetesDir>/pki).
-	CertDir string
+	CertDir string `json:"certDir,omitempty"`
 	// EtcdService is kubespray's etcd systemd unit ("" = not restarted).
-	EtcdService string
+	EtcdService string `json:"etcdService"`
 	// K3s is the k3s binary ("" = the usual places), K3sService its
 	// systemd unit (default k3s), Systemctl the systemctl to run ("" =
 	// the node's, from PATH).
-	K3s, K3sService, Systemctl string
+	K3s        string `json:"k3s,omitempty"`
+	K3sService string `json:"k3sService,omitempty"`
+	Systemctl  string `json:"systemctl,omitempty"`
 	// Proc is the host's /proc, where a stopped static pod's processes are
 	// looked for.
-	Proc string
-	Now  func() time.Time
-	// GuardArgv, when set, runs each static-pod restart in a guardian
-	// process started with it (plus --guard-token): the agent's own
-	// `certs-renew guard` (see Guard). Unset, the restart runs in this
+	Proc string           `json:"-"`
+	Now  func() time.Time `json:"-"`
+	// GuardArgv, when set, is the command line of a static-pod restart's
+	// guardian for the run token given: the agent's own
+	// `certs-renew` guard step (see Guard). Unset, the restart runs in this
 	// process (--local).
-	GuardArgv []string
+	GuardArgv func(token string) []string `json:"-"`
 
 	leave      func() (string, error) // leaveCgroups, unless a test says
 	exitFunc   func(int)              // os.Exit, unless a test says

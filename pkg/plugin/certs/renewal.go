@@ -10,6 +10,9 @@ import (
 // RenewalKind is the kind of the `certs renew` result.
 const RenewalKind = "CertificateRenewal"
 
+// ControlPlaneLabel marks the nodes `certs` works on by default.
+const ControlPlaneLabel = "node-role.kubernetes.io/control-plane"
+
 // Step names, in the order they run on each node.
 const (
 	// StepRestoreParked puts back a manifest an earlier, cut-short restart

@@ -40,7 +40,7 @@ func (o *NodeOps) RunStep(ctx context.Context, step string, r Restart) StepRepor
 	case StepKubeadm:
 		rep.Message, err = o.KubeadmRenew(ctx)
 	case StepRestart:
-		if len(o.GuardArgv) > 0 {
+		if o.GuardArgv != nil {
 			rep.Message, rep.Guard, err = o.restartGuarded(ctx, r)
 		} else {
 			rep.Message, err = o.RestartStaticPod(ctx, r)

@@ -42,8 +42,6 @@ func NewAgentCmd(g *Globals) *cobra.Command {
 	for _, c := range agent.Commands() {
 		cmd.AddCommand(newAgentSubcommand(g, f, c))
 	}
-	// The subcommands not yet declared with agent.Command, built with (g, f).
-	cmd.AddCommand(newAgentCertsRenewCmd(g, f))
 	if runtime.GOOS != "linux" {
 		refuseOffLinux(cmd, runtime.GOOS)
 	}

@@ -8,11 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // ControlPlaneLabel marks the nodes `certs` works on by default.
-const ControlPlaneLabel = "node-role.kubernetes.io/control-plane"
+const ControlPlaneLabel = certs.ControlPlaneLabel
 
 // NewCertsCmd builds `kubectl akash certs`, the certificate expiry check
 // and the guarded renewal.
@@ -106,21 +107,6 @@ func (f *CertsNodeFlags) Layout() certs.Layout {
 	return l
 }
 
-// layoutArgs passes the layout to the agent.
-func layoutArgs(l certs.Layout) []string {
-	return []string{"--kubernetes-dir=" + l.KubernetesDir, "--etcd-ssl-dir=" + l.EtcdSSLDir,
-		"--kubelet-pki-dir=" + l.KubeletPKIDir, "--k3s-dir=" + l.K3sDir}
-}
-
-// addLayoutFlags binds the agent's layout flags.
-func addLayoutFlags(cmd *cobra.Command, l *certs.Layout) {
-	fs := cmd.Flags()
-	fs.StringVar(&l.KubernetesDir, "kubernetes-dir", l.KubernetesDir, "kubeadm's directory.")
-	fs.StringVar(&l.EtcdSSLDir, "etcd-ssl-dir", l.EtcdSSLDir, "kubespray's etcd certificates.")
-	fs.StringVar(&l.KubeletPKIDir, "kubelet-pki-dir", l.KubeletPKIDir, "The kubelet's certificate directory.")
-	fs.StringVar(&l.K3sDir, "k3s-dir", l.K3sDir, "k3s's data directory.")
-}
-
 // parseWarn reads --warn: a Go duration or a number of days ("30d").
 func parseWarn(s string) (time.Duration, error) {
 	if s == "" || s == "0" {
@@ -139,3 +125,6 @@ func parseWarn(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// nodeTarget names a node as the target of a node step.
+func nodeTarget(node string) execute.Target { return certs.NodeTarget(node) }

@@ -3,52 +3,41 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs/renew"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
-// DefaultStaticPods are the control-plane static pods restarted after a
-// renewal, in this order (etcd, when it is a static pod on the node, first).
-var DefaultStaticPods = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler"}
-
-// CertsRenewOptions are `certs renew`'s.
+// CertsRenewOptions are `certs renew`'s: the node flags, and the renewal's
+// own settings (renew.Config).
 type CertsRenewOptions struct {
 	g      *Globals
 	Nodes  *CertsNodeFlags
 	Output *output.Flags
 	Exec   *execute.Options
-	Ops    *certs.NodeOps
+	renew.Config
 
-	NodeNames        []string
-	AllControlPlane  bool
-	StaticPods       []string
-	StaticNamespace  string
-	OutPeriod        time.Duration
-	StopTimeout      time.Duration
-	ReadyTimeout     time.Duration
-	SnapshotDir      string
-	UpdateKubeconfig bool
+	NodeNames       []string
+	AllControlPlane bool
+}
 
-	clients *cli.Clients
+// NewCertsRenewOptions returns every default of `certs renew`.
+func NewCertsRenewOptions(g *Globals) *CertsRenewOptions {
+	return &CertsRenewOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
+		Config: renew.Config{Ops: renew.NewNodeOps(), StaticPods: renew.DefaultStaticPods, StaticNamespace: "kube-system",
+			OutPeriod: 25 * time.Second, StopTimeout: 2 * time.Minute, ReadyTimeout: 3 * time.Minute}}
 }
 
 // NewCertsRenewCmd builds `kubectl akash certs renew`.
 func NewCertsRenewCmd(g *Globals) *cobra.Command {
-	o := &CertsRenewOptions{g: g, Nodes: NewCertsNodeFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
-		Ops: &certs.NodeOps{}, StaticNamespace: "kube-system", OutPeriod: 25 * time.Second,
-		StopTimeout: 2 * time.Minute, ReadyTimeout: 3 * time.Minute}
+	o := NewCertsRenewOptions(g)
 	cmd := &cobra.Command{
 		Use:   "renew (NODE... | --all-control-plane | --local)",
 		Short: "Renew a control-plane node's certificates the safe way: snapshot, backup, renew, restart, re-check",
@@ -105,11 +94,7 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 			kubectl akash certs renew --local --yes`),
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("node") {
-				fmt.Fprintln(o.g.Streams.ErrOut, "Flag --node has been deprecated, name the nodes as arguments: certs renew NODE...")
-			}
-			o.NodeNames = append(args, o.NodeNames...)
-			if err := o.Exec.Complete(cmd); err != nil {
+			if err := o.Complete(cmd, args); err != nil {
 				return err
 			}
 			if err := o.Validate(); err != nil {
@@ -134,8 +119,8 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	fs.StringVar(&o.Nodes.EtcdSSLDir, "etcd-ssl-dir", "", "kubespray's etcd certificates on the node (default <node-root>/etc/ssl/etcd/ssl).")
 	fs.StringVar(&o.Nodes.K3sDir, "k3s-dir", "", "k3s's --data-dir on a k3s server (default <node-root>/var/lib/rancher/k3s).")
 	output.AddChunkSizeFlag(cmd, &o.Nodes.ChunkSize)
-	addNodeOpsFlags(cmd, o.Ops)
-	fs.StringSliceVar(&o.StaticPods, "static-pods", DefaultStaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
+	renew.AddNodeOpsFlags(fs, o.Ops)
+	fs.StringSliceVar(&o.StaticPods, "static-pods", o.StaticPods, "The static pods to restart, in order (manifest base names; etcd is added first when etcd.yaml is there).")
 	fs.StringVar(&o.StaticNamespace, "static-pod-namespace", o.StaticNamespace, "Namespace of the static pods' mirror pods.")
 	fs.DurationVar(&o.OutPeriod, "out-period", o.OutPeriod, "How long each manifest stays out of the static-pod dir at least (longer than the kubelet's fileCheckFrequency, 20s by default).")
 	fs.DurationVar(&o.StopTimeout, "stop-timeout", o.StopTimeout, "How much longer to wait for a static pod's processes to end.")
@@ -145,6 +130,16 @@ func NewCertsRenewCmd(g *Globals) *cobra.Command {
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
 	return cmd
+}
+
+// Complete takes the nodes named as arguments (and by the deprecated
+// --node) and the mutation flags.
+func (o *CertsRenewOptions) Complete(cmd *cobra.Command, args []string) error {
+	if cmd.Flags().Changed("node") {
+		fmt.Fprintln(o.g.Streams.ErrOut, "Flag --node has been deprecated, name the nodes as arguments: certs renew NODE...")
+	}
+	o.NodeNames = append(args, o.NodeNames...)
+	return o.Exec.Complete(cmd)
 }
 
 // Validate checks the flags without I/O.
@@ -171,108 +166,33 @@ func (o *CertsRenewOptions) Validate() error {
 	return o.Output.Validate()
 }
 
-// Run plans every node (probing each one, changing nothing), then runs the
-// plan → confirm → execute flow.
+// Run reads the nodes once, plans every node (probing each one, changing
+// nothing), then runs the plan → confirm → execute flow.
 func (o *CertsRenewOptions) Run(ctx context.Context) error {
-	if !o.Nodes.Local || o.UpdateKubeconfig {
-		c, err := o.g.Clients()
-		if err != nil && !o.Nodes.Local {
-			return err
-		}
-		o.clients = c
-	} else if c, err := o.g.Clients(); err == nil {
-		o.clients = c // to confirm the restarts through mirror pods, when the API answers
+	clients, err := o.g.Clients()
+	if err != nil && !o.Nodes.Local {
+		return err
+	} else if err != nil {
+		clients = nil // --local goes on without the API
 	}
-	nodes, err := o.nodes(ctx)
+	o.Clients, o.ErrOut, o.NodeRoot, o.Debug = clients, o.g.Streams.ErrOut, o.Nodes.NodeRoot, o.Nodes.Options()
+	o.Local, o.HostRoot, o.ProcRoot = o.Nodes.Local, o.Nodes.HostRoot, o.Nodes.ProcRoot
+	o.Kubeconfig = renew.Kubeconfig{File: ptr.Deref(o.g.ConfigFlags.KubeConfig, ""), Context: ptr.Deref(o.g.ConfigFlags.Context, "")}
+	nodes, err := renew.ReadNodes(ctx, o.Config, o.NodeNames, o.Nodes.ChunkSize)
 	if err != nil {
 		return err
 	}
-	ren := certs.NewRenewal()
-	for i, node := range nodes {
-		if err := o.planNode(ctx, ren, node, i == 0); err != nil {
-			return err
-		}
+	r := renew.New(o.Config)
+	plan, err := r.Plan(ctx, nodes)
+	if err != nil {
+		return err
 	}
-	// Each node is a gate: the first failure anywhere stops the whole run.
-	plan := &execute.Plan{}
-	for _, node := range nodes {
-		var steps []*execute.Action
-		for _, s := range ren.Status.Steps {
-			if s.Node == node {
-				steps = append(steps, s.Action)
-			}
-		}
-		plan.Add("node "+node, steps...).Gate = true
-	}
-	applier := &renewApplier{o: o, ren: ren, open: map[string]renewNode{}}
-	flow := &execute.Flow{
-		Options: o.Exec, Streams: o.g.Streams, Output: o.Output, Result: ren,
-		Table:    func() *output.Table { return certs.RenewalTable(ren) },
-		Plan:     plan,
-		Engine:   o.Exec.NewEngine().Register(applier, renewVerbs...),
-		Question: fmt.Sprintf("Renew the certificates of %d node(s), one at a time: %s.", len(nodes), strings.Join(withFlavours(ren, nodes), ", ")),
-		After:    func() { o.rollbackAdvice(ren) },
-	}
-	err = flow.Run(ctx)
+	ren := r.Renewal()
+	err = (&execute.Flow{Options: o.Exec, Streams: o.g.Streams, Output: o.Output, Result: ren, Plan: plan,
+		Table:  func() *output.Table { return certs.RenewalTable(ren) },
+		Engine: o.Exec.NewEngine().Register(r, renew.Verbs...), Question: r.Question(), After: r.Rollback}).Run(ctx)
 	if ren.Status.Rollback != "" {
 		fmt.Fprintln(o.g.Streams.ErrOut, ren.Status.Rollback)
 	}
 	return err
-}
-
-// withFlavours names each node with its flavour: "cp-1 (k3s)".
-func withFlavours(ren *certs.Renewal, nodes []string) []string {
-	out := make([]string, len(nodes))
-	for i, n := range nodes {
-		out[i] = n
-		for _, s := range ren.Status.Steps {
-			if s.Node == n && s.Flavour != "" {
-				out[i] = n + " (" + s.Flavour + ")"
-				break
-			}
-		}
-	}
-	return out
-}
-
-// nodes are the nodes in the order they are renewed: as given, or the
-// control plane oldest first (the one kubeadm init ran on is the primary).
-func (o *CertsRenewOptions) nodes(ctx context.Context) ([]string, error) {
-	if o.Nodes.Local {
-		h, err := os.Hostname()
-		if err != nil {
-			h = "localhost"
-		}
-		return []string{h}, nil
-	}
-	if len(o.NodeNames) > 0 {
-		for _, n := range o.NodeNames {
-			if _, err := o.clients.Kube.CoreV1().Nodes().Get(ctx, n, metav1.GetOptions{}); err != nil {
-				return nil, cli.Explain(err, "getting node "+n)
-			}
-		}
-		return o.NodeNames, nil
-	}
-	items, err := cli.ListPaged[corev1.Node](ctx, o.Nodes.ChunkSize, metav1.ListOptions{LabelSelector: ControlPlaneLabel},
-		func(ctx context.Context, lo metav1.ListOptions) (runtime.Object, error) {
-			return o.clients.Kube.CoreV1().Nodes().List(ctx, lo)
-		})
-	if err != nil {
-		return nil, cli.Explain(err, "listing the control-plane nodes")
-	}
-	if len(items) == 0 {
-		return nil, fmt.Errorf("no node is labelled %s: name the nodes as arguments (certs renew NODE...)", ControlPlaneLabel)
-	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i].CreationTimestamp, items[j].CreationTimestamp
-		if !a.Equal(&b) {
-			return a.Before(&b)
-		}
-		return items[i].Name < items[j].Name
-	})
-	var names []string
-	for _, n := range items {
-		names = append(names, n.Name)
-	}
-	return names, nil
 }

@@ -1,4 +1,4 @@
-package cmd
+package renew
 
 import (
 	"bytes"
@@ -13,12 +13,12 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// updateKubeconfig reads the node's renewed admin kubeconfig src (admin.conf,
-// k3s.yaml) and puts its client
-// certificate and key into the user of the operator's current context, after
-// copying the old file to <file>.bak-<time>. Only a user that already
-// authenticates with a client certificate is changed.
-func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode, src string) (string, error) {
+// updateKubeconfig reads the node's renewed admin kubeconfig src
+// (admin.conf, k3s.yaml) and puts its client certificate and key into the
+// user of the operator's context, after copying the old file to
+// <file>.bak-<time>. Only a user that already authenticates with a client
+// certificate is changed.
+func (r *Renewer) updateKubeconfig(ctx context.Context, n node, src string) (string, error) {
 	var buf bytes.Buffer
 	if err := n.read(ctx, src, &buf); err != nil {
 		return "", err
@@ -33,7 +33,7 @@ func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode, s
 	}
 	renewed := admin.AuthInfos[actx.AuthInfo]
 
-	file := o.kubeconfigFile()
+	file := r.cfg.Kubeconfig.file()
 	old, err := os.ReadFile(file)
 	if err != nil {
 		return "", fmt.Errorf("reading your kubeconfig %s: %w", file, err)
@@ -43,8 +43,8 @@ func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode, s
 		return "", fmt.Errorf("parsing your kubeconfig %s: %w", file, err)
 	}
 	ctxName := cfg.CurrentContext
-	if o.g.ConfigFlags.Context != nil && *o.g.ConfigFlags.Context != "" {
-		ctxName = *o.g.ConfigFlags.Context
+	if r.cfg.Kubeconfig.Context != "" {
+		ctxName = r.cfg.Kubeconfig.Context
 	}
 	c, ok := cfg.Contexts[ctxName]
 	if !ok {
@@ -58,7 +58,7 @@ func (o *CertsRenewOptions) updateKubeconfig(ctx context.Context, n renewNode, s
 	if err != nil {
 		return "", fmt.Errorf("the node's %s: %w", src, err)
 	}
-	backup := file + ".bak-" + stamp()
+	backup := file + ".bak-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := writeNew(backup, old); err != nil {
 		return "", fmt.Errorf("backing up %s: %w", file, err)
 	}
@@ -110,18 +110,16 @@ func writeNew(name string, data []byte) error {
 	return err
 }
 
-// kubeconfigFile is the file the operator's kubeconfig comes from:
-// --kubeconfig, else the first file of KUBECONFIG, else ~/.kube/config.
-func (o *CertsRenewOptions) kubeconfigFile() string {
-	if f := o.g.ConfigFlags.KubeConfig; f != nil && *f != "" {
-		return *f
+// file is the file the operator's kubeconfig comes from: --kubeconfig,
+// else the first existing file of KUBECONFIG, else ~/.kube/config.
+func (k Kubeconfig) file() string {
+	if k.File != "" {
+		return k.File
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if len(rules.Precedence) > 0 {
-		for _, p := range rules.Precedence {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
+	for _, p := range rules.Precedence {
+		if _, err := os.Stat(p); err == nil {
+			return p
 		}
 	}
 	return rules.GetDefaultFilename()
