@@ -81,6 +81,8 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 		items []T
 		cont  string
 		found bool
+		cut   = cutOf(P(new(T)), full)
+		p     pruner
 	)
 	err := eachField(r, -1, func(field int, n int64) error {
 		if field != 2 {
@@ -110,12 +112,19 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 					cont = meta.Continue
 					return nil
 				}
-				var item T
-				if err := P(&item).Unmarshal(buf); err != nil {
+				pruned, err := p.prune(buf, cut)
+				if err != nil {
 					return err
 				}
-				trimObject(P(&item), full)
-				items = append(items, item)
+				// Decoded in place: a workload's struct is over a kilobyte,
+				// and a copy of each into the list was most of the decoding's
+				// memory traffic.
+				items = append(items, *new(T))
+				item := P(&items[len(items)-1])
+				if err := item.Unmarshal(pruned); err != nil {
+					return err
+				}
+				trimObject(item, full)
 				return nil
 			default:
 				_, err := r.Discard(int(n))
