@@ -91,6 +91,7 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 		}
 		found = true
 		var buf []byte
+		listBytes := n
 		return eachField(r, n, func(field int, n int64) error {
 			if n > maxItemBytes {
 				return fmt.Errorf("an item of %d bytes", n)
@@ -119,6 +120,9 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 				// Decoded in place: a workload's struct is over a kilobyte,
 				// and a copy of each into the list was most of the decoding's
 				// memory traffic.
+				if items == nil {
+					items = make([]T, 0, estimateItems(listBytes, n))
+				}
 				items = append(items, *new(T))
 				item := P(&items[len(items)-1])
 				if err := item.Unmarshal(pruned); err != nil {
@@ -137,6 +141,22 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 	}
 	return items, cont, err
 }
+
+// estimateItems guesses how many items a list message of listBytes holds
+// from the size of its first item: the items of one kind on one provider are
+// alike, and the list grown by append instead would hold up to twice the
+// memory (and copy all of it) at every doubling — a workload's struct is over
+// a kilobyte before anything it points to. A fifth more than the guess
+// absorbs items a little bigger than the first; a list far off the guess
+// still grows by append.
+func estimateItems(listBytes, firstItem int64) int {
+	per := firstItem + 4 // the item's tag and length prefix
+	return int(min(listBytes/per+listBytes/per/5+8, maxEstimate))
+}
+
+// maxEstimate caps the guess, whatever a broken length says; a bigger list
+// grows by append.
+const maxEstimate = 1 << 16
 
 // eachField walks the length-delimited fields of a protobuf message of size
 // bytes (-1: until the end of r), calling f with each field's number and
