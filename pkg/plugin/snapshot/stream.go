@@ -124,12 +124,9 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 					items = make([]T, 0, estimateItems(listBytes, n))
 				}
 				items = append(items, *new(T))
-				item := P(&items[len(items)-1])
-				if err := item.Unmarshal(pruned); err != nil {
-					return err
-				}
-				trimObject(item, full)
-				return nil
+				// The cut left exactly what trimObject keeps (prune_test.go):
+				// trimming again would only copy the containers anew.
+				return P(&items[len(items)-1]).Unmarshal(pruned)
 			default:
 				_, err := r.Discard(int(n))
 				return err
@@ -208,56 +205,70 @@ func (c *countingReader) ReadByte() (byte, error) {
 // decodeJSONList reads a JSON list ({"metadata":{…},"items":[…]} in any key
 // order) one item at a time.
 func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool) ([]T, string, error) {
-	dec := json.NewDecoder(r)
-	if err := expectDelim(dec, '{'); err != nil {
+	var items []T
+	cont, err := eachJSONItem(r, func(dec *json.Decoder) error {
+		var item T
+		if err := dec.Decode(&item); err != nil {
+			return err
+		}
+		trimObject(P(&item), full)
+		items = append(items, item)
+		return nil
+	})
+	if err != nil {
 		return nil, "", err
 	}
-	var (
-		items []T
-		cont  string
-	)
+	return items, cont, nil
+}
+
+// eachJSONItem walks a JSON list as it streams in, calling item with the
+// decoder positioned at each element of items (item must decode exactly
+// one value), and returns the list's continue token.
+func eachJSONItem(r io.Reader, item func(*json.Decoder) error) (string, error) {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return "", err
+	}
+	var cont string
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
-			return nil, "", err
+			return "", err
 		}
 		switch key {
 		case "items":
 			t, err := dec.Token()
 			if err != nil {
-				return nil, "", err
+				return "", err
 			}
 			if t == nil {
 				continue // "items": null, an empty list
 			}
 			if d, ok := t.(json.Delim); !ok || d != '[' {
-				return nil, "", fmt.Errorf("not a list: items is %v", t)
+				return "", fmt.Errorf("not a list: items is %v", t)
 			}
 			for dec.More() {
-				var item T
-				if err := dec.Decode(&item); err != nil {
-					return nil, "", err
+				if err := item(dec); err != nil {
+					return "", err
 				}
-				trimObject(P(&item), full)
-				items = append(items, item)
 			}
 			if err := expectDelim(dec, ']'); err != nil {
-				return nil, "", err
+				return "", err
 			}
 		case "metadata":
 			var meta metav1.ListMeta
 			if err := dec.Decode(&meta); err != nil {
-				return nil, "", err
+				return "", err
 			}
 			cont = meta.Continue
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return nil, "", err
+				return "", err
 			}
 		}
 	}
-	return items, cont, expectDelim(dec, '}')
+	return cont, expectDelim(dec, '}')
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
