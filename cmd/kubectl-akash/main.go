@@ -18,6 +18,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	// Before kubectl's packages initialise: no catalog load under English.
+	_ "github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli/translations"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cmd"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/interrupt"
 )

@@ -277,7 +277,7 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			if row.Plugin.Found != t.expected {
 				return fmt.Errorf("kubectl akash %s at %d leases found %d, want %d: the seeded state is not what the bench expects", t.task, n, row.Plugin.Found, t.expected)
 			}
-			cfg.Log("%s, %d leases: kubectl akash %.3fs median, %d requests (%d LIST), found %d; floor %.3fs", t.task, n, row.Plugin.Median, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found, row.Floor.Median)
+			cfg.Log("%s, %d leases: kubectl akash %.3fs median (%.2f× the floor, %.3fs), client CPU %.3fs, max RSS %.0f MB, %d requests (%d LIST), found %d", t.task, n, row.Plugin.Median, row.Plugin.Median/row.Floor.Median, row.Floor.Median, row.Plugin.CPUMedian, row.Plugin.MaxRSSMB, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found)
 			if t.runbook == "" {
 				row.Plugin.out = ""
 				res.Rows = append(res.Rows, row)

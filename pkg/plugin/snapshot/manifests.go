@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,14 +13,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
-
-// rawList is a LIST response whose items are kept as the server sent them.
-type rawList struct {
-	Metadata struct {
-		Continue string `json:"continue"`
-	} `json:"metadata"`
-	Items []json.RawMessage `json:"items"`
-}
 
 // listManifestJSON lists the Manifests of namespace ns as raw JSON items. The
 // dynamic client would decode each into a map first; decoding the raw items
@@ -40,15 +33,24 @@ func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int6
 		if o.Continue != "" {
 			req = req.Param("continue", o.Continue)
 		}
-		body, err := req.DoRaw(ctx)
+		// Streamed, not read whole first: the page as sent (managedFields
+		// and all) is several times what is kept of it.
+		body, err := req.Stream(ctx)
 		if err != nil {
 			return nil, "", err
 		}
-		var page rawList
-		if err := json.Unmarshal(body, &page); err != nil {
+		defer body.Close()
+		var items []json.RawMessage
+		cont, err := eachJSONItem(bufio.NewReaderSize(body, 64<<10), func(dec *json.Decoder) error {
+			var raw json.RawMessage
+			err := dec.Decode(&raw)
+			items = append(items, raw)
+			return err
+		})
+		if err != nil {
 			return nil, "", fmt.Errorf("decoding the Manifest list: %w", err)
 		}
-		return page.Items, page.Metadata.Continue, nil
+		return items, cont, nil
 	})
 }
 

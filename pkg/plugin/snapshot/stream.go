@@ -81,6 +81,8 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 		items []T
 		cont  string
 		found bool
+		cut   = cutOf(P(new(T)), full)
+		p     pruner
 	)
 	err := eachField(r, -1, func(field int, n int64) error {
 		if field != 2 {
@@ -89,6 +91,7 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 		}
 		found = true
 		var buf []byte
+		listBytes := n
 		return eachField(r, n, func(field int, n int64) error {
 			if n > maxItemBytes {
 				return fmt.Errorf("an item of %d bytes", n)
@@ -110,13 +113,20 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 					cont = meta.Continue
 					return nil
 				}
-				var item T
-				if err := P(&item).Unmarshal(buf); err != nil {
+				pruned, err := p.prune(buf, cut)
+				if err != nil {
 					return err
 				}
-				trimObject(P(&item), full)
-				items = append(items, item)
-				return nil
+				// Decoded in place: a workload's struct is over a kilobyte,
+				// and a copy of each into the list was most of the decoding's
+				// memory traffic.
+				if items == nil {
+					items = make([]T, 0, estimateItems(listBytes, n))
+				}
+				items = append(items, *new(T))
+				// The cut left exactly what trimObject keeps (prune_test.go):
+				// trimming again would only copy the containers anew.
+				return P(&items[len(items)-1]).Unmarshal(pruned)
 			default:
 				_, err := r.Discard(int(n))
 				return err
@@ -128,6 +138,22 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 	}
 	return items, cont, err
 }
+
+// estimateItems guesses how many items a list message of listBytes holds
+// from the size of its first item: the items of one kind on one provider are
+// alike, and the list grown by append instead would hold up to twice the
+// memory (and copy all of it) at every doubling — a workload's struct is over
+// a kilobyte before anything it points to. A fifth more than the guess
+// absorbs items a little bigger than the first; a list far off the guess
+// still grows by append.
+func estimateItems(listBytes, firstItem int64) int {
+	per := firstItem + 4 // the item's tag and length prefix
+	return int(min(listBytes/per+listBytes/per/5+8, maxEstimate))
+}
+
+// maxEstimate caps the guess, whatever a broken length says; a bigger list
+// grows by append.
+const maxEstimate = 1 << 16
 
 // eachField walks the length-delimited fields of a protobuf message of size
 // bytes (-1: until the end of r), calling f with each field's number and
@@ -179,56 +205,70 @@ func (c *countingReader) ReadByte() (byte, error) {
 // decodeJSONList reads a JSON list ({"metadata":{…},"items":[…]} in any key
 // order) one item at a time.
 func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool) ([]T, string, error) {
-	dec := json.NewDecoder(r)
-	if err := expectDelim(dec, '{'); err != nil {
+	var items []T
+	cont, err := eachJSONItem(r, func(dec *json.Decoder) error {
+		var item T
+		if err := dec.Decode(&item); err != nil {
+			return err
+		}
+		trimObject(P(&item), full)
+		items = append(items, item)
+		return nil
+	})
+	if err != nil {
 		return nil, "", err
 	}
-	var (
-		items []T
-		cont  string
-	)
+	return items, cont, nil
+}
+
+// eachJSONItem walks a JSON list as it streams in, calling item with the
+// decoder positioned at each element of items (item must decode exactly
+// one value), and returns the list's continue token.
+func eachJSONItem(r io.Reader, item func(*json.Decoder) error) (string, error) {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return "", err
+	}
+	var cont string
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
-			return nil, "", err
+			return "", err
 		}
 		switch key {
 		case "items":
 			t, err := dec.Token()
 			if err != nil {
-				return nil, "", err
+				return "", err
 			}
 			if t == nil {
 				continue // "items": null, an empty list
 			}
 			if d, ok := t.(json.Delim); !ok || d != '[' {
-				return nil, "", fmt.Errorf("not a list: items is %v", t)
+				return "", fmt.Errorf("not a list: items is %v", t)
 			}
 			for dec.More() {
-				var item T
-				if err := dec.Decode(&item); err != nil {
-					return nil, "", err
+				if err := item(dec); err != nil {
+					return "", err
 				}
-				trimObject(P(&item), full)
-				items = append(items, item)
 			}
 			if err := expectDelim(dec, ']'); err != nil {
-				return nil, "", err
+				return "", err
 			}
 		case "metadata":
 			var meta metav1.ListMeta
 			if err := dec.Decode(&meta); err != nil {
-				return nil, "", err
+				return "", err
 			}
 			cont = meta.Continue
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return nil, "", err
+				return "", err
 			}
 		}
 	}
-	return items, cont, expectDelim(dec, '}')
+	return cont, expectDelim(dec, '}')
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {

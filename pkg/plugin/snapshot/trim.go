@@ -40,6 +40,23 @@ func trimObject(item metav1.Object, fullWorkloads bool) {
 	}
 }
 
+// cutOf is the protobuf cut (prune.go) that drops, before item's type is
+// decoded, what trimObject would drop after.
+func cutOf(item metav1.Object, fullWorkloads bool) *fields {
+	if fullWorkloads {
+		return objectCut
+	}
+	switch item.(type) {
+	case *appsv1.Deployment:
+		return deploymentCut
+	case *appsv1.ReplicaSet:
+		return replicaSetCut
+	case *appsv1.StatefulSet:
+		return statefulSetCut
+	}
+	return objectCut
+}
+
 // trimTemplate keeps each container's name, image, command and arguments.
 func trimTemplate(t *corev1.PodTemplateSpec) {
 	containers := make([]corev1.Container, len(t.Spec.Containers))
