@@ -19,27 +19,31 @@ import (
 
 const owner1, owner2 = "akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", "akash1zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
 
+// meta names an object and labels it with key/value pairs.
+func meta(namespace, name string, kv ...string) metav1.ObjectMeta {
+	m := metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: map[string]string{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m.Labels[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
 func cluster() []runtime.Object {
-	leaseNS := func(name, owner string) *corev1.Namespace {
-		return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
-			akash.LabelManaged: "true", akash.LabelLeaseOwner: owner}}}
-	}
-	pod := func(ns, name string, labels map[string]string) *corev1.Pod {
-		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: labels}}
-	}
-	provider := map[string]string{akash.LabelProviderApp: akash.ProviderApp}
+	managed, owner, app := akash.LabelManaged, akash.LabelLeaseOwner, akash.LabelProviderApp
 	return []runtime.Object{
-		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1"}},
-		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "cp-1"}},
-		leaseNS("lease-a", owner1), leaseNS("lease-b", owner1), leaseNS("lease-c", owner2),
+		&corev1.Node{ObjectMeta: meta("", "worker-1")},
+		&corev1.Node{ObjectMeta: meta("", "cp-1")},
+		&corev1.Namespace{ObjectMeta: meta("", "lease-a", managed, "true", owner, owner1)},
+		&corev1.Namespace{ObjectMeta: meta("", "lease-b", managed, "true", owner, owner1)},
+		&corev1.Namespace{ObjectMeta: meta("", "lease-c", managed, "true", owner, owner2)},
 		// Lease namespace without an owner label: no owner to offer.
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lease-d", Labels: map[string]string{akash.LabelManaged: "true"}}},
+		&corev1.Namespace{ObjectMeta: meta("", "lease-d", managed, "true")},
 		// Not a lease namespace: its owner is not a tenant with leases here.
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "tools", Labels: map[string]string{akash.LabelLeaseOwner: "akash1notalease"}}},
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "akash-services"}},
-		pod("akash-services", "akash-provider-0", provider),
-		pod("akash-services", "operator-inventory-0", map[string]string{"app": "inventory"}),
-		pod("other", "akash-provider-9", provider),
+		&corev1.Namespace{ObjectMeta: meta("", "tools", owner, "akash1notalease")},
+		&corev1.Namespace{ObjectMeta: meta("", "akash-services")},
+		&corev1.Pod{ObjectMeta: meta("akash-services", "akash-provider-0", app, akash.ProviderApp)},
+		&corev1.Pod{ObjectMeta: meta("akash-services", "operator-inventory-0", "app", "inventory")},
+		&corev1.Pod{ObjectMeta: meta("other", "akash-provider-9", app, akash.ProviderApp)},
 	}
 }
 
