@@ -2,21 +2,12 @@ package cmd
 
 import (
 	"context"
-	"slices"
-	"sort"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/completion"
 )
-
-// completionTimeout bounds the API calls a completion makes: a shell waiting
-// on an unreachable cluster is worse than no suggestions.
-const completionTimeout = 5 * time.Second
 
 // completeFunc is cobra's dynamic completion signature.
 type completeFunc = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective)
@@ -81,97 +72,53 @@ func completeDryRun(*cobra.Command, []string, string) ([]string, cobra.ShellComp
 	}, cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeLeaseNamespaces completes the lease namespaces (label
-// akash.network=true), which is what -n means to every lease command.
+// completeLeaseNamespaces completes the lease namespaces: what -n means to
+// every lease command.
 func completeLeaseNamespaces(g *Globals) completeFunc {
-	return completeNamespacesMatching(g, akash.LabelManaged+"=true")
+	return completeFromCluster(g, false, completion.LeaseNamespaces)
 }
 
 // completeNamespaces completes every namespace.
 func completeNamespaces(g *Globals) completeFunc {
-	return completeNamespacesMatching(g, "")
+	return completeFromCluster(g, false, completion.Namespaces)
 }
 
-// completeNamespacesMatching completes the namespaces a label selector
-// matches, with one LIST.
-func completeNamespacesMatching(g *Globals, selector string) completeFunc {
-	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
-		l, err := kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: selector})
-		if err != nil {
-			return nil, err
-		}
-		return namesOf(l.Items), nil
-	})
-}
-
-// completeLeaseOwners completes the tenant addresses that have leases on
-// this provider: the owner label of the lease namespaces, with one LIST.
+// completeLeaseOwners completes the tenants that have leases here.
 func completeLeaseOwners(g *Globals) completeFunc {
-	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
-		l, err := kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"})
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, ns := range l.Items {
-			if o := ns.Labels[akash.LabelLeaseOwner]; o != "" {
-				out = append(out, o)
-			}
-		}
-		return out, nil
-	})
+	return completeFromCluster(g, false, completion.LeaseOwners)
 }
 
 // completeProviderPods completes the akash-provider pods of
-// --provider-namespace, with one LIST.
+// --provider-namespace as parsed when the shell asks.
 func completeProviderPods(g *Globals) completeFunc {
 	return completeFromCluster(g, false, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
-		l, err := kube.CoreV1().Pods(g.ProviderNamespace).List(ctx, metav1.ListOptions{LabelSelector: akash.LabelProviderApp + "=" + akash.ProviderApp})
-		if err != nil {
-			return nil, err
-		}
-		return namesOf(l.Items), nil
+		return completion.ProviderPods(g.ProviderNamespace)(ctx, kube)
 	})
 }
 
 // completeNodeNames completes node names, leaving out those already given.
 func completeNodeNames(g *Globals) completeFunc {
-	return completeFromCluster(g, true, func(ctx context.Context, kube kubernetes.Interface) ([]string, error) {
-		l, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
-		}
-		return namesOf(l.Items), nil
-	})
+	return completeFromCluster(g, true, completion.Nodes)
 }
 
-// completeFromCluster completes the names list reads from the cluster
-// (one LIST); with excludeArgs, the arguments already given are left out.
-func completeFromCluster(g *Globals, excludeArgs bool, list func(ctx context.Context, kube kubernetes.Interface) ([]string, error)) completeFunc {
+// completeFromCluster completes the names src reads from the cluster (one
+// LIST); with excludeArgs, the arguments already given are left out. Errors
+// give no suggestions rather than noise in the shell.
+func completeFromCluster(g *Globals, excludeArgs bool, src completion.Source) completeFunc {
 	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if !excludeArgs {
 			args = nil
 		}
-		return listNames(toComplete, args, func(ctx context.Context) ([]string, error) {
-			c, err := g.Clients()
-			if err != nil {
-				return nil, err
-			}
-			return list(ctx, c.Kube)
-		})
+		c, err := g.Clients()
+		var names []string
+		if err == nil {
+			names, err = completion.Candidates(c.Kube, src, toComplete, args)
+		}
+		if err != nil {
+			cobra.CompDebugln("kubectl akash: completion: "+err.Error(), false)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
 	}
-}
-
-// namesOf returns the names of a LIST's items.
-func namesOf[T any, P interface {
-	*T
-	GetName() string
-}](items []T) []string {
-	out := make([]string, 0, len(items))
-	for i := range items {
-		out = append(out, P(&items[i]).GetName())
-	}
-	return out
 }
 
 // completeKubeconfig completes context, cluster or user names from the
@@ -182,45 +129,9 @@ func completeKubeconfig(g *Globals, what string) completeFunc {
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		var names []string
-		switch what {
-		case "context":
-			for n := range raw.Contexts {
-				names = append(names, n)
-			}
-		case "cluster":
-			for n := range raw.Clusters {
-				names = append(names, n)
-			}
-		case "user":
-			for n := range raw.AuthInfos {
-				names = append(names, n)
-			}
-		}
-		return filterNames(names, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
+		return filterNames(completion.Kubeconfig(raw, what), toComplete, nil), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
-// listNames runs one LIST under a short timeout and keeps the names starting
-// with toComplete. Errors give no suggestions rather than noise in the shell.
-func listNames(toComplete string, exclude []string, list func(ctx context.Context) ([]string, error)) ([]string, cobra.ShellCompDirective) {
-	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
-	defer cancel()
-	names, err := list(ctx)
-	if err != nil {
-		cobra.CompDebugln("kubectl akash: completion: "+err.Error(), false)
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	return filterNames(names, toComplete, exclude), cobra.ShellCompDirectiveNoFileComp
-}
-
-func filterNames(names []string, prefix string, exclude []string) []string {
-	out := []string{}
-	for _, n := range names {
-		if strings.HasPrefix(n, prefix) && !slices.Contains(exclude, n) {
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
-}
+// filterNames keeps the names starting with a prefix (completion.Filter).
+var filterNames = completion.Filter

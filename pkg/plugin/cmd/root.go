@@ -1,22 +1,16 @@
 package cmd
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/klog/v2"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/globalflags"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/profile"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
@@ -82,58 +76,24 @@ func addAllNamespacesFlag(cmd *cobra.Command) {
 	_ = cmd.Flags().SetAnnotation("all-namespaces", allNamespacesFlag, []string{"true"})
 }
 
-// validate checks the global flags, before any command reads the cluster:
-// a bad one is one sentence, not an error from deep in client-go.
+// validate checks the global flags, before any command reads the cluster
+// (package globalflags). A command may have a -n of its own (node-debug
+// zombies): only the global one is checked.
 func (g *Globals) validate(cmd *cobra.Command) error {
 	if g.pluginsErr != nil {
 		return g.pluginsErr
 	}
-	if t := g.ConfigFlags.Timeout; t != nil && *t != "" {
-		if err := validRequestTimeout(*t); err != nil {
-			return err
-		}
+	v := globalflags.Values{LeaseNamespace: g.LeaseNamespace, ProviderNamespace: g.ProviderNamespace}
+	if t := g.ConfigFlags.Timeout; t != nil {
+		v.RequestTimeout = *t
 	}
-	for _, f := range []struct{ name, value string }{{"--lease-namespace", g.LeaseNamespace}, {"--provider-namespace", g.ProviderNamespace}} {
-		if f.value == "" {
-			return fmt.Errorf("%s must not be empty", f.name)
-		}
-		if errs := validation.IsDNS1123Label(f.value); len(errs) > 0 {
-			return fmt.Errorf("%s %q is not a namespace name: %s", f.name, f.value, errs[0])
-		}
+	if f := cmd.Flags().Lookup("namespace"); f != nil && f == cmd.Root().PersistentFlags().Lookup("namespace") && f.Changed {
+		v.Namespace = g.ConfigFlags.Namespace
 	}
-	// A command may have a -n of its own (node-debug zombies): only the
-	// global one is checked here.
-	var globalNS *pflag.Flag
-	if f := cmd.Flags().Lookup("namespace"); f != nil && f == cmd.Root().PersistentFlags().Lookup("namespace") {
-		globalNS = f
+	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[allNamespacesFlag] != nil {
+		v.AllNamespaces = f.Value.String() == "true"
 	}
-	if globalNS != nil && globalNS.Changed && g.ConfigFlags.Namespace != nil {
-		if ns := *g.ConfigFlags.Namespace; ns == "" {
-			return errors.New("-n/--namespace must not be empty (leave it out for every namespace)")
-		} else if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
-			return fmt.Errorf("-n %q is not a namespace name: %s", ns, errs[0])
-		}
-	}
-	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[allNamespacesFlag] != nil && f.Value.String() == "true" && globalNS != nil && globalNS.Changed {
-		return errors.New("-A/--all-namespaces and -n/--namespace contradict each other: pass one of them")
-	}
-	return nil
-}
-
-// validRequestTimeout reads --request-timeout as client-go does: a whole
-// number of seconds or a duration with its unit, not negative.
-func validRequestTimeout(s string) error {
-	bad := fmt.Errorf("--request-timeout %q: want a duration such as 30s or 2m, or a whole number of seconds (0: no timeout)", s)
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if n < 0 {
-			return bad
-		}
-		return nil
-	}
-	if d, err := time.ParseDuration(s); err != nil || d < 0 {
-		return bad
-	}
-	return nil
+	return v.Validate()
 }
 
 // NewRootCmd builds `kubectl akash` and all its subcommands.
@@ -184,20 +144,13 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	g.ConfigFlags.AddFlags(pf)
 	pf.StringVar(&g.LeaseNamespace, "lease-namespace", akash.DefaultLeaseNamespace, "Namespace of the provider's Manifest, ProviderHost and ProviderLeasedIP objects.")
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
-	addKlogFlags(pf)
+	globalflags.AddKlog(pf)
 	g.profile.AddFlags(pf)
 	g.fleet = newFleetFlags()
 	g.fleet.addFlags(root, g)
 	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
-	root.AddGroup(
-		&cobra.Group{ID: groupLeases, Title: "Leases:"},
-		&cobra.Group{ID: groupWorkloads, Title: "Workloads:"},
-		&cobra.Group{ID: groupNodes, Title: "Nodes:"},
-		&cobra.Group{ID: groupOther, Title: "Other Commands:"},
-	)
-	root.SetHelpCommandGroupID(groupOther)
-	root.SetCompletionCommandGroupID(groupOther)
+	addHelpGroups(root)
 	root.AddCommand(
 		NewVersionCmd(g),
 		NewLeasesCmd(g),
@@ -222,26 +175,4 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	root.SetUsageFunc(usageFunc(root))
 	registerCompletions(root, g)
 	return root
-}
-
-// Command groups shown in help.
-const (
-	groupLeases    = "leases"
-	groupWorkloads = "workloads"
-	groupNodes     = "nodes"
-	groupOther     = "other"
-)
-
-// addKlogFlags exposes klog's -v and --vmodule like kubectl does, so
-// `-v=6` shows every API request client-go makes.
-func addKlogFlags(pf *pflag.FlagSet) {
-	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
-	klog.InitFlags(fs)
-	for _, name := range []string{"v", "vmodule"} {
-		f := pflag.PFlagFromGoFlag(fs.Lookup(name))
-		if name == "v" {
-			f.Shorthand = "v"
-		}
-		pf.AddFlag(f)
-	}
 }
