@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -109,8 +108,7 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	list := certs.NewList()
 	check := certs.CheckOptions{Layout: o.Nodes.Layout(), Kubeadm: o.Kubeadm}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(host), check)
+		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(), check)
 		list.Items = append(list.Items, n)
 	} else {
 		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, certs.CheckAgent.Argv(check))

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -141,7 +142,7 @@ func (o *DoctorOptions) Complete(args []string) {
 	d.LeaseNamespace, d.ProviderNamespace, d.ChunkSize = o.LeaseNamespace, o.ProviderNamespace, o.Nodes.ChunkSize
 	d.Nodes, d.Selector, d.Debug, d.Warnings = args, o.Nodes.Selector, o.Nodes.Options(), o.Streams.ErrOut
 	if o.Nodes.Local {
-		env := o.Nodes.LocalEnv("") // doctor names it after this machine
+		env := o.Nodes.LocalEnv()
 		d.Local = &env
 	}
 }
@@ -168,7 +169,7 @@ func (o *DoctorOptions) Validate() error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if err := validateChainAPI(d.Chain.API, d.Chain.Insecure); err != nil {
+	if err := chain.ValidateAPI(d.Chain.API, d.Chain.Insecure); err != nil {
 		return err
 	}
 	if d.Chain.Provider != "" {

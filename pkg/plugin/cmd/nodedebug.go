@@ -124,7 +124,8 @@ func (f *NodeDebugFlags) Options() nodedebug.Options {
 	return nodedebug.Options{Namespace: f.Namespace, Image: f.Image, Parallel: f.Parallel, PodTimeout: f.PodTimeout}
 }
 
-// LocalEnv is where a --local check looks.
-func (f *NodeDebugFlags) LocalEnv(nodeName string) agent.Env {
-	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: nodeName, Now: time.Now}
+// LocalEnv is where a --local check looks, on the node this machine is
+// (agent.ThisNode).
+func (f *NodeDebugFlags) LocalEnv() agent.Env {
+	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: agent.ThisNode(), Now: time.Now}
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -110,8 +109,7 @@ func (o *GPUOptions) Run(ctx context.Context) error {
 	list := gpu.NewList()
 	opts := gpu.Options{KernelLog: o.KernelLog, Timeout: o.ToolTimeout}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(host), opts))
+		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(), opts))
 	} else {
 		clients, err := o.g.Clients()
 		if err != nil {

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -141,11 +140,7 @@ func (o *HealthOptions) Run(ctx context.Context) error {
 
 // runLocal runs the checks on this machine (nodecheck.CheckLocal).
 func (o *HealthOptions) runLocal(ctx context.Context) (*nodecheck.HealthList, error) {
-	name, err := os.Hostname()
-	if err != nil {
-		name = "localhost"
-	}
-	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(name), nodecheck.LocalOptions{
+	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(), nodecheck.LocalOptions{
 		Only: o.Checks, Skip: o.Skip, Check: o.Check, KubeletConfig: o.KubeletConfig, Clients: o.g.Clients})
 	if warning != nil {
 		fmt.Fprintf(o.g.Streams.ErrOut, "warning: %v\n", warning)

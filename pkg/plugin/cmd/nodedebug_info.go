@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -71,8 +70,7 @@ func (o *NodeDebugInfoOptions) Validate() error {
 func (o *NodeDebugInfoOptions) Run(ctx context.Context) error {
 	list := &nodeinfo.NodeInfoList{TypeMeta: output.ListMeta(nodeinfo.Kind), Items: []nodeinfo.NodeInfo{}}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv(host)))
+		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv()))
 	} else {
 		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, nodeinfo.Agent.Argv(nodeinfo.Options{}))
 		if err != nil {
