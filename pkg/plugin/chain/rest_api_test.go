@@ -5,11 +5,12 @@ import "testing"
 // TestValidateAPI: only REST addresses, and plain HTTP only to loopback
 // unless insecure.
 func TestValidateAPI(t *testing.T) {
-	for _, c := range []struct {
+	type tc struct {
 		api      string
 		insecure bool
 		want     string
-	}{
+	}
+	for _, c := range []tc{
 		{"", false, ""},
 		{"https://api.example:443", false, ""},
 		{"http://127.0.0.1:1317", false, ""},

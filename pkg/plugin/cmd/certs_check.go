@@ -72,13 +72,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 
 			# Seconds left per certificate
 			kubectl akash certs check -o json --jq '.items[].status.certificates[] | [.name, .residualSeconds] | @tsv'`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.JQExample = `.items[].status.certificates[] | select(.status != "Valid") | .name`

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -128,4 +129,16 @@ func (f *NodeDebugFlags) Options() nodedebug.Options {
 // (agent.ThisNode).
 func (f *NodeDebugFlags) LocalEnv() agent.Env {
 	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: agent.ThisNode(), Now: time.Now}
+}
+
+// runNode is the RunE of a node command: it keeps the NODE arguments in
+// *args, validates the flags without I/O, then runs.
+func runNode(args *[]string, validate func() error, run func(context.Context) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, names []string) error {
+		*args = names
+		if err := validate(); err != nil {
+			return err
+		}
+		return run(cmd.Context())
+	}
 }

@@ -78,13 +78,7 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with a saved kernel log
 			kubectl akash node-debug gpu --local --kernel-log /var/log/kern.log`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)

@@ -70,13 +70,7 @@ func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with its kubelet configuration and a saved kernel log
 			kubectl akash node-debug health --local --kubelet-config /var/lib/kubelet/config.yaml --kernel-log /var/log/kern.log`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)

@@ -45,13 +45,7 @@ func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, without a pod
 			kubectl akash node-debug info --local`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
