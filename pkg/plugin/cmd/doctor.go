@@ -163,13 +163,8 @@ func (o *DoctorOptions) Validate() error {
 	if countTrue(len(o.args) > 0, o.Nodes.Selector != "", o.Nodes.Local, d.NoNodes) > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., -l SELECTOR, --local or --no-nodes (default: every node)")
 	}
-	if err := o.Nodes.validatePods(); err != nil {
-		return err
-	}
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	if err := chain.ValidateAPI(d.Chain.API, d.Chain.Insecure); err != nil {
+	validAPI := func() error { return chain.ValidateAPI(d.Chain.API, d.Chain.Insecure) }
+	if err := firstError(o.Nodes.validatePods, d.Validate, validAPI); err != nil {
 		return err
 	}
 	if d.Chain.Provider != "" {
