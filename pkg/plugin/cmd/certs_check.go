@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,13 +72,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 
 			# Seconds left per certificate
 			kubectl akash certs check -o json --jq '.items[].status.certificates[] | [.name, .residualSeconds] | @tsv'`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.JQExample = `.items[].status.certificates[] | select(.status != "Valid") | .name`
@@ -109,8 +102,7 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 	list := certs.NewList()
 	check := certs.CheckOptions{Layout: o.Nodes.Layout(), Kubeadm: o.Kubeadm}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(host), check)
+		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(), check)
 		list.Items = append(list.Items, n)
 	} else {
 		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, certs.CheckAgent.Argv(check))

@@ -2,9 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,7 +27,7 @@ func (f *chainAPIFlags) addFlags(cmd *cobra.Command, what string) {
 }
 
 func (f *chainAPIFlags) validate() error {
-	if err := validateChainAPI(f.API, f.Insecure); err != nil {
+	if err := chain.ValidateAPI(f.API, f.Insecure); err != nil {
 		return err
 	}
 	if f.Timeout <= 0 {
@@ -44,31 +41,5 @@ func (f *chainAPIFlags) source() chain.LeaseSource {
 	if f.API == "" {
 		return nil
 	}
-	return chain.Verified{LeaseSource: &chain.REST{Base: f.API, Client: &http.Client{Timeout: f.Timeout}}}
-}
-
-// validateChainAPI refuses an --api that is not a REST address, and plain
-// HTTP to another host (anyone on the way could forge the chain's answers)
-// unless insecure.
-func validateChainAPI(api string, insecure bool) error {
-	if api == "" {
-		return nil
-	}
-	u, err := url.Parse(api)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--api %q: want the chain's REST address, like https://api.example:443", api)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) && !insecure {
-		return fmt.Errorf("--api %q is plain HTTP to another host, where anyone on the way can forge the chain's answers: use https, or pass --insecure-api if you accept that", api)
-	}
-	return nil
-}
-
-// isLoopback reports whether host is this machine (a name or an address).
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return chain.VerifiedREST(f.API, f.Timeout)
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 )
 
 // TestDanglingValidate: flags are refused before any request is sent, with
@@ -27,7 +29,7 @@ func TestDanglingValidate(t *testing.T) {
 	}
 	for _, ok := range []string{"http://127.0.0.1:1317", "http://localhost:1317", "http://[::1]:1317"} {
 		u, err := url.Parse(ok)
-		if err != nil || !isLoopback(u.Hostname()) {
+		if err != nil || !chain.IsLoopback(u.Hostname()) {
 			t.Errorf("%s is loopback: plain HTTP is fine there", ok)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -141,7 +142,7 @@ func (o *DoctorOptions) Complete(args []string) {
 	d.LeaseNamespace, d.ProviderNamespace, d.ChunkSize = o.LeaseNamespace, o.ProviderNamespace, o.Nodes.ChunkSize
 	d.Nodes, d.Selector, d.Debug, d.Warnings = args, o.Nodes.Selector, o.Nodes.Options(), o.Streams.ErrOut
 	if o.Nodes.Local {
-		env := o.Nodes.LocalEnv("") // doctor names it after this machine
+		env := o.Nodes.LocalEnv()
 		d.Local = &env
 	}
 }
@@ -162,13 +163,8 @@ func (o *DoctorOptions) Validate() error {
 	if countTrue(len(o.args) > 0, o.Nodes.Selector != "", o.Nodes.Local, d.NoNodes) > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., -l SELECTOR, --local or --no-nodes (default: every node)")
 	}
-	if err := o.Nodes.validatePods(); err != nil {
-		return err
-	}
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	if err := validateChainAPI(d.Chain.API, d.Chain.Insecure); err != nil {
+	validAPI := func() error { return chain.ValidateAPI(d.Chain.API, d.Chain.Insecure) }
+	if err := firstError(o.Nodes.validatePods, d.Validate, validAPI); err != nil {
 		return err
 	}
 	if d.Chain.Provider != "" {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -124,7 +125,20 @@ func (f *NodeDebugFlags) Options() nodedebug.Options {
 	return nodedebug.Options{Namespace: f.Namespace, Image: f.Image, Parallel: f.Parallel, PodTimeout: f.PodTimeout}
 }
 
-// LocalEnv is where a --local check looks.
-func (f *NodeDebugFlags) LocalEnv(nodeName string) agent.Env {
-	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: nodeName, Now: time.Now}
+// LocalEnv is where a --local check looks, on the node this machine is
+// (agent.ThisNode).
+func (f *NodeDebugFlags) LocalEnv() agent.Env {
+	return agent.Env{HostRoot: f.HostRoot, ProcRoot: f.ProcRoot, NodeName: agent.ThisNode(), Now: time.Now}
+}
+
+// runNode is the RunE of a node command: it keeps the NODE arguments in
+// *args, validates the flags without I/O, then runs.
+func runNode(args *[]string, validate func() error, run func(context.Context) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, names []string) error {
+		*args = names
+		if err := validate(); err != nil {
+			return err
+		}
+		return run(cmd.Context())
+	}
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,13 +78,7 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with a saved kernel log
 			kubectl akash node-debug gpu --local --kernel-log /var/log/kern.log`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
@@ -110,8 +103,7 @@ func (o *GPUOptions) Run(ctx context.Context) error {
 	list := gpu.NewList()
 	opts := gpu.Options{KernelLog: o.KernelLog, Timeout: o.ToolTimeout}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(host), opts))
+		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(), opts))
 	} else {
 		clients, err := o.g.Clients()
 		if err != nil {

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -71,13 +70,7 @@ func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with its kubelet configuration and a saved kernel log
 			kubectl akash node-debug health --local --kubelet-config /var/lib/kubelet/config.yaml --kernel-log /var/log/kern.log`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
@@ -141,11 +134,7 @@ func (o *HealthOptions) Run(ctx context.Context) error {
 
 // runLocal runs the checks on this machine (nodecheck.CheckLocal).
 func (o *HealthOptions) runLocal(ctx context.Context) (*nodecheck.HealthList, error) {
-	name, err := os.Hostname()
-	if err != nil {
-		name = "localhost"
-	}
-	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(name), nodecheck.LocalOptions{
+	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(), nodecheck.LocalOptions{
 		Only: o.Checks, Skip: o.Skip, Check: o.Check, KubeletConfig: o.KubeletConfig, Clients: o.g.Clients})
 	if warning != nil {
 		fmt.Fprintf(o.g.Streams.ErrOut, "warning: %v\n", warning)

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -46,13 +45,7 @@ func NewNodeDebugInfoCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, without a pod
 			kubectl akash node-debug info --local`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runNode(&o.args, o.Validate, o.Run),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
@@ -71,8 +64,7 @@ func (o *NodeDebugInfoOptions) Validate() error {
 func (o *NodeDebugInfoOptions) Run(ctx context.Context) error {
 	list := &nodeinfo.NodeInfoList{TypeMeta: output.ListMeta(nodeinfo.Kind), Items: []nodeinfo.NodeInfo{}}
 	if o.Nodes.Local {
-		host, _ := os.Hostname()
-		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv(host)))
+		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv()))
 	} else {
 		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, nodeinfo.Agent.Argv(nodeinfo.Options{}))
 		if err != nil {

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
@@ -159,11 +158,7 @@ func (o *ZombiesOptions) Run(ctx context.Context) error {
 func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
 	var reports []*zombies.Report
 	if o.Nodes.Local {
-		name, err := os.Hostname()
-		if err != nil {
-			name = "localhost"
-		}
-		r, err := zombies.Scan(o.Nodes.LocalEnv(name))
+		r, err := zombies.Scan(o.Nodes.LocalEnv())
 		if err != nil {
 			return nil, err
 		}

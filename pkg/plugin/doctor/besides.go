@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (c ChainSource) read(ctx context.Context, clients *cli.Clients, in *Input) 
 	var fixArgs string
 	switch {
 	case c.API != "":
-		src = chain.Verified{LeaseSource: &chain.REST{Base: c.API, Client: &http.Client{Timeout: c.APITimeout}}}
+		src = chain.VerifiedREST(c.API, c.APITimeout)
 		fixArgs = " --api " + c.API
 	case c.ViaCLI != "":
 		r := chain.LocalRunner{Binary: c.ViaCLI}

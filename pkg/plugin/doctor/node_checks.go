@@ -3,8 +3,8 @@ package doctor
 import (
 	"context"
 	"fmt"
-	"os"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
@@ -27,19 +27,14 @@ func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in 
 	if o.Local != nil {
 		env := *o.Local
 		if env.NodeName == "" {
-			if env.NodeName, _ = os.Hostname(); env.NodeName == "" {
-				env.NodeName = "localhost"
-			}
+			env.NodeName = agent.ThisNode()
 		}
-		rep, err := nodecheck.RunLocal(ctx, env, sel.Node, nil, opts)
+		rep, _, err := nodecheck.LocalReport(ctx, env, nodecheck.LocalOptions{Only: sel.Node, Check: opts,
+			Read: &nodecheck.Read{Pods: snap.Pods, Namespaces: snap.Namespaces}})
 		if err != nil {
 			return FromNodeReports(nil, []error{&nodecheck.NodeError{Node: env.NodeName, Err: err}}, sel.Node)
 		}
-		reports := []nodecheck.Report{rep}
-		if len(nodecheck.PodUIDs(reports)) > 0 {
-			nodecheck.Attribute(reports, snap.Pods, snap.Namespaces)
-		}
-		return FromNodeReports(reports, nil, sel.Node)
+		return FromNodeReports([]nodecheck.Report{rep}, nil, sel.Node)
 	}
 	if err := in.LoadErrors[ResNodes]; err != nil {
 		return FromNodeReports(nil, []error{err}, sel.Node)

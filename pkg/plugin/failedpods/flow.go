@@ -26,13 +26,7 @@ func CleanSpec(namespace string, chunkSize int64, selector string) snapshot.Spec
 // delete with its preconditions. The caller sets the flow's streams and
 // output.
 func Flow(items []FailedPod, ex *execute.Options, dyn dynamic.Interface, protected ...string) *execute.Flow {
-	plan := Plan(items)
-	return &execute.Flow{
-		Options:  ex,
-		Result:   NewList(items),
-		Table:    func() *output.Table { return Table(items, metav1.Now) },
-		Plan:     plan,
-		Engine:   ex.NewEngine().Register(ex.NewKube(dyn, protected...), execute.Delete),
-		Question: fmt.Sprintf("Delete %d Failed pod(s) of lease(s).", execute.CountPlanned(plan.Actions())),
-	}
+	return ex.DeleteFlow(Plan(items), dyn, protected, NewList(items),
+		func() *output.Table { return Table(items, metav1.Now) },
+		func(n int) string { return fmt.Sprintf("Delete %d Failed pod(s) of lease(s).", n) })
 }

@@ -22,6 +22,15 @@ type LocalOptions struct {
 	// Clients, when it gives a client, names the pods and leases of the
 	// findings; an operator on a node may have no kubeconfig.
 	Clients func() (*cli.Clients, error)
+	// Read, when set, names them from pods and lease namespaces already
+	// read (doctor's snapshot) instead, with no read and no Clients.
+	Read *Read
+}
+
+// Read is pods and lease namespaces a caller has already read.
+type Read struct {
+	Pods       []corev1.Pod
+	Namespaces []corev1.Namespace
 }
 
 // CheckLocal is `node-debug health --local`: the checks on env, in this
@@ -29,22 +38,36 @@ type LocalOptions struct {
 // cannot, the list is still whole and warning says why pods are shown by
 // UID only.
 func CheckLocal(ctx context.Context, env agent.Env, o LocalOptions) (list *HealthList, warning, err error) {
+	rep, warning, err := LocalReport(ctx, env, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return NewHealthList([]Report{rep}, nil), warning, nil
+}
+
+// LocalReport is CheckLocal's report before it becomes a list: doctor
+// --local folds it into its own.
+func LocalReport(ctx context.Context, env agent.Env, o LocalOptions) (rep Report, warning, err error) {
 	opts := o.Check
 	if o.KubeletConfig != "" {
 		b, err := os.ReadFile(o.KubeletConfig)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--kubelet-config: %w", err)
+			return Report{}, nil, fmt.Errorf("--kubelet-config: %w", err)
 		}
 		if opts.Kubelet, err = ParseKubeletConfigFile(b, o.KubeletConfig); err != nil {
-			return nil, nil, err
+			return Report{}, nil, err
 		}
 	}
-	rep, err := RunLocal(ctx, env, o.Only, o.Skip, opts)
-	if err != nil {
-		return nil, nil, err
+	if rep, err = RunLocal(ctx, env, o.Only, o.Skip, opts); err != nil {
+		return Report{}, nil, err
 	}
 	reports := []Report{rep}
-	if len(PodUIDs(reports)) > 0 && o.Clients != nil {
+	if len(PodUIDs(reports)) == 0 {
+		return rep, nil, nil
+	}
+	if o.Read != nil {
+		Attribute(reports, o.Read.Pods, o.Read.Namespaces)
+	} else if o.Clients != nil {
 		clients, err := o.Clients()
 		if err == nil {
 			var pods []corev1.Pod
@@ -57,5 +80,5 @@ func CheckLocal(ctx context.Context, env agent.Env, o LocalOptions) (list *Healt
 			warning = fmt.Errorf("pods and leases are shown by UID only: %v", err)
 		}
 	}
-	return NewHealthList(reports, nil), warning, nil
+	return reports[0], warning, nil
 }

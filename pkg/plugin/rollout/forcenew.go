@@ -67,12 +67,9 @@ func StuckFlow(items []StuckRollout, ex *execute.Options, dyn dynamic.Interface,
 	for i := range items {
 		plan.Add("deployment "+items[i].Namespace+"/"+items[i].Name, items[i].Status.Actions...)
 	}
-	return &execute.Flow{
-		Options:  ex,
-		Result:   StuckList(items),
-		Table:    func() *output.Table { return StuckTable(items, metav1.Now) },
-		Plan:     plan,
-		Engine:   ex.NewEngine().Register(ex.NewKube(dyn, protected...), execute.Delete),
-		Question: fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", execute.CountPlanned(plan.Actions()), len(items)),
-	}
+	return ex.DeleteFlow(plan, dyn, protected, StuckList(items),
+		func() *output.Table { return StuckTable(items, metav1.Now) },
+		func(n int) string {
+			return fmt.Sprintf("Delete %d ReplicaSet(s) of %d stuck Deployment(s).", n, len(items))
+		})
 }

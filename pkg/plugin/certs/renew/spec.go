@@ -2,8 +2,8 @@ package renew
 
 import (
 	"context"
-	"os"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
@@ -23,10 +23,7 @@ func Spec(names []string, chunk int64) snapshot.Spec {
 // refuse its expired credentials, or be absent) says of it.
 func ReadNodes(ctx context.Context, cfg Config, names []string, chunk int64) ([]Node, error) {
 	if cfg.Local {
-		host, err := os.Hostname()
-		if err != nil {
-			host = "localhost"
-		}
+		host := agent.ThisNode()
 		if cfg.Clients == nil {
 			return Local(host, nil), nil
 		}
