@@ -89,18 +89,9 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			kubectl akash dangling --close --dry-run=client
 			kubectl akash dangling --close --yes --backup-dir /var/backups/akash`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(o))
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
+			return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(o))
+		}),
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)

@@ -93,15 +93,7 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 			# Close every lease running a miner image
 			kubectl akash leases list --image 'xmrig|miner' -o json | kubectl akash leases close -f - --yes`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runSteps(o),
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)

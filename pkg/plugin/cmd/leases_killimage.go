@@ -60,18 +60,9 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 			# Run it in the cluster every 5 minutes instead of from host cron
 			kubectl akash leases kill-image --image xmrig --schedule '*/5 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o))
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
+			return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o))
+		}),
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)

@@ -68,15 +68,7 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 			# Lease IDs only
 			kubectl akash leases list --jq '.items[].spec.leaseID'`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runSteps(o),
 	}
 	o.Output.JQExample = `.items[].spec.leaseID | "\(.owner)/\(.dseq)"`
 	o.Output.Sortable, o.Output.Labelled = true, true

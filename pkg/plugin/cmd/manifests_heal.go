@@ -57,15 +57,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 			kubectl akash manifests heal --dry-run=client
 			kubectl akash manifests heal --restart-provider --yes`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runSteps(o),
 	}
 	o.Output.AddFlags(cmd)
 	addAllNamespacesFlag(cmd)

@@ -68,18 +68,9 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 			# From a CronJob in the cluster, every 10 minutes
 			kubectl akash pods clean-failed --schedule '*/10 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules(o))
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
+			return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules(o))
+		}),
 	}
 	o.Output.AddFlags(cmd)
 	addAllNamespacesFlag(cmd)

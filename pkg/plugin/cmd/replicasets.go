@@ -74,19 +74,10 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 			# Keep running and repair as rollouts get stuck
 			kubectl akash replicasets force-new --watch --interval 5m --yes`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if o.Schedule.Enabled(cmd) {
-				o.scheduleNote(cmd.Context())
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules(o))
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
+			o.scheduleNote(cmd.Context())
+			return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules(o))
+		}),
 	}
 	o.Output.AddFlags(cmd)
 	addAllNamespacesFlag(cmd)
