@@ -33,7 +33,7 @@ func main() {
 	// (package interrupt).
 	ctx, stop := interrupt.Install(context.Background(), os.Stderr)
 	g := &cmd.Globals{
-		Streams: genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr},
+		Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}},
 		Args:    arguments(os.Args),
 	}
 	root := cmd.NewRootCmdWithGlobals(g)

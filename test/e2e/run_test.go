@@ -41,7 +41,7 @@ type runOpts struct {
 func kubectlAkash(t *testing.T, c *cluster.Cluster, o runOpts, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	g := &cmd.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(o.stdin), Out: &stdout, ErrOut: &stderr}}
+	g := &cmd.Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(o.stdin), Out: &stdout, ErrOut: &stderr}}}
 	if o.config != nil {
 		cfg := o.config
 		g.ClientsFunc = func() (*cli.Clients, error) { return cli.ClientsFor(cfg) }

@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
@@ -38,7 +40,7 @@ func NewCertsCmd(g *Globals) *cobra.Command {
 // nodes. They carry the node-debug flags (pods, image, --local) and where
 // the certificates are on the node.
 type CertsNodeFlags struct {
-	*NodeDebugFlags
+	*nodedebug.Flags
 	NodeRoot       string
 	KubernetesDir  string
 	EtcdSSLDir     string
@@ -49,7 +51,7 @@ type CertsNodeFlags struct {
 
 // NewCertsNodeFlags returns the defaults.
 func NewCertsNodeFlags() *CertsNodeFlags {
-	return &CertsNodeFlags{NodeDebugFlags: NewNodeDebugFlags(), NodeRoot: "/"}
+	return &CertsNodeFlags{Flags: nodedebug.NewFlags(), NodeRoot: "/"}
 }
 
 // AddFlags binds the flags. --all is --all-nodes here: the default is the
@@ -76,7 +78,7 @@ func (f *CertsNodeFlags) Validate(args []string) error {
 	if err := output.ValidateChunkSize(f.ChunkSize); err != nil {
 		return err
 	}
-	ways := countTrue(len(args) > 0, f.All, f.Selector != "", f.Local)
+	ways := cli.CountTrue(len(args) > 0, f.All, f.Selector != "", f.Local)
 	if ways > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the %s nodes)", ControlPlaneLabel)
 	}
@@ -88,7 +90,7 @@ func (f *CertsNodeFlags) Validate(args []string) error {
 			return fmt.Errorf("node paths must be absolute, got %q", p)
 		}
 	}
-	return f.validatePods()
+	return f.ValidatePods()
 }
 
 // Layout is where the certificates are on the node.

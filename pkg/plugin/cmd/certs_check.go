@@ -105,7 +105,7 @@ func (o *CertsCheckOptions) Run(ctx context.Context) error {
 		n, _ := certs.CheckAgent.Run(ctx, o.Nodes.LocalEnv(), check)
 		list.Items = append(list.Items, n)
 	} else {
-		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, certs.CheckAgent.Argv(check))
+		results, err := o.Nodes.RunOnNodes(ctx, &o.g.Globals, o.args, certs.CheckAgent.Argv(check))
 		if err != nil {
 			return o.explainNoNodes(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/certs/renew"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -144,7 +145,7 @@ func (o *CertsRenewOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Validate checks the flags without I/O.
 func (o *CertsRenewOptions) Validate() error {
-	if countTrue(len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local) != 1 {
+	if cli.CountTrue(len(o.NodeNames) > 0, o.AllControlPlane, o.Nodes.Local) != 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., --all-control-plane, or --local")
 	}
 	if err := output.ValidateChunkSize(o.Nodes.ChunkSize); err != nil {

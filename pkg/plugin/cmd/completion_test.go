@@ -30,9 +30,11 @@ func complete(t *testing.T, objs []runtime.Object, args ...string) (words []stri
 	var out, errOut bytes.Buffer
 	args = append([]string{"__complete"}, args...)
 	g := &Globals{
-		Streams:     genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
-		Args:        args,
-		ClientsFunc: func() (*cli.Clients, error) { return &cli.Clients{Kube: kube}, nil },
+		Globals: cli.Globals{
+			Streams:     genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+			ClientsFunc: func() (*cli.Clients, error) { return &cli.Clients{Kube: kube}, nil },
+		},
+		Args: args,
 	}
 	root := NewRootCmdWithGlobals(g)
 	root.SetArgs(args)

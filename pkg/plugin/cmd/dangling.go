@@ -8,8 +8,12 @@ import (
 	"github.com/spf13/cobra"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -20,10 +24,10 @@ type DanglingOptions struct {
 	*Globals
 	Output   *output.Flags
 	Exec     *execute.Options
-	Chain    chainOptions
-	Schedule scheduleOptions
+	Chain    leaseclose.Flags
+	Schedule schedule.Flags
 	// API is --api, --api-timeout and --insecure-api.
-	API       chainAPIFlags
+	API       chain.APIFlags
 	Provider  string
 	Close     bool
 	BackupDir string
@@ -32,9 +36,9 @@ type DanglingOptions struct {
 }
 
 // NewDanglingOptions returns the defaults: --api-timeout 30s, --backup-dir
-// ".", --min-age 15m, and those of chainOptions.
+// ".", --min-age 15m, and those of leaseclose.Flags.
 func NewDanglingOptions(g *Globals) *DanglingOptions {
-	return &DanglingOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions(), API: chainAPIFlags{Timeout: 30 * time.Second}, BackupDir: ".", MinAge: 15 * time.Minute}
+	return &DanglingOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: leaseclose.NewFlags(), API: chain.APIFlags{Timeout: 30 * time.Second}, BackupDir: ".", MinAge: 15 * time.Minute}
 }
 
 // NewDanglingCmd builds `kubectl akash dangling`.
@@ -90,7 +94,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			kubectl akash dangling --close --yes --backup-dir /var/backups/akash`),
 		Args: cobra.NoArgs,
 		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
-			return o.Schedule.Print(o.Globals, cmd, o.Output, "dangling", danglingRules(o))
+			return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "dangling", danglingRules(o))
 		}),
 	}
 	o.Output.AddFlags(cmd)
@@ -98,7 +102,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 	o.Chain.AddFlags(cmd)
 	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	o.Schedule.AddFlags(cmd)
-	o.API.addFlags(cmd, "; default: provider-services in the akash-provider pod.")
+	o.API.AddFlags(cmd, "; default: provider-services in the akash-provider pod.")
 	cmd.Flags().StringVar(&o.Provider, "provider", "", "The provider's address; default: the one on the cluster's leases.")
 	cmd.Flags().BoolVar(&o.Close, "close", false, "Clean up what dangles (plan printed first; --yes or an interactive y).")
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before deleting lease objects.")
@@ -114,13 +118,13 @@ func (o *DanglingOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks flags without I/O.
 func (o *DanglingOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
 		return err
 	}
-	if err := normalizeAddress("--provider", &o.Provider); err != nil {
+	if err := akash.NormalizeAddressFlag("--provider", &o.Provider); err != nil {
 		return err
 	}
-	if err := o.API.validate(); err != nil {
+	if err := o.API.Validate(); err != nil {
 		return err
 	}
 	if o.MinAge < 0 {
@@ -136,7 +140,7 @@ func (o *DanglingOptions) Validate() error {
 // chain is read and signed, and what is cleaned up.
 func (o *DanglingOptions) check() *dangling.Check {
 	return &dangling.Check{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize, Provider: o.Provider,
-		API: o.API.source(), Signer: &o.Chain.Signer, Reason: o.Chain.Reason, MinAge: o.MinAge, Close: o.Close}
+		API: o.API.Source(), Signer: &o.Chain.Signer, Reason: o.Chain.Reason, MinAge: o.MinAge, Close: o.Close}
 }
 
 // Run reads the cluster once and the chain once, reconciles, and reports
@@ -162,18 +166,18 @@ func (o *DanglingOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	flow.Streams, flow.Output, flow.Cap = o.Streams, o.Output, o.Chain.capOf()
+	flow.Streams, flow.Output, flow.Cap = o.Streams, o.Output, o.Chain.Cap()
 	return flow.Run(ctx)
 }
 
 // danglingRules are the calls a scheduled dangling makes: its reads
 // (readSpec) and, without --api, exec into the provider pod for the chain.
-// A schedule never closes (see scheduleOptions.Print).
+// A schedule never closes (see schedule.Flags.Print).
 func danglingRules(o *DanglingOptions) []schedule.Rule {
 	var exec []schedule.Rule
 	spec := o.check().Spec()
 	if spec.ProviderPods {
-		exec = providerExec(o.ProviderNamespace)
+		exec = schedule.PodExec(o.ProviderNamespace)
 	}
 	return schedule.Merge(spec.Rules(), exec)
 }

@@ -10,8 +10,11 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 )
 
 // formatPrometheus is doctor's own -o value, besides the shared ones.
@@ -23,8 +26,8 @@ type DoctorOptions struct {
 	*Globals
 	Doctor   doctor.Options
 	Output   *output.Flags
-	Nodes    *NodeDebugFlags
-	Schedule scheduleOptions
+	Nodes    *nodedebug.Flags
+	Schedule schedule.Flags
 	// CertWarn is --cert-warn as given (days like 30d, or a duration).
 	CertWarn string
 
@@ -36,7 +39,7 @@ type DoctorOptions struct {
 // 30s per chain request, 10s for /status, 2m before a rollout is stuck, and
 // certificates expiring within 30 days.
 func NewDoctorOptions(g *Globals) *DoctorOptions {
-	nodes := NewNodeDebugFlags()
+	nodes := nodedebug.NewFlags()
 	nodes.All = true // unless NODE..., -l or --local say otherwise
 	return &DoctorOptions{Globals: g, Output: output.NewFlags(), Nodes: nodes, CertWarn: "30d",
 		Doctor: doctor.Options{Chain: doctor.ChainSource{APITimeout: 30 * time.Second}, StatusTimeout: 10 * time.Second, StuckAfter: 2 * time.Minute}}
@@ -103,7 +106,7 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(o.Globals, cmd, o.Output, "doctor", doctor.ScheduleRules(o.Doctor))
+				return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "doctor", doctor.ScheduleRules(o.Doctor))
 			}
 			return o.Run(cmd.Context())
 		},
@@ -127,7 +130,7 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 	fs.DurationVar(&d.StatusTimeout, "status-timeout", d.StatusTimeout, "How long to wait for the provider's /status.")
 	fs.DurationVar(&d.StuckAfter, "stuck-after", d.StuckAfter, "An update waiting this long for resources is a stuck rollout.")
 	fs.StringVar(&o.CertWarn, "cert-warn", o.CertWarn, "A certificate that expires within this window is a warning (days like 30d, or a duration).")
-	// A scheduled command always runs with --yes (see commandArgs); doctor
+	// A scheduled command always runs with --yes (see schedule.CommandArgs); doctor
 	// changes nothing, so it accepts and ignores it.
 	fs.Bool("yes", false, "Accepted and ignored: doctor changes nothing.")
 	_ = fs.MarkHidden("yes")
@@ -160,11 +163,11 @@ func (o *DoctorOptions) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
 	}
-	if countTrue(len(o.args) > 0, o.Nodes.Selector != "", o.Nodes.Local, d.NoNodes) > 1 {
+	if cli.CountTrue(len(o.args) > 0, o.Nodes.Selector != "", o.Nodes.Local, d.NoNodes) > 1 {
 		return fmt.Errorf("choose the nodes one way: NODE..., -l SELECTOR, --local or --no-nodes (default: every node)")
 	}
 	validAPI := func() error { return chain.ValidateAPI(d.Chain.API, d.Chain.Insecure) }
-	if err := firstError(o.Nodes.validatePods, d.Validate, validAPI); err != nil {
+	if err := cli.FirstError(o.Nodes.ValidatePods, d.Validate, validAPI); err != nil {
 		return err
 	}
 	if d.Chain.Provider != "" {

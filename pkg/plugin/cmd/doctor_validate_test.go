@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
 // TestDoctorValidate: doctor's flags, alone and together, checked without
@@ -47,7 +49,7 @@ func TestDoctorValidate(t *testing.T) {
 		{"cert-warn negative", nil, func(o *DoctorOptions) { o.CertWarn = "-1d" }, `--cert-warn must not be negative, got "-1d"`},
 		{"cert-warn 0", nil, func(o *DoctorOptions) { o.CertWarn = "0" }, ""},
 	} {
-		o := NewDoctorOptions(&Globals{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
+		o := NewDoctorOptions(&Globals{Globals: cli.Globals{LeaseNamespace: "lease", ProviderNamespace: "akash-services"}})
 		c.set(o)
 		o.args = c.args
 		got := ""

@@ -149,7 +149,7 @@ func (g *Globals) runInContext(ctx context.Context, argv []string, streams gener
 			code, msg = cli.ExitFailure, fmt.Sprintf("the command panicked: %v", p)
 		}
 	}()
-	child := &Globals{Streams: streams, Args: argv}
+	child := &Globals{Globals: cli.Globals{Streams: streams}, Args: argv}
 	root := NewRootCmdWithGlobals(child)
 	root.SetArgs(argv)
 	err := root.ExecuteContext(ctx)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/fleet"
 )
 
@@ -140,7 +141,7 @@ func TestMemberArgs(t *testing.T) {
 	var cmd *cobra.Command
 	var gotArgs []string
 	var out bytes.Buffer
-	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}, Args: []string{}}
+	g := &Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}}, Args: []string{}}
 	root := NewRootCmdWithGlobals(g)
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error { cmd, gotArgs = c, args; return nil }
 	list, _, _ := root.Find([]string{"leases", "list"})

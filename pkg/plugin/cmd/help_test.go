@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
 // -update rewrites testdata/help from what the commands print now:
@@ -30,7 +32,7 @@ func helpEnv(t *testing.T) {
 func commandPaths(t *testing.T) [][]string {
 	t.Helper()
 	var out bytesDiscard
-	root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}, Args: []string{}})
+	root := NewRootCmdWithGlobals(&Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}}, Args: []string{}})
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	var paths [][]string
@@ -139,7 +141,7 @@ func TestGroupCommands(t *testing.T) {
 			continue
 		}
 		var out bytesDiscard
-		root := NewRootCmdWithGlobals(&Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}, Args: []string{}})
+		root := NewRootCmdWithGlobals(&Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}}, Args: []string{}})
 		c, _, err := root.Find(path)
 		if err != nil || c.Annotations[groupAnnotation] == "" {
 			continue

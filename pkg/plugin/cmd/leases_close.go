@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -18,7 +19,7 @@ type LeasesCloseOptions struct {
 	*Globals
 	Output *output.Flags
 	Exec   *execute.Options
-	Chain  chainOptions
+	Chain  leaseclose.Flags
 
 	Owner         string
 	DSeq          uint64
@@ -35,7 +36,7 @@ type LeasesCloseOptions struct {
 
 // NewLeasesCloseOptions returns the defaults: --gseq 1, --oseq 1.
 func NewLeasesCloseOptions(g *Globals) *LeasesCloseOptions {
-	return &LeasesCloseOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions(), GSeq: 1, OSeq: 1}
+	return &LeasesCloseOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: leaseclose.NewFlags(), GSeq: 1, OSeq: 1}
 }
 
 // NewLeasesCloseCmd builds `kubectl akash leases close`.
@@ -118,10 +119,10 @@ func (o *LeasesCloseOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks the flags without I/O.
 func (o *LeasesCloseOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
 		return err
 	}
-	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
+	if err := akash.NormalizeAddressFlags("--exclude-owner", o.ExcludeOwners); err != nil {
 		return err
 	}
 	switch byID := o.Owner != "" || o.seqGiven || o.Provider != ""; {
@@ -134,7 +135,7 @@ func (o *LeasesCloseOptions) Validate() error {
 	case o.GSeq == 0 || o.OSeq == 0:
 		return fmt.Errorf("--gseq and --oseq start at 1")
 	}
-	return firstError(func() error { return normalizeAddress("--owner", &o.Owner) }, func() error { return normalizeAddress("--provider", &o.Provider) })
+	return cli.FirstError(func() error { return akash.NormalizeAddressFlag("--owner", &o.Owner) }, func() error { return akash.NormalizeAddressFlag("--provider", &o.Provider) })
 }
 
 // Run reads the leases to close (-f, or the one named by ID, completed from
@@ -172,7 +173,7 @@ func (o *LeasesCloseOptions) Run(ctx context.Context) error {
 	}
 	items := leaseclose.FromInput(in, snap.ManifestByNamespace(), o.Chain.Reason)
 	leaseclose.Exclude(items, o.ExcludeOwners)
-	if err := o.Chain.closer(o.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items); err != nil {
+	if err := o.Chain.Closer(&o.Globals.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items); err != nil {
 		return err
 	}
 	return in.NothingLeft(o.Filename)

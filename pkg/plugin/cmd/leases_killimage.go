@@ -7,10 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
@@ -19,8 +22,8 @@ type KillImageOptions struct {
 	*Globals
 	Output        *output.Flags
 	Exec          *execute.Options
-	Chain         chainOptions
-	Schedule      scheduleOptions
+	Chain         leaseclose.Flags
+	Schedule      schedule.Flags
 	Images        []string
 	ExcludeOwners []string
 	ChunkSize     int64
@@ -28,9 +31,9 @@ type KillImageOptions struct {
 	images []*regexp.Regexp
 }
 
-// NewKillImageOptions returns the defaults (those of chainOptions).
+// NewKillImageOptions returns the defaults (those of leaseclose.Flags).
 func NewKillImageOptions(g *Globals) *KillImageOptions {
-	return &KillImageOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: newChainOptions()}
+	return &KillImageOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: leaseclose.NewFlags()}
 }
 
 // NewLeasesKillImageCmd builds `kubectl akash leases kill-image`.
@@ -61,7 +64,7 @@ func NewLeasesKillImageCmd(g *Globals) *cobra.Command {
 			kubectl akash leases kill-image --image xmrig --schedule '*/5 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
 		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
-			return o.Schedule.Print(o.Globals, cmd, o.Output, "kill-image", killImageRules(o))
+			return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "kill-image", killImageRules(o))
 		}),
 	}
 	o.Output.AddFlags(cmd)
@@ -83,7 +86,7 @@ func (o *KillImageOptions) Complete(cmd *cobra.Command) error {
 // Validate checks the flags without I/O. An expression that matches the
 // empty string would match every image, so it is refused.
 func (o *KillImageOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate); err != nil {
 		return err
 	}
 	if len(o.Images) == 0 {
@@ -93,7 +96,7 @@ func (o *KillImageOptions) Validate() error {
 	if o.images, err = leases.CompileImages(o.Images, true); err != nil {
 		return err
 	}
-	if err := normalizeAddresses("--exclude-owner", o.ExcludeOwners); err != nil {
+	if err := akash.NormalizeAddressFlags("--exclude-owner", o.ExcludeOwners); err != nil {
 		return err
 	}
 	return output.ValidateChunkSize(o.ChunkSize)
@@ -127,8 +130,8 @@ func (o *KillImageOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No lease runs a matching image.")
 		return nil
 	}
-	if err := leaseclose.CheckNotAll(len(items), len(snap.Manifests), o.Chain.maxLeasesSet); err != nil {
+	if err := leaseclose.CheckNotAll(len(items), len(snap.Manifests), o.Chain.MaxLeasesSet); err != nil {
 		return err
 	}
-	return o.Chain.closer(o.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items)
+	return o.Chain.Closer(&o.Globals.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items)
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leases"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/watch"
@@ -26,7 +29,7 @@ type LeasesListOptions struct {
 	Watch, WatchOnly bool
 	// Chain is the chain's REST API; with it, -o wide shows each lease's
 	// chain state and reclamation deadline.
-	Chain    chainAPIFlags
+	Chain    chain.APIFlags
 	Provider string
 
 	namespace string
@@ -35,7 +38,7 @@ type LeasesListOptions struct {
 
 // NewLeasesListOptions returns the defaults: --api-timeout 30s.
 func NewLeasesListOptions(g *Globals) *LeasesListOptions {
-	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags(), Chain: chainAPIFlags{Timeout: 30 * time.Second}}
+	return &LeasesListOptions{Globals: g, Output: output.NewFlags(), List: output.NewListFlags(), Chain: chain.APIFlags{Timeout: 30 * time.Second}}
 }
 
 // NewLeasesListCmd builds `kubectl akash leases list`.
@@ -74,11 +77,11 @@ func NewLeasesListCmd(g *Globals) *cobra.Command {
 	o.Output.Sortable, o.Output.Labelled = true, true
 	o.Output.AddFlags(cmd)
 	o.List.AddFlags(cmd, "leases", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
-	addAllNamespacesFlag(cmd)
-	addWatchFlags(cmd, &o.Watch, &o.WatchOnly, "watch the Manifests, lease namespaces and their pods")
+	cli.AddAllNamespacesFlag(cmd)
+	watch.AddFlags(cmd, &o.Watch, &o.WatchOnly, "watch the Manifests, lease namespaces and their pods")
 	cmd.Flags().StringArrayVar(&o.Images, "image", nil, "Only leases with a service image matching this regular expression (case-insensitive; repeatable).")
 	cmd.Flags().StringVar(&o.Owner, "owner", "", "Only leases of this tenant address.")
-	o.Chain.addFlags(cmd, ": read each lease's chain state and reclamation deadline from it.")
+	o.Chain.AddFlags(cmd, ": read each lease's chain state and reclamation deadline from it.")
 	cmd.Flags().StringVar(&o.Provider, "provider", "", "With --api: the provider address whose leases are read from the chain (default: the one the cluster's leases name).")
 	return cmd
 }
@@ -98,13 +101,13 @@ func (o *LeasesListOptions) Validate() error {
 	if o.images, err = leases.CompileImages(o.Images, false); err != nil {
 		return err
 	}
-	if err := firstError(o.List.Validate, o.Chain.validate); err != nil {
+	if err := cli.FirstError(o.List.Validate, o.Chain.Validate); err != nil {
 		return err
 	}
 	if o.Provider != "" && o.Chain.API == "" {
 		return fmt.Errorf("--provider names whose leases to read from the chain: add --api")
 	}
-	return firstError(func() error { return normalizeAddress("--provider", &o.Provider) }, func() error { return normalizeAddress("--owner", &o.Owner) })
+	return cli.FirstError(func() error { return akash.NormalizeAddressFlag("--provider", &o.Provider) }, func() error { return akash.NormalizeAddressFlag("--owner", &o.Owner) })
 }
 
 // Run reads the cluster once (and the chain once, with --api) and prints
@@ -114,10 +117,10 @@ func (o *LeasesListOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	q := leases.Query{LeaseNamespace: o.LeaseNamespace, List: o.List, Chain: o.Chain.source(), Provider: o.Provider,
+	q := leases.Query{LeaseNamespace: o.LeaseNamespace, List: o.List, Chain: o.Chain.Source(), Provider: o.Provider,
 		Filter: leases.Filter{Namespace: o.namespace, Owner: o.Owner, Images: o.images}}
 	if o.Watch || o.WatchOnly {
-		return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: watch.OnEvents(watchSettle, q.Watchers(clients)...)},
+		return watch.Run(ctx, o.Streams.Out, o.Streams.ErrOut, watch.Options{Only: o.WatchOnly, Next: watch.OnEvents(watch.Settle, q.Watchers(clients)...)},
 			func(ctx context.Context, errOut io.Writer) (*watch.Frame, error) {
 				items, err := leases.Read(ctx, clients, q, errOut)
 				if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/manifests"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -73,7 +74,7 @@ func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 
 // Validate checks the flags without I/O.
 func (o *ManifestsBackupOptions) Validate() error {
-	return firstError(o.Output.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) })
+	return cli.FirstError(o.Output.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) })
 }
 
 // Run reads the lease objects once and writes them.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/manifests"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -60,7 +61,7 @@ func NewManifestsHealCmd(g *Globals) *cobra.Command {
 		RunE: runSteps(o),
 	}
 	o.Output.AddFlags(cmd)
-	addAllNamespacesFlag(cmd)
+	cli.AddAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Exec.AddFieldManagerFlag(cmd)
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before patching.")
@@ -78,7 +79,7 @@ func (o *HealOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks the flags without I/O.
 func (o *HealOptions) Validate() error {
-	return firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector))
+	return cli.FirstError(o.Output.Validate, o.Exec.Validate, cli.SelectorCheck(o.Selector))
 }
 
 // Run reads the cluster once, finds the lost commands and heals them.
@@ -95,7 +96,7 @@ func (o *HealOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+	if err := snapshot.RequireNamespace(ctx, clients, snap, o.namespace); err != nil {
 		return err
 	}
 	for _, err := range snap.ManifestErrors {

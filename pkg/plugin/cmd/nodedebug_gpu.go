@@ -9,13 +9,14 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // GPUOptions are `node-debug gpu`'s.
 type GPUOptions struct {
 	g      *Globals
-	Nodes  *NodeDebugFlags
+	Nodes  *nodedebug.Flags
 	Output *output.Flags
 	// KernelLog is a saved kernel log on the node, instead of /dev/kmsg.
 	KernelLog string
@@ -26,7 +27,7 @@ type GPUOptions struct {
 
 // NewGPUOptions returns the defaults.
 func NewGPUOptions(g *Globals) *GPUOptions {
-	return &GPUOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), ToolTimeout: gpu.DefaultTimeout}
+	return &GPUOptions{g: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(), ToolTimeout: gpu.DefaultTimeout}
 }
 
 // NewNodeDebugGPUCmd builds `kubectl akash node-debug gpu`.

@@ -9,13 +9,14 @@ import (
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
 
 // HealthOptions are `node-debug health`'s.
 type HealthOptions struct {
 	g      *Globals
-	Nodes  *NodeDebugFlags
+	Nodes  *nodedebug.Flags
 	Output *output.Flags
 	Checks []string
 	Skip   []string
@@ -29,7 +30,7 @@ type HealthOptions struct {
 
 // NewHealthOptions returns the defaults.
 func NewHealthOptions(g *Globals) *HealthOptions {
-	return &HealthOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(),
+	return &HealthOptions{g: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(),
 		Check: nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow}}
 }
 

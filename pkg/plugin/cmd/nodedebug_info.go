@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodeinfo"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -13,14 +14,14 @@ import (
 // NodeDebugInfoOptions are `node-debug info`'s.
 type NodeDebugInfoOptions struct {
 	g      *Globals
-	Nodes  *NodeDebugFlags
+	Nodes  *nodedebug.Flags
 	Output *output.Flags
 	args   []string
 }
 
 // NewNodeDebugInfoOptions returns the defaults.
 func NewNodeDebugInfoOptions(g *Globals) *NodeDebugInfoOptions {
-	return &NodeDebugInfoOptions{g: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags()}
+	return &NodeDebugInfoOptions{g: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags()}
 }
 
 // NewNodeDebugInfoCmd builds `kubectl akash node-debug info`.
@@ -66,7 +67,7 @@ func (o *NodeDebugInfoOptions) Run(ctx context.Context) error {
 	if o.Nodes.Local {
 		list.Items = append(list.Items, nodeinfo.Collect(o.Nodes.LocalEnv()))
 	} else {
-		results, err := o.Nodes.RunOnNodes(ctx, o.g, o.args, nodeinfo.Agent.Argv(nodeinfo.Options{}))
+		results, err := o.Nodes.RunOnNodes(ctx, &o.g.Globals, o.args, nodeinfo.Agent.Argv(nodeinfo.Options{}))
 		if err != nil {
 			return err
 		}

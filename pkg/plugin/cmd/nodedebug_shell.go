@@ -20,7 +20,7 @@ const shellLifetime = 8 * time.Hour
 // NodeDebugShellOptions are `node-debug shell`'s.
 type NodeDebugShellOptions struct {
 	g     *Globals
-	Nodes *NodeDebugFlags
+	Nodes *nodedebug.Flags
 	// NoTTY forces a plain stream even when stdin is a terminal.
 	NoTTY bool
 	// Node and Command are the arguments; dash is where "--" was (-1: none).
@@ -31,7 +31,7 @@ type NodeDebugShellOptions struct {
 
 // NewNodeDebugShellOptions returns the defaults.
 func NewNodeDebugShellOptions(g *Globals) *NodeDebugShellOptions {
-	return &NodeDebugShellOptions{g: g, Nodes: NewNodeDebugFlags(), dash: -1}
+	return &NodeDebugShellOptions{g: g, Nodes: nodedebug.NewFlags(), dash: -1}
 }
 
 // NewNodeDebugShellCmd builds `kubectl akash node-debug shell NODE`.

@@ -8,6 +8,7 @@ import (
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -17,7 +18,7 @@ import (
 // ZombiesOptions are the options of `node-debug zombies`.
 type ZombiesOptions struct {
 	*Globals
-	Nodes  *NodeDebugFlags
+	Nodes  *nodedebug.Flags
 	Output *output.Flags
 	Exec   *execute.Options
 	zombies.KillFlags
@@ -30,7 +31,7 @@ type ZombiesOptions struct {
 
 // NewNodeDebugZombiesOptions holds every default of `node-debug zombies`.
 func NewNodeDebugZombiesOptions(g *Globals) *ZombiesOptions {
-	return &ZombiesOptions{Globals: g, Nodes: NewNodeDebugFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
+	return &ZombiesOptions{Globals: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
 		KillFlags: zombies.NewKillFlags(), snap: &snapshot.Snapshot{}}
 }
 
@@ -164,7 +165,7 @@ func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
 		}
 		reports = []*zombies.Report{r}
 	} else {
-		results, err := o.Nodes.RunOnNodes(ctx, o.Globals, o.args, zombies.ScanArgv(o.PIDPressure))
+		results, err := o.Nodes.RunOnNodes(ctx, &o.Globals.Globals, o.args, zombies.ScanArgv(o.PIDPressure))
 		if err != nil {
 			return nil, err
 		}

@@ -93,7 +93,7 @@ func newPluginCmd(o *PluginOptions) *cobra.Command {
 	}
 	o.Output.AddFlags(cmd)
 	o.List.AddFlags(cmd, "objects read", output.SelectorFlag, output.FieldSelectorFlag, output.ChunkSizeFlag)
-	addAllNamespacesFlag(cmd)
+	cli.AddAllNamespacesFlag(cmd)
 	return cmd
 }
 

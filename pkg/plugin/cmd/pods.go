@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/failedpods"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
@@ -31,7 +32,7 @@ type CleanFailedOptions struct {
 	*Globals
 	Output    *output.Flags
 	Exec      *execute.Options
-	Schedule  scheduleOptions
+	Schedule  schedule.Flags
 	MinAge    time.Duration
 	ChunkSize int64
 	Selector  string
@@ -69,11 +70,11 @@ func NewCleanFailedCmd(g *Globals) *cobra.Command {
 			kubectl akash pods clean-failed --schedule '*/10 * * * *' | kubectl apply -f -`),
 		Args: cobra.NoArgs,
 		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
-			return o.Schedule.Print(o.Globals, cmd, o.Output, "clean-failed", cleanFailedRules(o))
+			return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "clean-failed", cleanFailedRules(o))
 		}),
 	}
 	o.Output.AddFlags(cmd)
-	addAllNamespacesFlag(cmd)
+	cli.AddAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Keep pods that failed less than this long ago (their logs may still be wanted).")
@@ -90,7 +91,7 @@ func (o *CleanFailedOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks flags without I/O.
 func (o *CleanFailedOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, cli.SelectorCheck(o.Selector)); err != nil {
 		return err
 	}
 	if o.MinAge < 0 {
@@ -110,7 +111,7 @@ func (o *CleanFailedOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+	if err := snapshot.RequireNamespace(ctx, clients, snap, o.namespace); err != nil {
 		return err
 	}
 	items := failedpods.Find(snap, failedpods.Options{Now: time.Now(), MinAge: o.MinAge})
@@ -132,5 +133,5 @@ func (o *CleanFailedOptions) readSpec() snapshot.Spec {
 // cleanFailedRules are exactly the calls `pods clean-failed` makes: its
 // reads (readSpec), a GET of the -n namespace, and DELETE of the pods.
 func cleanFailedRules(o *CleanFailedOptions) []schedule.Rule {
-	return schedule.Merge(o.readSpec().Rules(), namespaceGet(o.namespace), []schedule.Rule{schedule.Writes(o.namespace, "", "pods", string(execute.Delete))})
+	return schedule.Merge(o.readSpec().Rules(), schedule.NamespaceGet(o.namespace), []schedule.Rule{schedule.Writes(o.namespace, "", "pods", string(execute.Delete))})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
@@ -39,7 +40,7 @@ type ProviderStatusOptions struct {
 	Service, Port, Scheme string
 	Timeout, Interval     time.Duration
 	Watch, WatchOnly      bool
-	API                   chainAPIFlags
+	API                   chain.APIFlags
 }
 
 // NewProviderStatusOptions returns the defaults: the akash-provider
@@ -47,7 +48,7 @@ type ProviderStatusOptions struct {
 // --interval.
 func NewProviderStatusOptions(g *Globals) *ProviderStatusOptions {
 	return &ProviderStatusOptions{Globals: g, Output: output.NewFlags(), Service: akash.ProviderApp, Port: "8443", Scheme: "https",
-		Timeout: 10 * time.Second, Interval: 5 * time.Second, API: chainAPIFlags{Timeout: 10 * time.Second}}
+		Timeout: 10 * time.Second, Interval: 5 * time.Second, API: chain.APIFlags{Timeout: 10 * time.Second}}
 }
 
 func newProviderStatusCmd(g *Globals) *cobra.Command {
@@ -89,9 +90,9 @@ func newProviderStatusCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.Port, "status-port", o.Port, "The Service port (name or number) serving /status.")
 	cmd.Flags().StringVar(&o.Scheme, "status-scheme", o.Scheme, "The scheme /status is served with (https or http).")
 	cmd.Flags().DurationVar(&o.Timeout, "status-timeout", o.Timeout, "How long to wait for /status.")
-	addWatchFlags(cmd, &o.Watch, &o.WatchOnly, "read again every --interval")
+	watch.AddFlags(cmd, &o.Watch, &o.WatchOnly, "read again every --interval")
 	cmd.Flags().DurationVar(&o.Interval, "interval", o.Interval, "With --watch, the time between two reads.")
-	o.API.addFlags(cmd, ", to show the market API version it serves.")
+	o.API.AddFlags(cmd, ", to show the market API version it serves.")
 	return cmd
 }
 
@@ -106,7 +107,7 @@ func (o *ProviderStatusOptions) Validate() error {
 	if o.Interval <= 0 {
 		return fmt.Errorf("--interval must be positive, got %s", o.Interval)
 	}
-	return o.API.validate()
+	return o.API.Validate()
 }
 
 // Run reads the status once and prints it (exit 3 on findings), or with

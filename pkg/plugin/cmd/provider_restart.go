@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
@@ -63,7 +64,7 @@ func newProviderRestartCmd(g *Globals) *cobra.Command {
 
 // Validate checks flags without I/O.
 func (o *ProviderRestartOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate); err != nil {
 		return err
 	}
 	if o.Timeout <= 0 {

@@ -8,9 +8,11 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/klog/v2"
 
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/rollout"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
@@ -36,7 +38,7 @@ type ForceNewOptions struct {
 	Interval  time.Duration
 	ChunkSize int64
 	Selector  string
-	Schedule  scheduleOptions
+	Schedule  schedule.Flags
 
 	namespace string
 }
@@ -76,11 +78,11 @@ func NewForceNewCmd(g *Globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
 			o.scheduleNote(cmd.Context())
-			return o.Schedule.Print(o.Globals, cmd, o.Output, "force-new", forceNewRules(o))
+			return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "force-new", forceNewRules(o))
 		}),
 	}
 	o.Output.AddFlags(cmd)
-	addAllNamespacesFlag(cmd)
+	cli.AddAllNamespacesFlag(cmd)
 	o.Exec.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Leave alone updates that started less than this long ago: they may still schedule.")
@@ -109,7 +111,7 @@ func (o *ForceNewOptions) Complete(cmd *cobra.Command) error {
 
 // Validate checks flags without I/O.
 func (o *ForceNewOptions) Validate() error {
-	if err := firstError(o.Output.Validate, o.Exec.Validate, selectorCheck(o.Selector)); err != nil {
+	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, cli.SelectorCheck(o.Selector)); err != nil {
 		return err
 	}
 	if o.MinAge < 0 {
@@ -165,7 +167,7 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := requireNamespace(ctx, clients, snap, o.namespace); err != nil {
+	if err := snapshot.RequireNamespace(ctx, clients, snap, o.namespace); err != nil {
 		return err
 	}
 	if err := rollout.AddEvents(ctx, clients, snap, o.namespace, o.ChunkSize); err != nil {

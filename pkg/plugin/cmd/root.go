@@ -16,15 +16,11 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
 )
 
-// Globals are the persistent flags every command sees, and the streams.
+// Globals are the persistent flags every command sees, and the streams
+// (cli.Globals, which commands' Options take), with what the root command
+// itself owns: the plugins, the profile and the fleet flags.
 type Globals struct {
-	ConfigFlags       *genericclioptions.ConfigFlags
-	LeaseNamespace    string
-	ProviderNamespace string
-	Streams           genericiooptions.IOStreams
-	// ClientsFunc, when set, replaces the kubeconfig flags as the source of
-	// API clients (tests use it to count requests).
-	ClientsFunc func() (*cli.Clients, error)
+	cli.Globals
 	// Args are the command-line arguments (default os.Args[1:]); they are
 	// scanned for --plugins before the command tree is built, since the
 	// plugin commands are part of it.
@@ -46,36 +42,6 @@ func (g *Globals) Finish() error {
 	return g.profile.Stop()
 }
 
-// Clients builds the API clients from the kubeconfig flags.
-func (g *Globals) Clients() (*cli.Clients, error) {
-	if g.ClientsFunc != nil {
-		return g.ClientsFunc()
-	}
-	return cli.NewClients(g.ConfigFlags)
-}
-
-// NamespaceFlag returns -n when the user passed it, and "" otherwise: the
-// kubeconfig context's default namespace means nothing for commands that look
-// across every lease.
-func (g *Globals) NamespaceFlag(cmd *cobra.Command) string {
-	if f := cmd.Flags().Lookup("namespace"); f != nil && f.Changed && g.ConfigFlags.Namespace != nil {
-		return *g.ConfigFlags.Namespace
-	}
-	return ""
-}
-
-// allNamespacesFlag marks the -A/--all-namespaces of commands where all
-// namespaces is already the default and -n narrows it (node-debug zombies
-// has a -A of its own meaning).
-const allNamespacesFlag = "kubectl-akash/all-namespaces"
-
-// addAllNamespacesFlag accepts kubectl's -A on a command that looks at
-// every namespace unless -n is given.
-func addAllNamespacesFlag(cmd *cobra.Command) {
-	cmd.Flags().BoolP("all-namespaces", "A", false, "Every namespace (the default; -n narrows it).")
-	_ = cmd.Flags().SetAnnotation("all-namespaces", allNamespacesFlag, []string{"true"})
-}
-
 // validate checks the global flags, before any command reads the cluster
 // (package globalflags). A command may have a -n of its own (node-debug
 // zombies): only the global one is checked.
@@ -90,7 +56,7 @@ func (g *Globals) validate(cmd *cobra.Command) error {
 	if f := cmd.Flags().Lookup("namespace"); f != nil && f == cmd.Root().PersistentFlags().Lookup("namespace") && f.Changed {
 		v.Namespace = g.ConfigFlags.Namespace
 	}
-	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[allNamespacesFlag] != nil {
+	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[cli.AllNamespacesAnnotation] != nil {
 		v.AllNamespaces = f.Value.String() == "true"
 	}
 	return v.Validate()
@@ -98,7 +64,7 @@ func (g *Globals) validate(cmd *cobra.Command) error {
 
 // NewRootCmd builds `kubectl akash` and all its subcommands.
 func NewRootCmd(streams genericiooptions.IOStreams) *cobra.Command {
-	return NewRootCmdWithGlobals(&Globals{Streams: streams})
+	return NewRootCmdWithGlobals(&Globals{Globals: cli.Globals{Streams: streams}})
 }
 
 // NewRootCmdWithGlobals builds the root command around g; tests use it to

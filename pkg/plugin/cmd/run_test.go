@@ -21,7 +21,7 @@ func runPlugin(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func runPluginStdin(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	g := &Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, Args: args}
+	g := &Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}}, Args: args}
 	root := NewRootCmdWithGlobals(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(t.Context())

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 )
 
 // steps is the life of a command's Options: Complete reads what cobra
@@ -23,7 +25,7 @@ func runSteps(o steps) func(*cobra.Command, []string) error {
 
 // runScheduled is runSteps for a command that --schedule turns into a
 // CronJob: once the flags are valid, print replaces Run when s is enabled.
-func runScheduled(o steps, s *scheduleOptions, print func(*cobra.Command) error) func(*cobra.Command, []string) error {
+func runScheduled(o steps, s *schedule.Flags, print func(*cobra.Command) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
 		if err := o.Complete(cmd); err != nil {
 			return err

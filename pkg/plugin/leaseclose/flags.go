@@ -1,4 +1,4 @@
-package cmd
+package leaseclose
 
 import (
 	"fmt"
@@ -10,39 +10,40 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
-// chainOptions are the flags of commands that close leases on chain
+// Flags are the flags of commands that close leases on chain
 // (leases close, leases kill-image, dangling): the close reason, the blast
-// radius, and where transactions are signed (leaseclose.Signer).
-type chainOptions struct {
-	leaseclose.Signer
+// radius, and where transactions are signed (Signer).
+type Flags struct {
+	Signer
 	Reason uint32
 	// MaxLeases caps how many leases one run may act on (the blast radius
 	// of a wrong regex or a wrong input file).
 	MaxLeases int
-	// maxLeasesSet records that --max-leases was given explicitly.
-	maxLeasesSet bool
+	// MaxLeasesSet records that --max-leases was given explicitly.
+	MaxLeasesSet bool
 }
 
 // DefaultMaxLeases is how many leases one run acts on at most unless
 // --max-leases says otherwise.
 const DefaultMaxLeases = 20
 
-func newChainOptions() chainOptions {
-	return chainOptions{Signer: leaseclose.NewSigner(), Reason: chain.DefaultReason, MaxLeases: DefaultMaxLeases}
+// NewFlags returns the defaults: the providers' default close reason and
+// at most DefaultMaxLeases leases per run.
+func NewFlags() Flags {
+	return Flags{Signer: NewSigner(), Reason: chain.DefaultReason, MaxLeases: DefaultMaxLeases}
 }
 
-// capOf is the blast-radius cap of the leases one run may act on.
-func (c *chainOptions) capOf() *execute.Cap {
+// Cap is the blast-radius cap of the leases one run may act on.
+func (c *Flags) Cap() *execute.Cap {
 	return &execute.Cap{Max: c.MaxLeases, Noun: "leases", Flag: "--max-leases"}
 }
 
 // AddFlags binds --reason, --via-cli and the local CLI's settings.
-func (c *chainOptions) AddFlags(cmd *cobra.Command) {
+func (c *Flags) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().Uint32Var(&c.Reason, "reason", c.Reason, "On-chain close reason (10000-19999, providers' range); 0 leaves --reason out for provider-services releases without it.")
 	cmd.Flags().DurationVar(&c.BlockTime, "block-time", c.BlockTime, "The chain's time between blocks: how long to wait before retrying after an account sequence mismatch, and between checks that a transaction was committed.")
 	cmd.Flags().StringVar(&c.ViaCLI, "via-cli", "", "Sign and read the chain with this local binary instead of exec in the akash-provider pod: akt (preferred: its own key and context, no collision with the provider's account sequence) or provider-services, detected from what its version command says; anything else is refused.")
@@ -55,12 +56,12 @@ func (c *chainOptions) AddFlags(cmd *cobra.Command) {
 }
 
 // Complete records which flags were given explicitly.
-func (c *chainOptions) Complete(cmd *cobra.Command) {
-	c.maxLeasesSet = cmd.Flags().Changed("max-leases")
+func (c *Flags) Complete(cmd *cobra.Command) {
+	c.MaxLeasesSet = cmd.Flags().Changed("max-leases")
 }
 
 // Validate checks the flags; the only look-up is --via-cli in PATH.
-func (c *chainOptions) Validate() error {
+func (c *Flags) Validate() error {
 	if c.Reason != 0 && (c.Reason < 10000 || c.Reason > 19999) {
 		return fmt.Errorf("--reason %d: providers close with a reason in 10000-19999 (default %d), or 0 to leave it out", c.Reason, chain.DefaultReason)
 	}
@@ -82,9 +83,9 @@ func (c *chainOptions) Validate() error {
 	return nil
 }
 
-// closer closes leases signed as these flags say, with the provider pods of
+// Closer closes leases signed as these flags say, with the provider pods of
 // snap when it signs in the pod.
-func (c *chainOptions) closer(g *Globals, ex *execute.Options, out *output.Flags, clients *cli.Clients, snap *snapshot.Snapshot) leaseclose.Closer {
-	return leaseclose.Closer{Signer: &c.Signer, Exec: ex, Streams: g.Streams, Output: out, Clients: clients,
-		ProviderPods: snap.ProviderPods, ProviderNamespace: g.ProviderNamespace, Cap: c.capOf()}
+func (c *Flags) Closer(g *cli.Globals, ex *execute.Options, out *output.Flags, clients *cli.Clients, snap *snapshot.Snapshot) Closer {
+	return Closer{Signer: &c.Signer, Exec: ex, Streams: g.Streams, Output: out, Clients: clients,
+		ProviderPods: snap.ProviderPods, ProviderNamespace: g.ProviderNamespace, Cap: c.Cap()}
 }

@@ -1,4 +1,4 @@
-package cmd
+package watch
 
 import (
 	"time"
@@ -6,13 +6,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// watchSettle is how long a watch lets a burst of events settle before it
+// Settle is how long a watch lets a burst of events settle before it
 // reads again: one refresh per burst, not one per event.
-const watchSettle = 500 * time.Millisecond
+const Settle = 500 * time.Millisecond
 
-// addWatchFlags binds kubectl's -w/--watch and --watch-only; how tells how
+// AddFlags binds kubectl's -w/--watch and --watch-only; how tells how
 // changes are noticed.
-func addWatchFlags(cmd *cobra.Command, w, only *bool, how string) {
+func AddFlags(cmd *cobra.Command, w, only *bool, how string) {
 	cmd.Flags().BoolVarP(w, "watch", "w", false, "After printing, keep printing what changes ("+how+") until Ctrl-C.")
 	cmd.Flags().BoolVar(only, "watch-only", false, "Like --watch, without printing what is there first.")
 }

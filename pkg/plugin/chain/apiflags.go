@@ -1,23 +1,22 @@
-package cmd
+package chain
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
 )
 
-// chainAPIFlags are --api, --insecure-api and --api-timeout: the chain's
+// APIFlags are --api, --insecure-api and --api-timeout: the chain's
 // REST API as a read-only lease source.
-type chainAPIFlags struct {
+type APIFlags struct {
 	API      string
 	Insecure bool
 	Timeout  time.Duration
 }
 
-func (f *chainAPIFlags) addFlags(cmd *cobra.Command, what string) {
+// AddFlags binds the flags; what ends --api's help (what it is read for).
+func (f *APIFlags) AddFlags(cmd *cobra.Command, what string) {
 	if f.Timeout == 0 {
 		f.Timeout = 30 * time.Second
 	}
@@ -26,8 +25,9 @@ func (f *chainAPIFlags) addFlags(cmd *cobra.Command, what string) {
 	cmd.Flags().BoolVar(&f.Insecure, "insecure-api", false, "Allow --api over plain HTTP to a host other than loopback (answers can then be forged on the way).")
 }
 
-func (f *chainAPIFlags) validate() error {
-	if err := chain.ValidateAPI(f.API, f.Insecure); err != nil {
+// Validate checks the flags without I/O.
+func (f *APIFlags) Validate() error {
+	if err := ValidateAPI(f.API, f.Insecure); err != nil {
 		return err
 	}
 	if f.Timeout <= 0 {
@@ -36,10 +36,10 @@ func (f *chainAPIFlags) validate() error {
 	return nil
 }
 
-// source is the verified REST source; nil without --api.
-func (f *chainAPIFlags) source() chain.LeaseSource {
+// Source is the verified REST source; nil without --api.
+func (f *APIFlags) Source() LeaseSource {
 	if f.API == "" {
 		return nil
 	}
-	return chain.VerifiedREST(f.API, f.Timeout)
+	return VerifiedREST(f.API, f.Timeout)
 }
