@@ -6,14 +6,12 @@ package clitest
 import (
 	"testing"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
 // Case is one input of a Validate table: Set changes the defaults, Want is
-// the exact error ("" for none). It is an alias of an unnamed struct so the
-// tables of other packages may list their cases without field names.
-type Case[O any] = struct {
+// the exact error ("" for none).
+type Case[O any] struct {
 	Name string
 	Set  func(o O)
 	Want string
@@ -44,11 +42,3 @@ func WantError(t *testing.T, err error, want string) {
 		t.Fatalf("error:\n  %s\nwant:\n  %s", err, want)
 	}
 }
-
-// Tenant and Provider are valid addresses for the tables' address flags.
-// Upper-cased, they are what an operator may type (Bech32 allows it), and
-// Validate lower-cases them.
-var (
-	Tenant   = akash.EncodeAddress([]byte("testTenant-account-20byte"[:20]))
-	Provider = akash.EncodeAddress([]byte("provider-account-20b"[:20]))
-)
