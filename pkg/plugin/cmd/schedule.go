@@ -5,13 +5,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 )
 
-// killImageRules are exactly the calls `leases kill-image` makes: its
-// reads (readSpec: the Manifests in the lease namespace, the provider pods)
-// and exec into the provider pod.
-func killImageRules(o *KillImageOptions) []schedule.Rule {
-	return schedule.Merge(o.readSpec().Rules(), schedule.PodExec(o.ProviderNamespace))
-}
-
 // forceNewRules are exactly the calls `replicasets force-new` makes: its
 // reads (readSpec, and eventsSpec when a stuck pod needs its events), a GET
 // of the -n namespace, and DELETE of ReplicaSets. Without -n, lease
