@@ -42,3 +42,22 @@ func TestCheckValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckExit: what could not be read is a failure (1) even when findings
+// were made too; findings alone are 3; kubeadm's 0 for expired
+// certificates is what this exit policy exists to avoid.
+func TestCheckExit(t *testing.T) {
+	for _, tc := range []struct {
+		n    Counts
+		code int
+	}{
+		{Counts{}, cli.ExitOK},
+		{Counts{Findings: 2}, cli.ExitFindings},
+		{Counts{Errors: 1}, cli.ExitFailure},
+		{Counts{NodeErrors: 1, Findings: 4}, cli.ExitFailure},
+	} {
+		if got := cli.CodeOf(checkExit(tc.n)); got != tc.code {
+			t.Errorf("%+v: exit %d, want %d", tc.n, got, tc.code)
+		}
+	}
+}
