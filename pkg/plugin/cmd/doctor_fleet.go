@@ -24,7 +24,7 @@ func (g *Globals) runDoctorFleet(cmd *cobra.Command, inv fleet.Invocation, membe
 		}
 	} else {
 		var err error
-		if out, err = parentOutput(cmd); err != nil {
+		if out, err = fleet.ParentOutput(cmd); err != nil {
 			return err
 		}
 	}
@@ -32,7 +32,7 @@ func (g *Globals) runDoctorFleet(cmd *cobra.Command, inv fleet.Invocation, membe
 	if err != nil {
 		return err
 	}
-	outcomes, err := g.runMembers(cmd.Context(), inv, members, true)
+	outcomes, err := g.fleet.RunMembers(cmd.Context(), inv, members, true)
 	if err != nil {
 		return err
 	}
