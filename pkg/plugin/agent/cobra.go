@@ -17,6 +17,11 @@ import (
 // in reports unless --node-name does (debug pods set it in their
 // environment). Off Linux every subcommand refuses in one sentence.
 func NewCommand(out, errOut io.Writer, nodeName string) *cobra.Command {
+	return newCommand(out, errOut, nodeName, Commands())
+}
+
+// newCommand is NewCommand with the subcommands of cs.
+func newCommand(out, errOut io.Writer, nodeName string, cs []Declared) *cobra.Command {
 	env := Env{HostRoot: PodHostRoot, ProcRoot: PodProcRoot, NodeName: nodeName, Now: time.Now, Stderr: errOut}
 	cmd := &cobra.Command{
 		Use:    Verb,
@@ -26,7 +31,7 @@ func NewCommand(out, errOut io.Writer, nodeName string) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&env.HostRoot, "host-root", env.HostRoot, "The host's root directory.")
 	cmd.PersistentFlags().StringVar(&env.ProcRoot, "proc-root", env.ProcRoot, "The host's /proc.")
 	cmd.PersistentFlags().StringVar(&env.NodeName, "node-name", env.NodeName, "The node's name, for reports (default: from the debug pod's environment).")
-	for _, c := range Commands() {
+	for _, c := range cs {
 		cmd.AddCommand(subcommand(c, &env, out))
 	}
 	if runtime.GOOS != "linux" {
