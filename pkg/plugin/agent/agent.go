@@ -8,7 +8,7 @@
 // name, its typed options, the function that runs on the node and its typed
 // report. From that declaration come
 //
-//   - the hidden agent subcommand (cmd/agent.go loops over Commands),
+//   - the hidden agent subcommand (NewCommand loops over Commands),
 //   - its command line in a debug pod (Argv: the options travel as one JSON
 //     --options flag, never re-serialised flag by flag),
 //   - the decoding of a node's answer into the typed report (Decode, with one

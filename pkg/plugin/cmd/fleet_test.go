@@ -152,12 +152,12 @@ func TestMemberArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := fleet.Member{Context: "x", Flags: map[string]string{"lease-namespace": "theirs", "provider-namespace": "p", "api": "https://a", "from": "k"}}
-	got := strings.Join(invocation(cmd, gotArgs).Argv(m, true), " ")
+	got := strings.Join(fleet.InvocationOf(cmd, gotArgs).Argv(m, true), " ")
 	want := "leases list --image=a --image=b,c --kubeconfig=/k --lease-namespace=mine --namespace=ns1 --api=https://a --provider-namespace=p --context=x --output=kubectl-akash-fleet-envelope"
 	if got != want {
 		t.Errorf("Argv:\n got %s\nwant %s", got, want)
 	}
-	got = strings.Join(invocation(cmd, []string{"-x"}).Argv(fleet.Member{Context: "x"}, false), " ")
+	got = strings.Join(fleet.InvocationOf(cmd, []string{"-x"}).Argv(fleet.Member{Context: "x"}, false), " ")
 	if !strings.Contains(got, "--jq=.x") || !strings.Contains(got, "--output=wide") || !strings.HasSuffix(got, "--context=x -- -x") {
 		t.Errorf("without merging, the output flags and arguments stay: %s", got)
 	}

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/usage"
 )
 
 // -update rewrites testdata/help from what the commands print now:
@@ -143,7 +144,7 @@ func TestGroupCommands(t *testing.T) {
 		var out bytesDiscard
 		root := NewRootCmdWithGlobals(&Globals{Globals: cli.Globals{Streams: genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out}}, Args: []string{}})
 		c, _, err := root.Find(path)
-		if err != nil || c.Annotations[groupAnnotation] == "" {
+		if err != nil || c.Annotations[usage.GroupAnnotation] == "" {
 			continue
 		}
 		groups++

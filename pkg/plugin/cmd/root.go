@@ -1,19 +1,24 @@
 package cmd
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	kubectlakash "github.com/kubectl-akash/kubectl-akash"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/fleet"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/globalflags"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/plugins"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/profile"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/progress"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/usage"
 )
 
 // Globals are the persistent flags every command sees, and the streams
@@ -24,15 +29,10 @@ type Globals struct {
 	// Args are the command-line arguments (default os.Args[1:]); they are
 	// scanned for --plugins before the command tree is built, since the
 	// plugin commands are part of it.
-	Args []string
-
-	pluginsFile string
-	plugins     *plugins.Set
-	// pluginsErr is why an explicitly named --plugins file could not be
-	// read; the command fails with it before doing anything.
-	pluginsErr error
-	profile    profile.Profiler
-	fleet      fleetFlags
+	Args    []string
+	plugins plugins.Commands
+	profile profile.Profiler
+	fleet   *fleet.Flags
 }
 
 // Finish ends what the root command began for the whole run: it writes the
@@ -40,26 +40,6 @@ type Globals struct {
 // Execute.
 func (g *Globals) Finish() error {
 	return g.profile.Stop()
-}
-
-// validate checks the global flags, before any command reads the cluster
-// (package globalflags). A command may have a -n of its own (node-debug
-// zombies): only the global one is checked.
-func (g *Globals) validate(cmd *cobra.Command) error {
-	if g.pluginsErr != nil {
-		return g.pluginsErr
-	}
-	v := globalflags.Values{LeaseNamespace: g.LeaseNamespace, ProviderNamespace: g.ProviderNamespace}
-	if t := g.ConfigFlags.Timeout; t != nil {
-		v.RequestTimeout = *t
-	}
-	if f := cmd.Flags().Lookup("namespace"); f != nil && f == cmd.Root().PersistentFlags().Lookup("namespace") && f.Changed {
-		v.Namespace = g.ConfigFlags.Namespace
-	}
-	if f := cmd.Flags().Lookup("all-namespaces"); f != nil && f.Annotations[cli.AllNamespacesAnnotation] != nil {
-		v.AllNamespaces = f.Value.String() == "true"
-	}
-	return v.Validate()
 }
 
 // NewRootCmd builds `kubectl akash` and all its subcommands.
@@ -73,7 +53,6 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	if g.ConfigFlags == nil {
 		g.ConfigFlags = genericclioptions.NewConfigFlags(true).WithDiscoveryBurst(300).WithDiscoveryQPS(50.0)
 	}
-	streams := g.Streams
 	root := &cobra.Command{
 		Use:   "kubectl-akash",
 		Short: "Operate an Akash Network provider's Kubernetes cluster safely",
@@ -87,24 +66,11 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 			cobra.CommandDisplayNameAnnotation: "kubectl akash",
 		},
 		// No Run: without a subcommand, print help.
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.validate(cmd); err != nil {
-				return err
-			}
-			// Progress on stderr when it is a terminal (package progress).
-			cmd.SetContext(progress.With(cmd.Context(), progress.ForTerminal(streams.ErrOut)))
-			if err := g.profile.Start(); err != nil {
-				return err
-			}
-			return g.fleet.takeOver(g, cmd, args) // --contexts, --all-contexts, --fleet
-		},
+		PersistentPreRunE: g.preRun,
 	}
-	root.SetIn(streams.In)
-	root.SetOut(streams.Out)
-	root.SetErr(streams.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-	})
+	root.SetIn(g.Streams.In)
+	root.SetOut(g.Streams.Out)
+	root.SetErr(g.Streams.ErrOut)
 
 	pf := root.PersistentFlags()
 	g.ConfigFlags.AddFlags(pf)
@@ -112,9 +78,12 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	pf.StringVar(&g.ProviderNamespace, "provider-namespace", akash.DefaultProviderNamespace, "Namespace of the akash-provider service.")
 	globalflags.AddKlog(pf)
 	g.profile.AddFlags(pf)
-	g.fleet = newFleetFlags()
-	g.fleet.addFlags(root, g)
-	pf.StringVar(&g.pluginsFile, pluginsFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
+	g.fleet = fleet.NewFlags(&g.Globals, g.tree, map[string]fleet.AnswerFunc{"doctor": doctor.AnswerFleet})
+	pf.StringSliceVar(&g.fleet.Contexts, "contexts", nil, "Run a read or check command on these kubeconfig contexts and merge the answers: names, /regex/, ^name or ^/regex/ to leave out (comma-separated or repeated).")
+	pf.BoolVar(&g.fleet.All, "all-contexts", false, "Run a read or check command on every kubeconfig context and merge the answers.")
+	pf.StringVar(&g.fleet.Fleet, "fleet", "", "Run a read or check command on the contexts of this fleet of $XDG_CONFIG_HOME/kubectl-akash/config.yaml, with their settings.")
+	pf.IntVar(&g.fleet.Parallel, "parallel-contexts", g.fleet.Parallel, "With --contexts, --all-contexts or --fleet: how many contexts to read at once.")
+	pf.StringVar(&g.plugins.File, plugins.FileFlag, "", "A plugins.yaml whose commands to add (default $XDG_CONFIG_HOME/kubectl-akash/plugins.yaml).")
 
 	addHelpGroups(root)
 	root.AddCommand(
@@ -126,7 +95,7 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 		NewManifestsCmd(g),
 		NewNodeDebugCmd(g),
 		NewCertsCmd(g),
-		NewAgentCmd(g),
+		agent.NewCommand(g.Streams.Out, g.Streams.ErrOut, os.Getenv(nodedebug.EnvNodeName)),
 		NewProviderCmd(g),
 		NewDoctorCmd(g),
 		NewPluginsCmd(g),
@@ -135,10 +104,31 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	if args == nil {
 		args = os.Args[1:]
 	}
-	addPluginCommands(root, g, args)
+	g.plugins.AddTo(root, &g.Globals, kubectlakash.PluginsYAML, args)
 	root.AddCommand(NewOptionsCmd(root))
-	wireGroups(root)
-	root.SetUsageFunc(usageFunc(root))
+	usage.Install(root, optionsCmdName)
 	registerCompletions(root, g)
 	return root
+}
+
+// preRun runs before every command: the global flags are checked before
+// any command reads the cluster, progress goes to stderr when it is a
+// terminal, the profile starts, and --contexts, --all-contexts or --fleet
+// may take the command over.
+func (g *Globals) preRun(cmd *cobra.Command, args []string) error {
+	if err := cli.FirstError(g.plugins.Check, func() error { return globalflags.Check(cmd, &g.Globals) }); err != nil {
+		return err
+	}
+	cmd.SetContext(progress.With(cmd.Context(), progress.ForTerminal(g.Streams.ErrOut)))
+	if err := g.profile.Start(); err != nil {
+		return err
+	}
+	return g.fleet.TakeOver(cmd, args)
+}
+
+// tree is a new command tree for one context of a fleet run, with Globals
+// of its own: new kubeconfig flags, so a new REST config and clients.
+func (g *Globals) tree(argv []string, streams genericiooptions.IOStreams) (*cobra.Command, func() error) {
+	child := &Globals{Globals: cli.Globals{Streams: streams}, Args: argv}
+	return NewRootCmdWithGlobals(child), child.Finish
 }

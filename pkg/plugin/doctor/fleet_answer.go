@@ -6,7 +6,9 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/fleet"
@@ -68,6 +70,12 @@ func fromOutcome(o fleet.Outcome) ContextReport {
 		r.Error = "doctor printed no report"
 	}
 	return r
+}
+
+// AnswerFleet is doctor's fleet.AnswerFunc: RunFleet with the shared
+// output flags rebuilt from cmd's.
+func AnswerFleet(cmd *cobra.Command, streams genericiooptions.IOStreams, runMembers func() ([]fleet.Outcome, error)) error {
+	return RunFleet(cmd.Flags(), streams.Out, streams.ErrOut, func() (*output.Flags, error) { return fleet.ParentOutput(cmd) }, runMembers)
 }
 
 // RunFleet is doctor over several contexts, given its parsed flags: each

@@ -1,0 +1,4 @@
+package agent
+
+// RefuseOffLinux lets the tests refuse as on another system.
+var RefuseOffLinux = refuseOffLinux
