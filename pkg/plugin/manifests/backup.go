@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/backup"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
@@ -32,6 +33,16 @@ type Backup struct {
 	LeaseNamespace, Context string
 	// ErrOut is told where the file is.
 	ErrOut io.Writer
+}
+
+// NewBackup is the backup of the lease objects into dir that every command
+// changing them writes first, named after the kubeconfig context in use.
+func NewBackup(g *cli.Globals, dir string) Backup {
+	ctxName := ""
+	if g.ConfigFlags != nil && g.ConfigFlags.Context != nil {
+		ctxName = *g.ConfigFlags.Context
+	}
+	return Backup{Dir: dir, LeaseNamespace: g.LeaseNamespace, Context: ctxName, ErrOut: g.Streams.ErrOut}
 }
 
 // BackupSpec is the read a backup needs: every Manifest, ProviderHost and
