@@ -1,49 +1,15 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/dangling"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
-
-// DanglingOptions are the options of `kubectl akash dangling`.
-type DanglingOptions struct {
-	*Globals
-	Output   *output.Flags
-	Exec     *execute.Options
-	Chain    leaseclose.Flags
-	Schedule schedule.Flags
-	// API is --api, --api-timeout and --insecure-api.
-	API       chain.APIFlags
-	Provider  string
-	Close     bool
-	BackupDir string
-	MinAge    time.Duration
-	ChunkSize int64
-}
-
-// NewDanglingOptions returns the defaults: --api-timeout 30s, --backup-dir
-// ".", --min-age 15m, and those of leaseclose.Flags.
-func NewDanglingOptions(g *Globals) *DanglingOptions {
-	return &DanglingOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: leaseclose.NewFlags(), API: chain.APIFlags{Timeout: 30 * time.Second}, BackupDir: ".", MinAge: 15 * time.Minute}
-}
 
 // NewDanglingCmd builds `kubectl akash dangling`.
 func NewDanglingCmd(g *Globals) *cobra.Command {
-	o := NewDanglingOptions(g)
+	o := dangling.NewCommandOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:     "dangling",
 		Short:   "Find leases the chain and the cluster disagree on, both ways, and clean them up",
@@ -93,9 +59,7 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 			kubectl akash dangling --close --dry-run=client
 			kubectl akash dangling --close --yes --backup-dir /var/backups/akash`),
 		Args: cobra.NoArgs,
-		RunE: runScheduled(o, &o.Schedule, func(cmd *cobra.Command) error {
-			return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "dangling", danglingRules(o))
-		}),
+		RunE: runScheduled(o, &o.Schedule, o.PrintSchedule),
 	}
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
@@ -108,76 +72,4 @@ func NewDanglingCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVar(&o.BackupDir, "backup-dir", o.BackupDir, "Directory for the backup written before deleting lease objects.")
 	cmd.Flags().DurationVar(&o.MinAge, "min-age", o.MinAge, "Close the bid of an open lease with nothing in the cluster only when it is older than this on the chain's clock.")
 	return cmd
-}
-
-// Complete reads --dry-run and whether --max-leases was given.
-func (o *DanglingOptions) Complete(cmd *cobra.Command) error {
-	o.Chain.Complete(cmd)
-	return o.Exec.Complete(cmd)
-}
-
-// Validate checks flags without I/O.
-func (o *DanglingOptions) Validate() error {
-	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
-		return err
-	}
-	if err := akash.NormalizeAddressFlag("--provider", &o.Provider); err != nil {
-		return err
-	}
-	if err := o.API.Validate(); err != nil {
-		return err
-	}
-	if o.MinAge < 0 {
-		return fmt.Errorf("--min-age must not be negative, got %s", o.MinAge)
-	}
-	if !o.Close && o.Exec.DryRun != cmdutil.DryRunNone {
-		return fmt.Errorf("--dry-run rehearses --close: add --close, or drop --dry-run to only report")
-	}
-	return nil
-}
-
-// check is this run as the dangling package sees it: the read, where the
-// chain is read and signed, and what is cleaned up.
-func (o *DanglingOptions) check() *dangling.Check {
-	return &dangling.Check{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize, Provider: o.Provider,
-		API: o.API.Source(), Signer: &o.Chain.Signer, Reason: o.Chain.Reason, MinAge: o.MinAge, Close: o.Close}
-}
-
-// Run reads the cluster once and the chain once, reconciles, and reports
-// (exit code 3 when something dangles) or cleans up.
-func (o *DanglingOptions) Run(ctx context.Context) error {
-	clients, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	c := o.check()
-	snap, err := snapshot.Load(ctx, clients, c.Spec())
-	if err != nil {
-		return err
-	}
-	found, err := c.Find(ctx, clients, snap, o.Streams.ErrOut)
-	if err != nil {
-		return err
-	}
-	if len(found.Items) == 0 || !o.Close {
-		return found.Report(o.Streams, o.Output)
-	}
-	flow, err := c.CleanFlow(ctx, clients, snap, found.Items, o.Exec, o.backupTo(o.BackupDir).Action(snap))
-	if err != nil {
-		return err
-	}
-	flow.Streams, flow.Output, flow.Cap = o.Streams, o.Output, o.Chain.Cap()
-	return flow.Run(ctx)
-}
-
-// danglingRules are the calls a scheduled dangling makes: its reads
-// (readSpec) and, without --api, exec into the provider pod for the chain.
-// A schedule never closes (see schedule.Flags.Print).
-func danglingRules(o *DanglingOptions) []schedule.Rule {
-	var exec []schedule.Rule
-	spec := o.check().Spec()
-	if spec.ProviderPods {
-		exec = schedule.PodExec(o.ProviderNamespace)
-	}
-	return schedule.Merge(spec.Rules(), exec)
 }

@@ -1,47 +1,15 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/leaseclose"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
-
-// LeasesCloseOptions are the options of `leases close`.
-type LeasesCloseOptions struct {
-	*Globals
-	Output *output.Flags
-	Exec   *execute.Options
-	Chain  leaseclose.Flags
-
-	Owner         string
-	DSeq          uint64
-	GSeq          uint32
-	OSeq          uint32
-	Provider      string
-	Filename      string
-	ExcludeOwners []string
-	ChunkSize     int64
-
-	// seqGiven records that --dseq, --gseq or --oseq was passed.
-	seqGiven bool
-}
-
-// NewLeasesCloseOptions returns the defaults: --gseq 1, --oseq 1.
-func NewLeasesCloseOptions(g *Globals) *LeasesCloseOptions {
-	return &LeasesCloseOptions{Globals: g, Output: output.NewFlags(), Exec: execute.NewOptions(), Chain: leaseclose.NewFlags(), GSeq: 1, OSeq: 1}
-}
 
 // NewLeasesCloseCmd builds `kubectl akash leases close`.
 func NewLeasesCloseCmd(g *Globals) *cobra.Command {
-	o := NewLeasesCloseOptions(g)
+	o := leaseclose.NewCloseOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:   "close (--owner ADDR --dseq N [--gseq 1 --oseq 1] | -f FILE)",
 		Short: "Close leases on chain from the provider side (bid close)",
@@ -108,73 +76,4 @@ func NewLeasesCloseCmd(g *Globals) *cobra.Command {
 	cmd.Flags().StringVarP(&o.Filename, "filename", "f", "", "Close the leases in this file (- for stdin): kubectl akash ... -o json|yaml output, or lines of owner/dseq/gseq/oseq/provider. Leases the producing command skipped, refused or failed are not taken.")
 	cmd.Flags().StringArrayVar(&o.ExcludeOwners, "exclude-owner", nil, "Never close leases of this tenant address (repeatable); they are listed as Skipped.")
 	return cmd
-}
-
-// Complete reads --dry-run and which flags were given explicitly.
-func (o *LeasesCloseOptions) Complete(cmd *cobra.Command) error {
-	o.Chain.Complete(cmd)
-	o.seqGiven = cmd.Flags().Changed("dseq") || cmd.Flags().Changed("gseq") || cmd.Flags().Changed("oseq")
-	return o.Exec.Complete(cmd)
-}
-
-// Validate checks the flags without I/O.
-func (o *LeasesCloseOptions) Validate() error {
-	if err := cli.FirstError(o.Output.Validate, o.Exec.Validate, o.Chain.Validate, func() error { return output.ValidateChunkSize(o.ChunkSize) }); err != nil {
-		return err
-	}
-	if err := akash.NormalizeAddressFlags("--exclude-owner", o.ExcludeOwners); err != nil {
-		return err
-	}
-	switch byID := o.Owner != "" || o.seqGiven || o.Provider != ""; {
-	case o.Filename != "" && byID:
-		return fmt.Errorf("-f and --owner/--dseq/--gseq/--oseq/--provider name leases two ways: use one")
-	case o.Filename != "":
-		return nil
-	case o.Owner == "" || o.DSeq == 0:
-		return fmt.Errorf("name the lease to close with --owner and --dseq (--gseq/--oseq default to 1), or pass -f FILE|- with a lease list")
-	case o.GSeq == 0 || o.OSeq == 0:
-		return fmt.Errorf("--gseq and --oseq start at 1")
-	}
-	return cli.FirstError(func() error { return akash.NormalizeAddressFlag("--owner", &o.Owner) }, func() error { return akash.NormalizeAddressFlag("--provider", &o.Provider) })
-}
-
-// Run reads the leases to close (-f, or the one named by ID, completed from
-// its Manifest), the cluster once, and closes them.
-func (o *LeasesCloseOptions) Run(ctx context.Context) error {
-	var in leaseclose.Input
-	if o.Filename != "" {
-		var err error
-		if in, err = leaseclose.ReadInputFile(o.Filename, o.Streams.In); err != nil {
-			return err
-		}
-		in.Warn(o.Streams.ErrOut, o.Filename)
-		if len(in.Leases) == 0 {
-			fmt.Fprintf(o.Streams.ErrOut, "No leases in %s: nothing to close.\n", o.Filename)
-			if o.Output.Human() {
-				return nil
-			}
-			return o.Output.Print(o.Streams.Out, leaseclose.List(nil), nil)
-		}
-	}
-	clients, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	snap, err := snapshot.Load(ctx, clients, leaseclose.Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer))
-	if err != nil {
-		return err
-	}
-	if o.Filename == "" {
-		id, err := leaseclose.Resolve(akash.LeaseID{Owner: o.Owner, DSeq: o.DSeq, GSeq: o.GSeq, OSeq: o.OSeq, Provider: o.Provider}, snap.Manifests, o.LeaseNamespace)
-		if err != nil {
-			return err
-		}
-		in.Leases = []leaseclose.InputLease{{ID: id}}
-	}
-	items := leaseclose.FromInput(in, snap.ManifestByNamespace(), o.Chain.Reason)
-	leaseclose.Exclude(items, o.ExcludeOwners)
-	if err := o.Chain.Closer(&o.Globals.Globals, o.Exec, o.Output, clients, snap).Run(ctx, items); err != nil {
-		return err
-	}
-	return in.NothingLeft(o.Filename)
 }

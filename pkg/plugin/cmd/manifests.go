@@ -19,10 +19,6 @@ func NewManifestsCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// backupTo is manifests.NewBackup for the commands whose Options are still
-// in this package (dangling); it goes when they move out.
-func (g *Globals) backupTo(dir string) manifests.Backup { return manifests.NewBackup(&g.Globals, dir) }
-
 // NewManifestsBackupCmd builds `kubectl akash manifests backup`.
 func NewManifestsBackupCmd(g *Globals) *cobra.Command {
 	o := manifests.NewBackupOptions(&g.Globals)

@@ -1,34 +1,16 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/provider"
 )
 
-// ProviderPricingOptions are the options of `provider pricing`.
-type ProviderPricingOptions struct {
-	*Globals
-	Output       *output.Flags
-	Release      string
-	Denoms       []string
-	ChunkSize    int64
-	ProviderYAML bool
-}
-
-// NewProviderPricingOptions returns the defaults: the akash-provider release.
-func NewProviderPricingOptions(g *Globals) *ProviderPricingOptions {
-	return &ProviderPricingOptions{Globals: g, Output: output.NewFlags(), Release: provider.DefaultRelease}
-}
-
+// newProviderPricingCmd builds `provider pricing`; its Options and Run are
+// provider.PricingOptions.
 func newProviderPricingCmd(g *Globals) *cobra.Command {
-	o := NewProviderPricingOptions(g)
+	o := provider.NewPricingOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:   "pricing",
 		Short: "The provider.yaml price values (price_target_*) of the current bid price script",
@@ -62,12 +44,7 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 			# Just the provider.yaml lines
 			kubectl akash provider pricing --provider-yaml >> provider.yaml`),
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runSteps(o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Release, "release", o.Release, "The helm release of the provider chart.")
@@ -75,52 +52,4 @@ func newProviderPricingCmd(g *Globals) *cobra.Command {
 	output.AddChunkSizeFlag(cmd, &o.ChunkSize)
 	cmd.Flags().BoolVar(&o.ProviderYAML, "provider-yaml", false, "Print only the provider.yaml lines (price_target_*: \"value\").")
 	return cmd
-}
-
-// Validate checks flags without I/O.
-func (o *ProviderPricingOptions) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := output.ValidateChunkSize(o.ChunkSize); err != nil {
-		return err
-	}
-	if errs := validation.IsDNS1123Subdomain(o.Release); o.Release == "" || len(errs) > 0 || len(o.Release) > 53 {
-		return fmt.Errorf("--release %q is not a helm release name (default %q)", o.Release, provider.DefaultRelease)
-	}
-	return nil
-}
-
-// Run reads the release Secrets and ConfigMaps (two LISTs), analyses them
-// and prints the values, the migration steps and what the script cannot
-// price (exit 3).
-func (o *ProviderPricingOptions) Run(ctx context.Context) error {
-	c, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	p, err := provider.ReadPricing(ctx, c, o.ProviderNamespace, o.Release, o.ChunkSize, o.Denoms)
-	if err != nil {
-		return err
-	}
-	for _, w := range p.Spec.Warnings {
-		fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", w)
-	}
-	if o.ProviderYAML {
-		_, err := fmt.Fprint(o.Streams.Out, p.Spec.ProviderYAML())
-		return err
-	}
-	if err := o.Output.Print(o.Streams.Out, p, func() *output.Table { return provider.PricingTable(&p.Spec) }); err != nil {
-		return err
-	}
-	if o.Output.Human() {
-		for i, s := range p.Spec.Steps {
-			fmt.Fprintf(o.Streams.Out, "migration step %d: %s\n", i+1, s)
-		}
-	}
-	if msg := p.UnpricedError(); msg != "" {
-		fmt.Fprintln(o.Streams.ErrOut, msg)
-		return cli.Silent(cli.ExitFindings)
-	}
-	return nil
 }

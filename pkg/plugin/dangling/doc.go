@@ -10,5 +10,6 @@
 // objects with planned actions come out. A lease whose chain state could not
 // be read is "unknown" and is never acted on. Check (run.go) is the command
 // around it: the snapshot it needs, where the chain is read, and the
-// clean-up flow.
+// clean-up flow; CommandOptions (options.go) is `kubectl akash dangling`:
+// its defaults, flag checks, Run and --schedule rules.
 package dangling

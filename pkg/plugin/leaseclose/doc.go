@@ -6,4 +6,6 @@
 // Manifests and lease IDs and never calls the API or the chain. Signer
 // chooses where a transaction is signed (a local akt or provider-services,
 // or the akash-provider pod), and Closer hands the plan to the executor.
+// CloseOptions and KillImageOptions are the commands `leases close` and
+// `leases kill-image`: their defaults, flag checks, Run and --schedule rules.
 package leaseclose

@@ -11,8 +11,8 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
-// LogOptions choose which log `provider logs` reads.
-type LogOptions struct {
+// LogSource chooses which log `provider logs` reads.
+type LogSource struct {
 	Namespace string
 	// Pod is the pod to read ("": the running provider pod, LogPod).
 	Pod       string
@@ -36,7 +36,7 @@ func LogPod(pods []corev1.Pod) string {
 }
 
 // podLogOptions is o as the API server takes it: whole seconds, at least one.
-func (o LogOptions) podLogOptions() *corev1.PodLogOptions {
+func (o LogSource) podLogOptions() *corev1.PodLogOptions {
 	opts := &corev1.PodLogOptions{Container: o.Container, Follow: o.Follow}
 	if o.Since > 0 {
 		s := max(int64(o.Since.Seconds()), 1)
@@ -51,7 +51,7 @@ func (o LogOptions) podLogOptions() *corev1.PodLogOptions {
 
 // OpenLog opens the provider's log as a stream: the pod named, or the one
 // LogPod picks from the provider pods (one LIST).
-func OpenLog(ctx context.Context, c *cli.Clients, o LogOptions) (io.ReadCloser, error) {
+func OpenLog(ctx context.Context, c *cli.Clients, o LogSource) (io.ReadCloser, error) {
 	if o.Pod == "" {
 		pods, err := ReadPods(ctx, c, o.Namespace)
 		if err != nil {

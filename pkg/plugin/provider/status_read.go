@@ -14,9 +14,9 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
-// StatusOptions say where `provider status` reads: the provider namespace,
+// StatusSource says where `provider status` reads: the provider namespace,
 // the Service and port serving /status, and the chain's REST API (optional).
-type StatusOptions struct {
+type StatusSource struct {
 	Namespace  string
 	Service    string
 	Port       string
@@ -47,7 +47,7 @@ func ReadPods(ctx context.Context, c *cli.Clients, ns string) ([]corev1.Pod, err
 // not Ready, /status not answering or the chain not answering. What could
 // not be read besides the pods is a warning on stderr and a field of the
 // status, not an error.
-func ReadStatus(ctx context.Context, c *cli.Clients, o StatusOptions, stderr io.Writer) (st *Status, findings bool, err error) {
+func ReadStatus(ctx context.Context, c *cli.Clients, o StatusSource, stderr io.Writer) (st *Status, findings bool, err error) {
 	pods, err := ReadPods(ctx, c, o.Namespace)
 	if err != nil {
 		return nil, false, err
