@@ -9,9 +9,9 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 )
 
-// CheckOptions say where a node's certificates are and which kubeadm to
+// ScanOptions say where a node's certificates are and which kubeadm to
 // compare with ("" = found in /usr/local/bin, /usr/bin, /opt/bin).
-type CheckOptions struct {
+type ScanOptions struct {
 	Layout  Layout `json:"layout"`
 	Kubeadm string `json:"kubeadm,omitempty"`
 }
@@ -20,20 +20,20 @@ type CheckOptions struct {
 // one NodeCertificates, facts only (the plugin judges them with its own
 // clock and window), with the node's kubeadm's view compared when it has
 // one. --local runs the same function on this machine.
-var CheckAgent = &agent.Command[CheckOptions, NodeCertificates]{
+var CheckAgent = &agent.Command[ScanOptions, NodeCertificates]{
 	Name:     "certs",
 	Short:    "Print this node's certificates as JSON",
-	Defaults: CheckOptions{Layout: DefaultLayout("/")},
+	Defaults: ScanOptions{Layout: DefaultLayout("/")},
 	// The layout flags serve `certs renew`, which scans a node's
 	// certificates with them between its steps.
-	Flags: func(fs *pflag.FlagSet, o *CheckOptions) {
+	Flags: func(fs *pflag.FlagSet, o *ScanOptions) {
 		fs.StringVar(&o.Layout.KubernetesDir, "kubernetes-dir", o.Layout.KubernetesDir, "kubeadm's directory.")
 		fs.StringVar(&o.Layout.EtcdSSLDir, "etcd-ssl-dir", o.Layout.EtcdSSLDir, "kubespray's etcd certificates.")
 		fs.StringVar(&o.Layout.KubeletPKIDir, "kubelet-pki-dir", o.Layout.KubeletPKIDir, "The kubelet's certificate directory.")
 		fs.StringVar(&o.Layout.K3sDir, "k3s-dir", o.Layout.K3sDir, "k3s's data directory.")
 		fs.StringVar(&o.Kubeadm, "kubeadm", "", "kubeadm on the node, to cross-check with (default: found in /usr/local/bin, /usr/bin, /opt/bin).")
 	},
-	Run: func(ctx context.Context, env agent.Env, o CheckOptions) (NodeCertificates, error) {
+	Run: func(ctx context.Context, env agent.Env, o ScanOptions) (NodeCertificates, error) {
 		n := NewNode(env.NodeName)
 		h := Host{Root: env.HostRoot}
 		n.Status.Certificates = Scan(h, o.Layout)

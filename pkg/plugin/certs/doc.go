@@ -10,4 +10,9 @@
 // facts only; the verdict (Assess) is made by the caller with its own clock
 // and --warn window, so one rule applies to every node and to the client
 // side alike.
+//
+// The `certs check` command's Options are here (check_options.go), and so
+// are the node flags of both certs commands (nodeflags.go: each command
+// binds them from there with its own wording); `certs renew`'s Options
+// are in package renew.
 package certs

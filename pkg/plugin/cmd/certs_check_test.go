@@ -11,19 +11,6 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
-func TestParseWarn(t *testing.T) {
-	for in, want := range map[string]time.Duration{"": 0, "30d": 30 * 24 * time.Hour, "720h": 720 * time.Hour, "1d": 24 * time.Hour} {
-		if got, err := parseWarn(in); err != nil || got != want {
-			t.Errorf("%q -> %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"30", "d", "-1d", "30days", "-5h"} {
-		if _, err := parseWarn(in); err == nil {
-			t.Errorf("%q accepted", in)
-		}
-	}
-}
-
 // The exit code is the point of --warn: kubeadm exits 0 even when expired.
 func TestCertsCheckLocalExitCodes(t *testing.T) {
 	now := time.Now()

@@ -1,53 +1,14 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-	"strings"
-	"time"
-
 	"github.com/spf13/cobra"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/chain"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/schedule"
 )
-
-// formatPrometheus is doctor's own -o value, besides the shared ones.
-const formatPrometheus = "prometheus"
-
-// DoctorOptions are `kubectl akash doctor`'s: the node flags, the output,
-// and the run's settings (package doctor's Options), bound to the flags.
-type DoctorOptions struct {
-	*Globals
-	Doctor   doctor.Options
-	Output   *output.Flags
-	Nodes    *nodedebug.Flags
-	Schedule schedule.Flags
-	// CertWarn is --cert-warn as given (days like 30d, or a duration).
-	CertWarn string
-
-	prometheus bool
-	args       []string
-}
-
-// NewDoctorOptions holds every default of doctor's flags: every node,
-// 30s per chain request, 10s for /status, 2m before a rollout is stuck, and
-// certificates expiring within 30 days.
-func NewDoctorOptions(g *Globals) *DoctorOptions {
-	nodes := nodedebug.NewFlags()
-	nodes.All = true // unless NODE..., -l or --local say otherwise
-	return &DoctorOptions{Globals: g, Output: output.NewFlags(), Nodes: nodes, CertWarn: "30d",
-		Doctor: doctor.Options{Chain: doctor.ChainSource{APITimeout: 30 * time.Second}, StatusTimeout: 10 * time.Second, StuckAfter: 2 * time.Minute}}
-}
 
 // NewDoctorCmd builds `kubectl akash doctor`.
 func NewDoctorCmd(g *Globals) *cobra.Command {
-	o := NewDoctorOptions(g)
+	o := doctor.NewOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:     "doctor [NODE...]",
 		Short:   "Check the whole provider at once: every check, every node, scored, each finding tied to its lease and its fix",
@@ -100,21 +61,9 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 
 			# Fail (exit 3) only below a score
 			kubectl akash doctor --min-score 80`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Complete(args)
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			if o.Schedule.Enabled(cmd) {
-				return o.Schedule.Print(&o.Globals.Globals, cmd, o.Output, "doctor", doctor.ScheduleRules(o.Doctor))
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runScheduled(o, &o.Schedule, o.PrintSchedule),
 	}
-	o.Output.JQExample = `.status.results[].findings[] | [.code, .lease, .fix] | @tsv`
-	o.Output.AddFlags(cmd)
-	f := cmd.Flags().Lookup("output")
-	f.Usage = strings.Replace(f.Usage, "(", "("+formatPrometheus+", ", 1)
+	o.AddOutputFlags(cmd)
 	o.Nodes.AddFlags(cmd)
 	o.Schedule.AddFlags(cmd)
 	fs, d := cmd.Flags(), &o.Doctor
@@ -136,63 +85,4 @@ func NewDoctorCmd(g *Globals) *cobra.Command {
 	_ = fs.MarkHidden("yes")
 	fs.StringVar(&d.KernelLog, "kernel-log", "", "Node checks: read this kernel log file on the node (dmesg lines) instead of /dev/kmsg.")
 	return cmd
-}
-
-// Complete takes the node arguments and the global flags the run needs.
-func (o *DoctorOptions) Complete(args []string) {
-	o.args = args
-	d := &o.Doctor
-	d.LeaseNamespace, d.ProviderNamespace, d.ChunkSize = o.LeaseNamespace, o.ProviderNamespace, o.Nodes.ChunkSize
-	d.Nodes, d.Selector, d.Debug, d.Warnings = args, o.Nodes.Selector, o.Nodes.Options(), o.Streams.ErrOut
-	if o.Nodes.Local {
-		env := o.Nodes.LocalEnv()
-		d.Local = &env
-	}
-}
-
-// Validate checks the flags without I/O.
-func (o *DoctorOptions) Validate() error {
-	d := &o.Doctor
-	if o.Output.Format() == formatPrometheus {
-		if o.Output.JQExpr != "" {
-			return fmt.Errorf("--jq filters JSON output and cannot be combined with -o prometheus")
-		}
-		o.prometheus = true
-		*o.Output.PrintFlags.OutputFormat = ""
-	}
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if cli.CountTrue(len(o.args) > 0, o.Nodes.Selector != "", o.Nodes.Local, d.NoNodes) > 1 {
-		return fmt.Errorf("choose the nodes one way: NODE..., -l SELECTOR, --local or --no-nodes (default: every node)")
-	}
-	validAPI := func() error { return chain.ValidateAPI(d.Chain.API, d.Chain.Insecure) }
-	if err := cli.FirstError(o.Nodes.ValidatePods, d.Validate, validAPI); err != nil {
-		return err
-	}
-	if d.Chain.Provider != "" {
-		var err error
-		if d.Chain.Provider, err = akash.NormalizeAddress(d.Chain.Provider); err != nil {
-			return fmt.Errorf("--provider: %w", err)
-		}
-	}
-	w, err := parseWarn(o.CertWarn)
-	if err != nil {
-		return fmt.Errorf("--cert-%s", strings.TrimPrefix(err.Error(), "--"))
-	}
-	d.CertWarn = w
-	return nil
-}
-
-// Run reads everything once, runs the checks, prints and sets the exit code.
-func (o *DoctorOptions) Run(ctx context.Context) error {
-	clients, err := o.Clients()
-	if err != nil && !o.Nodes.Local {
-		return err
-	}
-	rep, err := doctor.Run(ctx, clients, err, o.Doctor)
-	if err != nil {
-		return err
-	}
-	return doctor.Answer(o.Streams.Out, o.Output, o.prometheus, rep)
 }

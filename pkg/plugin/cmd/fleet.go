@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/doctor"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/fleet"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
@@ -76,7 +77,8 @@ func (f *fleetFlags) takeOver(g *Globals, cmd *cobra.Command, args []string) err
 			return runError(code, msg)
 		}
 		if inv.Name() == "doctor" { // one scored report, not a list
-			return g.runDoctorFleet(cmd, inv, plan.Members)
+			return doctor.RunFleet(cmd.Flags(), g.Streams.Out, g.Streams.ErrOut, func() (*output.Flags, error) { return parentOutput(cmd) },
+				func() ([]fleet.Outcome, error) { return g.runMembers(cmd.Context(), inv, plan.Members, true) })
 		}
 		out, err := parentOutput(cmd)
 		if err != nil {

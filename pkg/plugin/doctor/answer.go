@@ -43,7 +43,7 @@ func Answer(w io.Writer, out *output.Flags, prometheus bool, rep *Report) error 
 // pods, the provider's /status through the service proxy, exec for the
 // chain (without --api), and, with node checks, the debug pods' lifecycle
 // and exec in their namespace and the kubelets' configz.
-func ScheduleRules(o Options) []schedule.Rule {
+func ScheduleRules(o RunOptions) []schedule.Rule {
 	var reads []schedule.Rule
 	if sel, err := o.selection(); err == nil {
 		spec, _ := ReadSpec(o.needs(sel), o.load())

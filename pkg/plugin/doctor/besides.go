@@ -28,7 +28,7 @@ type ChainSource struct {
 // readBesides reads what the snapshot does not hold, for the checks that
 // were selected: the chain, the provider's /status, the device plugins (on
 // a cluster with GPU nodes only) and the client-side certificates.
-func readBesides(ctx context.Context, clients *cli.Clients, sel Selection, in *Input, o Options) {
+func readBesides(ctx context.Context, clients *cli.Clients, sel Selection, in *Input, o RunOptions) {
 	if sel.Has("dangling") && in.LoadErrors[ResManifests] == nil && in.LoadErrors[ResLeaseNamespaces] == nil {
 		in.Chain = o.Chain.read(ctx, clients, in)
 	}

@@ -5,7 +5,8 @@
 // the analyses of the commands that repair what they find (rollout,
 // failedpods, dangling, provider, gpu, certs) and only turn their results
 // into findings. The node checks are nodecheck's, run in one debug pod per
-// node; their findings are tied to pods and leases here.
+// node; their findings are tied to pods and leases here. The command's
+// Options are options.go; RunOptions are one run's resolved settings.
 //
 // Every finding has a stable code (documented in docs/doctor.md), a
 // severity, what it belongs to (node, namespace, pod, lease and tenant), a

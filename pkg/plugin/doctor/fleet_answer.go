@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+
+	"github.com/spf13/pflag"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/fleet"
@@ -65,4 +68,34 @@ func fromOutcome(o fleet.Outcome) ContextReport {
 		r.Error = "doctor printed no report"
 	}
 	return r
+}
+
+// RunFleet is doctor over several contexts, given its parsed flags: each
+// context runs doctor in its own command tree and client stack (its node
+// checks' debug pods too) and hands back its report in its envelope
+// (runMembers); FleetAnswer scores and prints the fleet. What is read here
+// is the operator's -o (parentOutput rebuilds the shared output flags,
+// which do not know prometheus), --jq and --min-score.
+func RunFleet(flags *pflag.FlagSet, stdout, stderr io.Writer, parentOutput func() (*output.Flags, error), runMembers func() ([]fleet.Outcome, error)) error {
+	var out *output.Flags
+	prometheus := flags.Lookup("output").Value.String() == FormatPrometheus
+	if prometheus {
+		if f := flags.Lookup("jq"); f != nil && f.Changed {
+			return errJQPrometheus
+		}
+	} else {
+		var err error
+		if out, err = parentOutput(); err != nil {
+			return err
+		}
+	}
+	minScore, err := strconv.Atoi(flags.Lookup("min-score").Value.String())
+	if err != nil {
+		return err
+	}
+	outcomes, err := runMembers()
+	if err != nil {
+		return err
+	}
+	return FleetAnswer(stdout, stderr, out, prometheus, outcomes, minScore)
 }

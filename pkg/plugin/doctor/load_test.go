@@ -67,7 +67,7 @@ func TestScheduleRules(t *testing.T) {
 		}
 		return false
 	}
-	o := Options{LeaseNamespace: "lease", ProviderNamespace: "akash-services"}
+	o := RunOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"}
 	o.Debug.Namespace = "kube-system"
 	rules := ScheduleRules(o)
 	for _, want := range [][2]string{{"manifests", "list"}, {"replicasets", "list"}, {"nodes", "list"}, {"clusterpolicies", "list"}, {"pods", "create"}, {"nodes/proxy", "get"}, {"pods/exec", "create"}} {

@@ -15,7 +15,7 @@ import (
 // default), --parallel at a time, all checks at once. Findings are tied to
 // their pods and leases from the snapshot's pods (every pod: the mounts
 // check also needs each node's) and lease namespaces.
-func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in *Input, o Options) []NodeResult {
+func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in *Input, o RunOptions) []NodeResult {
 	if len(sel.Node) == 0 {
 		return nil
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 )
 
-// Options are what one doctor run was asked, every flag resolved.
-type Options struct {
+// RunOptions are what one doctor run was asked, every flag resolved.
+type RunOptions struct {
 	// Checks and Skip are --checks and --skip; NoNodes leaves every node
 	// check out.
 	Checks, Skip []string
@@ -46,7 +46,7 @@ type Options struct {
 // Run reads everything the selected checks need, runs them and builds the
 // report. clientsErr is why there are no clients: with --local the node
 // checks still run, and the cluster checks say why they could not.
-func Run(ctx context.Context, clients *cli.Clients, clientsErr error, o Options) (*Report, error) {
+func Run(ctx context.Context, clients *cli.Clients, clientsErr error, o RunOptions) (*Report, error) {
 	sel, err := o.selection()
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func Run(ctx context.Context, clients *cli.Clients, clientsErr error, o Options)
 }
 
 // selection is the checks --checks, --skip and --no-nodes leave.
-func (o Options) selection() (Selection, error) {
+func (o RunOptions) selection() (Selection, error) {
 	sel, err := Select(o.Checks, o.Skip, nodecheck.Names())
 	if err == nil && o.NoNodes {
 		sel = sel.WithoutNodes()
@@ -80,7 +80,7 @@ func (o Options) selection() (Selection, error) {
 // cluster checks', and for node checks the nodes to run on (unless
 // --local), every pod (to give the checks each node's), and the lease pods
 // and namespaces (to name a finding's pod and lease).
-func (o Options) needs(sel Selection) map[Resource]bool {
+func (o RunOptions) needs(sel Selection) map[Resource]bool {
 	needs := sel.Needs()
 	if len(sel.Node) > 0 && o.Local == nil {
 		needs[ResNodes], needs[ResAllPods] = true, true
@@ -91,13 +91,13 @@ func (o Options) needs(sel Selection) map[Resource]bool {
 	return needs
 }
 
-func (o Options) load() LoadOptions {
+func (o RunOptions) load() LoadOptions {
 	return LoadOptions{LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, ChunkSize: o.ChunkSize}
 }
 
 // Validate checks the run's own values, without I/O: the score, the
 // checks named, and the durations.
-func (o Options) Validate() error {
+func (o RunOptions) Validate() error {
 	if o.MinScore < 0 || o.MinScore > 100 {
 		return fmt.Errorf("--min-score is a score from 1 to 100 (0: any warning fails), got %d", o.MinScore)
 	}

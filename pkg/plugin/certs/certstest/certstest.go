@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -203,4 +204,21 @@ func K3s(t testing.TB, root string, e Expiries) {
 	client.WritePair(t, root, dir+"client-ca")
 	client.Issue(t, "system:admin", e.Expiring).WritePair(t, root, dir+"client-admin")
 	server.Issue(t, "kube-apiserver", e.Valid).WritePair(t, root, dir+"serving-kube-apiserver")
+}
+
+// WantErr compares an error with the sentence wanted: "" is no error, a
+// sentence ending in ": " is the start of the error (the rest quotes a
+// parser).
+func WantErr(t testing.TB, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case want == "":
+	case err == nil:
+		t.Fatalf("no error, want %q", want)
+	case strings.HasSuffix(want, ": ") && len(err.Error()) > len(want) && strings.HasPrefix(err.Error(), want):
+	case err.Error() != want:
+		t.Fatalf("error %q, want %q", err, want)
+	}
 }

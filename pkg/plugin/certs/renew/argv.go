@@ -15,4 +15,4 @@ func stepArgv(o *certs.NodeOps, step string, r certs.Restart) []string {
 func readArgv(file string) []string { return ReadAgent.Argv(ReadOptions{File: file}) }
 
 // scanArgv reads the node's certificates, as certs check does.
-func scanArgv(l certs.Layout) []string { return certs.CheckAgent.Argv(certs.CheckOptions{Layout: l}) }
+func scanArgv(l certs.Layout) []string { return certs.CheckAgent.Argv(certs.ScanOptions{Layout: l}) }

@@ -5,6 +5,7 @@
 // machine (--local). The node-side steps themselves are certs.NodeOps;
 // StepAgent and ReadAgent declare them to the agent protocol (package
 // agent), which builds their command lines and decodes their reports.
+// The command's Options (flags, Complete, Validate, Run) are options.go.
 //
 // Why a package of its own: the renewal talks to nodes (nodedebug) and to
 // the operator's kubeconfig, which the certificate parsing and the node
