@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -29,6 +30,17 @@ func ValidSelector(sel string) error {
 // SelectorCheck is ValidSelector as one of FirstError's checks.
 func SelectorCheck(sel string) func() error {
 	return func() error { return ValidSelector(sel) }
+}
+
+// NotNegative is one of FirstError's checks: a duration flag (an age, a
+// window) that must not be negative.
+func NotNegative(flag string, d time.Duration) func() error {
+	return func() error {
+		if d < 0 {
+			return fmt.Errorf("%s must not be negative, got %s", flag, d)
+		}
+		return nil
+	}
 }
 
 // CountTrue counts how many of bs hold: how many of several exclusive ways

@@ -28,3 +28,21 @@ func RequireNamespace(ctx context.Context, c *cli.Clients, snap *Snapshot, ns st
 	}
 	return cli.Explain(err, "checking namespace "+ns)
 }
+
+// LoadChecked builds the clients of g, loads spec, and refuses a -n
+// (spec.Namespace) that does not exist (RequireNamespace): the start of every
+// command that reads the cluster once and then acts on what it found.
+func LoadChecked(ctx context.Context, g *cli.Globals, spec Spec) (*cli.Clients, *Snapshot, error) {
+	clients, err := g.Clients()
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := Load(ctx, clients, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := RequireNamespace(ctx, clients, snap, spec.Namespace); err != nil {
+		return nil, nil, err
+	}
+	return clients, snap, nil
+}
