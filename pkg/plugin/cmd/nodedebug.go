@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 )
 
@@ -25,16 +23,4 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 	cmd.AddCommand(NewNodeDebugGPUCmd(g))
 	cmd.AddCommand(NewNodeDebugHealthCmd(g))
 	return cmd
-}
-
-// runNode is the RunE of a node command: it keeps the NODE arguments in
-// *args, validates the flags without I/O, then runs.
-func runNode(args *[]string, validate func() error, run func(context.Context) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, names []string) error {
-		*args = names
-		if err := validate(); err != nil {
-			return err
-		}
-		return run(cmd.Context())
-	}
 }

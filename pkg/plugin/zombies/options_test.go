@@ -1,8 +1,10 @@
-package cmd
+package zombies
 
 import (
 	"testing"
 	"time"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
 // TestNodeDebugZombiesValidate: each bad input of `node-debug zombies` is
@@ -13,7 +15,7 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		set  func(o *ZombiesOptions)
 		want string
 	}{
-		{"nodes by name", func(o *ZombiesOptions) { o.args = []string{"node-1", "node-2"} }, ""},
+		{"nodes by name", func(o *ZombiesOptions) { o.Args = []string{"node-1", "node-2"} }, ""},
 		{"every node", func(o *ZombiesOptions) { o.Nodes.All = true }, ""},
 		{"nodes by selector", func(o *ZombiesOptions) { o.Nodes.Selector = "pool=gpu" }, ""},
 		{"this machine", func(o *ZombiesOptions) { o.Nodes.Local = true }, ""},
@@ -22,7 +24,7 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		}, ""},
 		{"kill everywhere", func(o *ZombiesOptions) { o.Nodes.All, o.Kill, o.AllNamespaces = true, true, true }, ""},
 		{"no nodes", func(o *ZombiesOptions) {}, "choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
-		{"names and this machine", func(o *ZombiesOptions) { o.args, o.Nodes.Local = []string{"node-1"}, true },
+		{"names and this machine", func(o *ZombiesOptions) { o.Args, o.Nodes.Local = []string{"node-1"}, true },
 			"choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
 		{"every node and a selector", func(o *ZombiesOptions) { o.Nodes.All, o.Nodes.Selector = true, "pool=gpu" },
 			"choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
@@ -52,7 +54,7 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		{"--proc-root is --local's", func(o *ZombiesOptions) { o.Nodes.All, o.Nodes.ProcRoot, o.Kill = true, "/srv/proc-copy", true }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := NewNodeDebugZombiesOptions(&Globals{})
+			o := NewZombiesOptions(&cli.Globals{})
 			tc.set(o)
 			err := o.Validate()
 			switch {
