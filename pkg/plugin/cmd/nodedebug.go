@@ -1,8 +1,6 @@
 package cmd
 
-import (
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 // NewNodeDebugCmd builds `kubectl akash node-debug`, the parent of the
 // checks that run on nodes.
@@ -18,9 +16,6 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 			is read back over the exec API, and the pod is always deleted. --local runs
 			the same check on this machine without any pod.`),
 	}
-	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g))
-	cmd.AddCommand(NewNodeDebugZombiesCmd(g))
-	cmd.AddCommand(NewNodeDebugGPUCmd(g))
-	cmd.AddCommand(NewNodeDebugHealthCmd(g))
+	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g), NewNodeDebugZombiesCmd(g), NewNodeDebugGPUCmd(g), NewNodeDebugHealthCmd(g))
 	return cmd
 }
