@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli/clitest"
 )
 
 // TestNodeDebugZombiesValidate: each bad input of `node-debug zombies` is
 // one sentence, found before any I/O.
 func TestNodeDebugZombiesValidate(t *testing.T) {
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		set  func(o *ZombiesOptions)
 		want string
@@ -52,17 +52,10 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		{"a copy of /proc without kill", func(o *ZombiesOptions) { o.Nodes.Local, o.Nodes.ProcRoot = true, "/srv/proc-copy" }, ""},
 		{"/proc spelt otherwise", func(o *ZombiesOptions) { o.Nodes.Local, o.Nodes.ProcRoot, o.Kill = true, "/proc/", true }, ""},
 		{"--proc-root is --local's", func(o *ZombiesOptions) { o.Nodes.All, o.Nodes.ProcRoot, o.Kill = true, "/srv/proc-copy", true }, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewZombiesOptions(&cli.Globals{})
-			tc.set(o)
-			err := o.Validate()
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("want no error, got %q", err)
-			case tc.want != "" && (err == nil || err.Error() != tc.want):
-				t.Fatalf("want %q, got %v", tc.want, err)
-			}
-		})
 	}
+	table := make([]clitest.Case[*ZombiesOptions], len(cases))
+	for i, c := range cases {
+		table[i] = clitest.Case[*ZombiesOptions]{Name: c.name, Set: c.set, Want: c.want}
+	}
+	clitest.ValidateTable(t, NewZombiesOptions, table)
 }
