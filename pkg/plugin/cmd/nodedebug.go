@@ -1,10 +1,6 @@
 package cmd
 
-import (
-	"context"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 // NewNodeDebugCmd builds `kubectl akash node-debug`, the parent of the
 // checks that run on nodes.
@@ -20,21 +16,6 @@ func NewNodeDebugCmd(g *Globals) *cobra.Command {
 			is read back over the exec API, and the pod is always deleted. --local runs
 			the same check on this machine without any pod.`),
 	}
-	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g))
-	cmd.AddCommand(NewNodeDebugZombiesCmd(g))
-	cmd.AddCommand(NewNodeDebugGPUCmd(g))
-	cmd.AddCommand(NewNodeDebugHealthCmd(g))
+	cmd.AddCommand(NewNodeDebugInfoCmd(g), NewNodeDebugShellCmd(g), NewNodeDebugZombiesCmd(g), NewNodeDebugGPUCmd(g), NewNodeDebugHealthCmd(g))
 	return cmd
-}
-
-// runNode is the RunE of a node command: it keeps the NODE arguments in
-// *args, validates the flags without I/O, then runs.
-func runNode(args *[]string, validate func() error, run func(context.Context) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, names []string) error {
-		*args = names
-		if err := validate(); err != nil {
-			return err
-		}
-		return run(cmd.Context())
-	}
 }

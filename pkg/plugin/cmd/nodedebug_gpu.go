@@ -1,38 +1,14 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/gpu"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
-
-// GPUOptions are `node-debug gpu`'s.
-type GPUOptions struct {
-	g      *Globals
-	Nodes  *nodedebug.Flags
-	Output *output.Flags
-	// KernelLog is a saved kernel log on the node, instead of /dev/kmsg.
-	KernelLog string
-	// ToolTimeout bounds each nvidia-smi / nv-fabricmanager run.
-	ToolTimeout time.Duration
-	args        []string
-}
-
-// NewGPUOptions returns the defaults.
-func NewGPUOptions(g *Globals) *GPUOptions {
-	return &GPUOptions{g: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(), ToolTimeout: gpu.DefaultTimeout}
-}
 
 // NewNodeDebugGPUCmd builds `kubectl akash node-debug gpu`.
 func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
-	o := NewGPUOptions(g)
+	o := gpu.NewGPUOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:   "gpu (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Check each GPU node's driver, Xids, fabric manager, device plugin and Akash GPU labels",
@@ -79,54 +55,11 @@ func NewNodeDebugGPUCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with a saved kernel log
 			kubectl akash node-debug gpu --local --kernel-log /var/log/kern.log`),
-		RunE: runNode(&o.args, o.Validate, o.Run),
+		RunE: runSteps(o),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.KernelLog, "kernel-log", "", "Read this kernel log file on the node (dmesg, dmesg -T, dmesg --time-format=iso or /dev/kmsg lines) instead of /dev/kmsg.")
 	cmd.Flags().DurationVar(&o.ToolTimeout, "tool-timeout", o.ToolTimeout, "How long each nvidia-smi or nv-fabricmanager run may take (a hung nvidia-smi is a finding).")
 	return cmd
-}
-
-// Validate checks the flags without I/O.
-func (o *GPUOptions) Validate() error {
-	if err := o.Nodes.Validate(o.args); err != nil {
-		return err
-	}
-	if o.ToolTimeout <= 0 {
-		return fmt.Errorf("--tool-timeout must be positive, got %s", o.ToolTimeout)
-	}
-	return o.Output.Validate()
-}
-
-// Run checks the nodes, prints, and sets the exit code.
-func (o *GPUOptions) Run(ctx context.Context) error {
-	list := gpu.NewList()
-	opts := gpu.Options{KernelLog: o.KernelLog, Timeout: o.ToolTimeout}
-	if o.Nodes.Local {
-		list.Items = append(list.Items, gpu.Collect(ctx, o.Nodes.LocalEnv(), opts))
-	} else {
-		clients, err := o.g.Clients()
-		if err != nil {
-			return err
-		}
-		items, note, err := gpu.CheckNodes(ctx, clients, gpu.FleetOptions{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector, Debug: o.Nodes.Options(), Check: opts})
-		if err != nil {
-			return err
-		}
-		if note != "" {
-			fmt.Fprintln(o.g.Streams.ErrOut, note)
-		}
-		list.Items = items
-	}
-	for i := range list.Items {
-		list.Items[i].Status.Assess()
-	}
-	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return gpu.Table(list) }); err != nil {
-		return err
-	}
-	if code := gpu.ExitCode(list.Items); code != cli.ExitOK {
-		return cli.Silent(code)
-	}
-	return nil
 }

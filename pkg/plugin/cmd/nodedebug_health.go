@@ -1,42 +1,14 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
 )
-
-// HealthOptions are `node-debug health`'s.
-type HealthOptions struct {
-	g      *Globals
-	Nodes  *nodedebug.Flags
-	Output *output.Flags
-	Checks []string
-	Skip   []string
-	// Check are the checks' own options (kernel log, OOM window, PID
-	// pressure).
-	Check nodecheck.Options
-	// KubeletConfig is, with --local, the kubelet's configuration file.
-	KubeletConfig string
-	args          []string
-}
-
-// NewHealthOptions returns the defaults.
-func NewHealthOptions(g *Globals) *HealthOptions {
-	return &HealthOptions{g: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(),
-		Check: nodecheck.Options{PIDPressure: nodecheck.DefaultPIDPressure, OOMWindow: nodecheck.DefaultOOMWindow}}
-}
 
 // NewNodeDebugHealthCmd builds `kubectl akash node-debug health`.
 func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
-	o := NewHealthOptions(g)
+	o := nodecheck.NewHealthOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:   "health (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Check nodes for PID, memory-cgroup, mount, kubelet and memory-pressure problems, each tied to its pod and lease",
@@ -71,74 +43,16 @@ func NewNodeDebugHealthCmd(g *Globals) *cobra.Command {
 
 			# On the node itself, with its kubelet configuration and a saved kernel log
 			kubectl akash node-debug health --local --kubelet-config /var/lib/kubelet/config.yaml --kernel-log /var/log/kern.log`),
-		RunE: runNode(&o.args, o.Validate, o.Run),
+		RunE: runSteps(o),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	fs := cmd.Flags()
-	fs.StringSliceVar(&o.Checks, "checks", nil, "Run only these checks (comma list): "+joinNames()+".")
+	fs.StringSliceVar(&o.Checks, "checks", nil, "Run only these checks (comma list): "+nodecheck.NameList()+".")
 	fs.StringSliceVar(&o.Skip, "skip", nil, "Do not run these checks (comma list).")
 	fs.StringVar(&o.Check.KernelLog, "kernel-log", "", "Read this kernel log file on the node (dmesg, dmesg -T, dmesg --time-format=iso or /dev/kmsg lines) instead of /dev/kmsg.")
 	fs.DurationVar(&o.Check.OOMWindow, "oom-window", o.Check.OOMWindow, "Report OOM kills of this long ago at most.")
 	fs.IntVar(&o.Check.PIDPressure, "pid-pressure", o.Check.PIDPressure, "Report PID pressure when a PID limit is this full (percent).")
 	fs.StringVar(&o.KubeletConfig, "kubelet-config", "", "With --local: the kubelet's configuration file (e.g. /var/lib/kubelet/config.yaml).")
 	return cmd
-}
-
-func joinNames() string { return strings.Join(nodecheck.Names(), ", ") }
-
-// Validate checks the flags without I/O.
-func (o *HealthOptions) Validate() error {
-	if err := o.Nodes.Validate(o.args); err != nil {
-		return err
-	}
-	if _, err := nodecheck.Select(o.Checks, o.Skip); err != nil {
-		return err
-	}
-	if o.Check.OOMWindow <= 0 {
-		return fmt.Errorf("--oom-window must be positive, got %s", o.Check.OOMWindow)
-	}
-	if o.Check.PIDPressure < 1 || o.Check.PIDPressure > 100 {
-		return fmt.Errorf("--pid-pressure is a percentage from 1 to 100, got %d", o.Check.PIDPressure)
-	}
-	if o.KubeletConfig != "" && !o.Nodes.Local {
-		return fmt.Errorf("--kubelet-config is for --local: on a cluster the kubelet's live configuration is read through the API server")
-	}
-	return o.Output.Validate()
-}
-
-// Run checks the nodes, prints, and sets the exit code.
-func (o *HealthOptions) Run(ctx context.Context) error {
-	var list *nodecheck.HealthList
-	var err error
-	if o.Nodes.Local {
-		list, err = o.runLocal(ctx)
-	} else {
-		var clients *cli.Clients
-		if clients, err = o.g.Clients(); err == nil {
-			list, err = nodecheck.CheckNodes(ctx, clients,
-				nodecheck.NodeSelection{Names: o.args, All: o.Nodes.All, Selector: o.Nodes.Selector, ChunkSize: o.Nodes.ChunkSize},
-				nodecheck.FleetOptions{Debug: o.Nodes.Options(), Only: o.Checks, Skip: o.Skip, Check: o.Check})
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if err := o.Output.Print(o.g.Streams.Out, list, func() *output.Table { return nodecheck.Table(list) }); err != nil {
-		return err
-	}
-	if code := list.ExitCode(); code != cli.ExitOK {
-		return cli.Silent(code)
-	}
-	return nil
-}
-
-// runLocal runs the checks on this machine (nodecheck.CheckLocal).
-func (o *HealthOptions) runLocal(ctx context.Context) (*nodecheck.HealthList, error) {
-	list, warning, err := nodecheck.CheckLocal(ctx, o.Nodes.LocalEnv(), nodecheck.LocalOptions{
-		Only: o.Checks, Skip: o.Skip, Check: o.Check, KubeletConfig: o.KubeletConfig, Clients: o.g.Clients})
-	if warning != nil {
-		fmt.Fprintf(o.g.Streams.ErrOut, "warning: %v\n", warning)
-	}
-	return list, err
 }

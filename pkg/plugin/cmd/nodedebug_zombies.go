@@ -1,43 +1,14 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/spf13/cobra"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/execute"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodedebug"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/output"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/procfs"
-	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/snapshot"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/zombies"
 )
 
-// ZombiesOptions are the options of `node-debug zombies`.
-type ZombiesOptions struct {
-	*Globals
-	Nodes  *nodedebug.Flags
-	Output *output.Flags
-	Exec   *execute.Options
-	zombies.KillFlags
-
-	args []string
-	// snap names the parents' pods and leases: read once per run, after
-	// the scan, and again for no node the kill acts on.
-	snap *snapshot.Snapshot
-}
-
-// NewNodeDebugZombiesOptions holds every default of `node-debug zombies`.
-func NewNodeDebugZombiesOptions(g *Globals) *ZombiesOptions {
-	return &ZombiesOptions{Globals: g, Nodes: nodedebug.NewFlags(), Output: output.NewFlags(), Exec: execute.NewOptions(),
-		KillFlags: zombies.NewKillFlags(), snap: &snapshot.Snapshot{}}
-}
-
 // NewNodeDebugZombiesCmd builds `kubectl akash node-debug zombies`.
 func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
-	o := NewNodeDebugZombiesOptions(g)
+	o := zombies.NewZombiesOptions(&g.Globals)
 	cmd := &cobra.Command{
 		Use:   "zombies (NODE... | --all | -l SELECTOR | --local)",
 		Short: "Find zombie processes, name their pod and lease, and make their parents reap them",
@@ -84,110 +55,11 @@ func NewNodeDebugZombiesCmd(g *Globals) *cobra.Command {
 
 			# Also the pods of kube-system, not only lease pods
 			kubectl akash node-debug zombies node-1 --kill -n kube-system`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.args = args
-			if err := o.Exec.Complete(cmd); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runSteps(o),
 	}
 	o.Nodes.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	o.Exec.AddFlags(cmd)
 	o.KillFlags.AddFlags(cmd.Flags())
 	return cmd
-}
-
-// Validate checks flags without I/O.
-func (o *ZombiesOptions) Validate() error {
-	if err := o.Nodes.Validate(o.args); err != nil {
-		return err
-	}
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	if err := o.Exec.Validate(); err != nil {
-		return err
-	}
-	procRoot := "/proc" // debug pods scan their node's own /proc
-	if o.Nodes.Local {
-		procRoot = o.Nodes.ProcRoot
-	}
-	return o.KillFlags.Validate(procRoot)
-}
-
-// Run scans the nodes, names pods and leases, prints, and with --kill runs
-// the plan → confirm → signal flow.
-func (o *ZombiesOptions) Run(ctx context.Context) error {
-	reports, err := o.scan(ctx)
-	if err != nil {
-		return err
-	}
-	list := zombies.NewList(reports)
-	list.Assess(o.PIDPressure)
-	table := func() *output.Table { return zombies.Table(list, o.Kill) }
-	if !o.Kill {
-		if err := o.Output.Print(o.Streams.Out, list, table); err != nil {
-			return err
-		}
-		return list.Exit()
-	}
-	kill := o.KillFlags.Options(o.Exec.DryRun != cmdutil.DryRunNone)
-	plan, question := zombies.PlanKill(list, kill)
-	signal := &zombies.SignalApplier{Kill: kill, PIDPressure: o.PIDPressure, Debug: o.Nodes.Options(), Pods: o.snap.AllPods, Namespaces: o.snap.Namespaces}
-	if o.Nodes.Local {
-		signal.Local = &procfs.FS{Proc: o.Nodes.ProcRoot, Host: o.Nodes.HostRoot}
-	} else if signal.Clients, err = o.Clients(); err != nil {
-		return err
-	}
-	flow := &execute.Flow{Options: o.Exec, Streams: o.Streams, Output: o.Output, Result: list, Table: table, Plan: plan,
-		Engine: o.Exec.NewEngine().Register(signal, zombies.VerbSignalParents), Question: question}
-	if err := flow.Run(ctx); err != nil {
-		return err
-	}
-	return list.Exit()
-}
-
-// scan reads the processes of the chosen nodes through debug pods (or of
-// this machine with --local), then the pods and lease namespaces that name
-// them, once. With --local the names need a kubeconfig, which an operator
-// on a node may not have: without one the pods are shown by UID.
-func (o *ZombiesOptions) scan(ctx context.Context) ([]*zombies.Report, error) {
-	var reports []*zombies.Report
-	if o.Nodes.Local {
-		r, err := zombies.Scan(o.Nodes.LocalEnv())
-		if err != nil {
-			return nil, err
-		}
-		reports = []*zombies.Report{r}
-	} else {
-		results, err := o.Nodes.RunOnNodes(ctx, &o.Globals.Globals, o.args, zombies.ScanArgv(o.PIDPressure))
-		if err != nil {
-			return nil, err
-		}
-		reports = zombies.Reports(results)
-	}
-	spec, need := zombies.Spec(reports, o.Nodes.Local, o.Nodes.ChunkSize)
-	if !need {
-		return reports, nil
-	}
-	clients, err := o.Clients()
-	var snap *snapshot.Snapshot
-	if err == nil {
-		snap, err = snapshot.Load(ctx, clients, spec)
-	}
-	switch {
-	case err != nil && o.Nodes.Local:
-		fmt.Fprintf(o.Streams.ErrOut, "warning: pods and leases are shown by UID only: %v\n", err)
-		return reports, nil
-	case err != nil:
-		return nil, err
-	}
-	o.snap = snap
-	zombies.Attribute(reports, snap.AllPods, snap.Namespaces)
-	return reports, nil
 }

@@ -66,6 +66,9 @@ func Names() []string {
 	return names
 }
 
+// NameList is Names as prose ("a, b, c"), for help text and errors.
+func NameList() string { return strings.Join(Names(), ", ") }
+
 // Select picks the checks to run: only those named in only (all when only
 // is empty), minus those named in skip. An unknown name is one error
 // sentence listing the known ones; so is a selection that leaves nothing.
@@ -77,7 +80,7 @@ func Select(only, skip []string) ([]Check, error) {
 	}
 	want, drop, unknown := NameSets(func(n string) bool { return known[n] }, only, skip)
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("unknown node check(s) %s: the checks are %s", strings.Join(unknown, ", "), strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown node check(s) %s: the checks are %s", strings.Join(unknown, ", "), NameList())
 	}
 	var out []Check
 	for _, c := range all {
@@ -86,7 +89,7 @@ func Select(only, skip []string) ([]Check, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no node check left to run after --checks and --skip: the checks are %s", strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("no node check left to run after --checks and --skip: the checks are %s", NameList())
 	}
 	return out, nil
 }

@@ -1,19 +1,21 @@
-package cmd
+package zombies
 
 import (
 	"testing"
 	"time"
+
+	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli/clitest"
 )
 
 // TestNodeDebugZombiesValidate: each bad input of `node-debug zombies` is
 // one sentence, found before any I/O.
 func TestNodeDebugZombiesValidate(t *testing.T) {
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		set  func(o *ZombiesOptions)
 		want string
 	}{
-		{"nodes by name", func(o *ZombiesOptions) { o.args = []string{"node-1", "node-2"} }, ""},
+		{"nodes by name", func(o *ZombiesOptions) { o.Args = []string{"node-1", "node-2"} }, ""},
 		{"every node", func(o *ZombiesOptions) { o.Nodes.All = true }, ""},
 		{"nodes by selector", func(o *ZombiesOptions) { o.Nodes.Selector = "pool=gpu" }, ""},
 		{"this machine", func(o *ZombiesOptions) { o.Nodes.Local = true }, ""},
@@ -22,7 +24,7 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		}, ""},
 		{"kill everywhere", func(o *ZombiesOptions) { o.Nodes.All, o.Kill, o.AllNamespaces = true, true, true }, ""},
 		{"no nodes", func(o *ZombiesOptions) {}, "choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
-		{"names and this machine", func(o *ZombiesOptions) { o.args, o.Nodes.Local = []string{"node-1"}, true },
+		{"names and this machine", func(o *ZombiesOptions) { o.Args, o.Nodes.Local = []string{"node-1"}, true },
 			"choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
 		{"every node and a selector", func(o *ZombiesOptions) { o.Nodes.All, o.Nodes.Selector = true, "pool=gpu" },
 			"choose the nodes one way: NODE..., --all, -l SELECTOR, or --local"},
@@ -50,17 +52,10 @@ func TestNodeDebugZombiesValidate(t *testing.T) {
 		{"a copy of /proc without kill", func(o *ZombiesOptions) { o.Nodes.Local, o.Nodes.ProcRoot = true, "/srv/proc-copy" }, ""},
 		{"/proc spelt otherwise", func(o *ZombiesOptions) { o.Nodes.Local, o.Nodes.ProcRoot, o.Kill = true, "/proc/", true }, ""},
 		{"--proc-root is --local's", func(o *ZombiesOptions) { o.Nodes.All, o.Nodes.ProcRoot, o.Kill = true, "/srv/proc-copy", true }, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			o := NewNodeDebugZombiesOptions(&Globals{})
-			tc.set(o)
-			err := o.Validate()
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("want no error, got %q", err)
-			case tc.want != "" && (err == nil || err.Error() != tc.want):
-				t.Fatalf("want %q, got %v", tc.want, err)
-			}
-		})
 	}
+	table := make([]clitest.Case[*ZombiesOptions], len(cases))
+	for i, c := range cases {
+		table[i] = clitest.Case[*ZombiesOptions]{Name: c.name, Set: c.set, Want: c.want}
+	}
+	clitest.ValidateTable(t, NewZombiesOptions, table)
 }
