@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	jsoniter "github.com/json-iterator/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/akash"
@@ -19,14 +19,17 @@ import (
 // encoding/json was most of manifests heal's CPU time: the list walked as
 // tokens, each item copied out whole, scanned again to fill an ObjectMeta
 // (managedFields and all), and its spec scanned a third time. Here each item
-// is cut out of the stream once (the bytes a backup keeps) and the fields
-// akash.Manifest holds are read from it in one more pass, everything else
-// skipped without being decoded. Whatever that pass does not handle exactly
-// as akash.DecodeManifest would — a null, an unexpected type, a key that
-// matches a field only case-insensitively, a repeated key — sends the item to
+// is cut out of the stream once by its brackets (the bytes a backup keeps)
+// and the fields akash.Manifest holds are read from it in one more pass
+// (jsonscan.go), everything else walked over, checked but not decoded.
+// Whatever that pass does not handle exactly as akash.DecodeManifest would —
+// a null, an unexpected type, a key that matches a field only
+// case-insensitively or has an escape, a repeated key, text with the
+// replacement character, JSON that is not valid — sends the item to
 // akash.DecodeManifest itself, so the result, errors included, is always the
 // one DecodeManifest gives (manifestjson_test.go checks both on real
-// captures).
+// captures). An item that is not JSON at all is that item's error, as one
+// whose spec does not decode; a list that is not JSON is the read's.
 
 // manifestPage is what one page of a Manifest LIST holds.
 type manifestPage struct {
@@ -38,39 +41,86 @@ type manifestPage struct {
 
 // readManifestPage reads a Manifest list ({"metadata":…,"items":[…]} in any
 // key order) as it streams in. keepRaw keeps each item's JSON for a backup.
-func readManifestPage(r io.Reader, keepRaw bool) (manifestPage, error) {
+func readManifestPage(body io.Reader, keepRaw bool) (manifestPage, error) {
 	var page manifestPage
-	it := jsoniter.Parse(jsoniter.ConfigDefault, r, 64<<10)
-	if it.WhatIsNext() != jsoniter.ObjectValue {
-		return page, fmt.Errorf("not a list: %s", describeNext(it))
+	r := bufio.NewReaderSize(body, 64<<10)
+	if _, err := expectByte(r, "{"); err != nil {
+		return page, fmt.Errorf("not a list: %w", err)
 	}
-	it.ReadObjectCB(func(it *jsoniter.Iterator, key string) bool {
+	var buf []byte // one key or value, reused: the items are copied out
+	for {
+		if c, _ := skipSpace(r); c == '}' {
+			_, _ = r.ReadByte()
+			break
+		}
+		var err error
+		if buf, err = captureValue(r, buf[:0]); err != nil {
+			return page, err
+		}
+		var key string
+		if err := json.Unmarshal(buf, &key); err != nil {
+			return page, fmt.Errorf("not a list: %w", err)
+		}
+		if _, err := expectByte(r, ":"); err != nil {
+			return page, err
+		}
 		switch key {
 		case "items":
-			return it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
-				raw := bytes.TrimSpace(it.SkipAndReturnBytes())
-				if it.Error != nil {
-					return false
-				}
-				page.add(raw, keepRaw)
-				return true
-			})
+			if buf, err = page.readItems(r, buf[:0], keepRaw); err != nil {
+				return page, err
+			}
 		case "metadata":
+			if buf, err = captureValue(r, buf[:0]); err != nil {
+				return page, err
+			}
 			var meta metav1.ListMeta
-			if err := json.Unmarshal(it.SkipAndReturnBytes(), &meta); err != nil {
-				it.ReportError("metadata", err.Error())
-				return false
+			if err := json.Unmarshal(buf, &meta); err != nil {
+				return page, err
 			}
 			page.cont = meta.Continue
 		default:
-			it.Skip()
+			if buf, err = captureValue(r, buf[:0]); err != nil {
+				return page, err
+			}
 		}
-		return it.Error == nil
-	})
-	if it.Error != nil && it.Error != io.EOF {
-		return manifestPage{}, it.Error
+		if c, err := expectByte(r, ",}"); err != nil {
+			return page, err
+		} else if c == '}' {
+			break
+		}
 	}
 	return page, nil
+}
+
+// readItems reads the items array (or null) one item at a time.
+func (p *manifestPage) readItems(r *bufio.Reader, buf []byte, keepRaw bool) ([]byte, error) {
+	c, err := skipSpace(r)
+	if err != nil {
+		return buf, err
+	}
+	if c == 'n' {
+		buf, err = captureValue(r, buf)
+		if err == nil && string(buf) != "null" {
+			err = fmt.Errorf("not a list: items is %s", buf)
+		}
+		return buf, err
+	}
+	if _, err := expectByte(r, "["); err != nil {
+		return buf, fmt.Errorf("not a list: %w", err)
+	}
+	if c, _ := skipSpace(r); c == ']' {
+		_, _ = r.ReadByte()
+		return buf, nil
+	}
+	for {
+		if buf, err = captureValue(r, buf[:0]); err != nil {
+			return buf, err
+		}
+		p.add(append([]byte(nil), buf...), keepRaw)
+		if c, err := expectByte(r, ",]"); err != nil || c == ']' {
+			return buf, err
+		}
+	}
 }
 
 // add decodes one item into the page: by the fast pass when it can,
@@ -91,21 +141,12 @@ func (p *manifestPage) add(raw []byte, keepRaw bool) {
 	p.manifests = append(p.manifests, m)
 }
 
-func describeNext(it *jsoniter.Iterator) string {
-	if it.Error != nil {
-		return it.Error.Error()
-	}
-	return "the body is not a JSON object"
-}
-
 // decodeManifestFast reads the fields akash.Manifest holds from one Manifest
 // object; false when the item needs akash.DecodeManifest (see above).
 func decodeManifestFast(raw []byte) (*akash.Manifest, bool) {
-	it := jsoniter.ConfigDefault.BorrowIterator(raw)
-	defer jsoniter.ConfigDefault.ReturnIterator(it)
-	d := &fastDecoder{it: it, ok: true}
+	d := &fastDecoder{scanner{b: raw, ok: true}}
 	m := &akash.Manifest{}
-	d.object(topKeys, func(i int) {
+	d.fields(topKeys, func(i int) {
 		switch i {
 		case 0:
 			d.metadata(m)
@@ -113,7 +154,10 @@ func decodeManifestFast(raw []byte) (*akash.Manifest, bool) {
 			d.spec(&m.Spec)
 		}
 	})
-	if !d.ok || (it.Error != nil && it.Error != io.EOF) {
+	if d.ws(); d.i != len(d.b) {
+		d.fail()
+	}
+	if !d.ok {
 		return nil, false
 	}
 	return m, true
@@ -134,87 +178,60 @@ var (
 	exposeKeys   = []string{"port", "external_port", "proto", "service", "global", "hosts"}
 )
 
-// fastDecoder walks one object; ok turns false at the first thing it does
-// not handle, and every read after that is a no-op.
-type fastDecoder struct {
-	it *jsoniter.Iterator
-	ok bool
-}
+// fastDecoder reads the typed view; ok turns false at the first thing it
+// does not handle, and every read after that is a no-op.
+type fastDecoder struct{ scanner }
 
-func (d *fastDecoder) fail() bool { d.ok = false; return false }
-
-// expect checks the type of the next value; a null or another type fails.
-func (d *fastDecoder) expect(t jsoniter.ValueType) bool {
-	if !d.ok || d.it.WhatIsNext() != t {
-		return d.fail()
-	}
-	return true
-}
-
-// object calls f with the index in keys of each key present, skipping the
+// fields calls f with the index in keys of each key present, skipping the
 // others. encoding/json matches keys case-insensitively and lets a repeated
-// key merge into what came before: both fail here.
-func (d *fastDecoder) object(keys []string, f func(i int)) {
-	if !d.expect(jsoniter.ObjectValue) {
-		return
-	}
+// key merge into what came before: both fail here, as does a key with an
+// escape (read only by encoding/json).
+func (d *fastDecoder) fields(keys []string, f func(i int)) {
 	var seen uint16
-	d.it.ReadObjectCB(func(it *jsoniter.Iterator, key string) bool {
+	d.object(func(key []byte, plain bool) {
+		if !plain {
+			d.fail()
+			return
+		}
 		i := index(keys, key)
 		switch {
 		case i >= 0 && seen&(1<<i) != 0:
-			return d.fail()
+			d.fail()
 		case i >= 0:
 			seen |= 1 << i
 			f(i)
 		case foldsToOneOf(keys, key):
-			return d.fail()
+			d.fail()
 		default:
-			it.Skip()
+			d.skip()
 		}
-		return d.ok && it.Error == nil
 	})
 }
 
-// array calls f for each element; an empty array is still called for zero
-// times (the caller makes the empty, non-nil slice encoding/json makes).
-func (d *fastDecoder) array(f func()) {
-	if !d.expect(jsoniter.ArrayValue) {
-		return
-	}
-	d.it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
-		f()
-		return d.ok && it.Error == nil
-	})
-}
-
-func index(keys []string, key string) int {
+func index(keys []string, key []byte) int {
 	for i, k := range keys {
-		if k == key {
+		if k == string(key) {
 			return i
 		}
 	}
 	return -1
 }
 
-func foldsToOneOf(keys []string, key string) bool {
+func foldsToOneOf(keys []string, key []byte) bool {
 	for _, k := range keys {
-		if strings.EqualFold(k, key) {
+		if bytes.EqualFold([]byte(k), key) {
 			return true
 		}
 	}
 	return false
 }
 
-// str reads a string. One that is not valid UTF-8, or holds the replacement
-// character encoding/json would have put in for bad input, fails: the two
-// decoders might differ there.
-func (d *fastDecoder) str(s *string) {
-	if !d.expect(jsoniter.StringValue) {
-		return
-	}
-	v := d.it.ReadString()
-	if !utf8.ValidString(v) || strings.ContainsRune(v, utf8.RuneError) {
+// string reads a string; a null or another type fails. One holding the
+// replacement character fails too: encoding/json puts it in for invalid
+// input, and the two readers might differ there.
+func (d *fastDecoder) string(s *string) {
+	v := d.str()
+	if d.ok && strings.ContainsRune(v, utf8.RuneError) {
 		d.fail()
 		return
 	}
@@ -225,7 +242,7 @@ func (d *fastDecoder) strings(s *[]string) {
 	out := []string{}
 	d.array(func() {
 		var v string
-		d.str(&v)
+		d.string(&v)
 		out = append(out, v)
 	})
 	if d.ok {
@@ -233,51 +250,55 @@ func (d *fastDecoder) strings(s *[]string) {
 	}
 }
 
-// unmarshaler hands the value's JSON to the type's own UnmarshalJSON, as
-// encoding/json does (akash.Uint takes a number or a string).
-func (d *fastDecoder) unmarshaler(u json.Unmarshaler, types ...jsoniter.ValueType) {
-	if !d.ok {
-		return
-	}
-	next := d.it.WhatIsNext()
-	if !containsType(types, next) {
+// uint hands a number or a string to akash.Uint's own UnmarshalJSON, as
+// encoding/json does.
+func (d *fastDecoder) uint(u *akash.Uint) {
+	var raw []byte
+	switch c := d.next(); {
+	case c == '"':
+		// A string of digits only reads as the number it spells, without
+		// encoding/json's unquoting; any other string goes through it.
+		var plain bool
+		if raw, plain = d.rawString(); plain && allDigits(raw[1:len(raw)-1]) {
+			raw = raw[1 : len(raw)-1]
+		}
+	case c == '-' || (c >= '0' && c <= '9'):
+		raw = d.number()
+	default:
 		d.fail()
-		return
 	}
-	raw := d.it.SkipAndReturnBytes()
-	if d.it.Error != nil || u.UnmarshalJSON(bytes.TrimSpace(raw)) != nil {
+	if d.ok && u.UnmarshalJSON(raw) != nil {
 		d.fail()
 	}
 }
 
-func containsType(types []jsoniter.ValueType, t jsoniter.ValueType) bool {
-	for _, x := range types {
-		if x == t {
-			return true
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
 		}
 	}
-	return false
-}
-
-func (d *fastDecoder) uint(u *akash.Uint) {
-	d.unmarshaler(u, jsoniter.NumberValue, jsoniter.StringValue)
+	return len(b) > 0
 }
 
 func (d *fastDecoder) metadata(m *akash.Manifest) {
-	d.object(metaKeys, func(i int) {
+	d.fields(metaKeys, func(i int) {
 		switch i {
 		case 0:
-			d.str(&m.Name)
+			d.string(&m.Name)
 		case 1:
-			d.str(&m.Namespace)
+			d.string(&m.Namespace)
 		case 2:
-			d.str(&m.UID)
+			d.string(&m.UID)
 		case 3:
-			d.str(&m.ResourceVersion)
+			d.string(&m.ResourceVersion)
 		case 4:
 			d.labels(&m.Labels)
 		case 5:
-			d.unmarshaler(&m.Created, jsoniter.StringValue)
+			raw, _ := d.rawString()
+			if d.ok && m.Created.UnmarshalJSON(raw) != nil {
+				d.fail()
+			}
 		}
 	})
 }
@@ -285,26 +306,33 @@ func (d *fastDecoder) metadata(m *akash.Manifest) {
 // labels reads a map of strings; a key repeated keeps the last value, as in
 // encoding/json.
 func (d *fastDecoder) labels(out *map[string]string) {
-	if !d.expect(jsoniter.ObjectValue) {
-		return
-	}
 	m := map[string]string{}
-	d.it.ReadObjectCB(func(it *jsoniter.Iterator, key string) bool {
-		if !utf8.ValidString(key) || strings.ContainsRune(key, utf8.RuneError) {
-			return d.fail()
+	d.object(func(key []byte, plain bool) {
+		k := string(key)
+		if !plain {
+			var err error
+			if k, err = unquote(key); err != nil || strings.ContainsRune(k, utf8.RuneError) {
+				d.fail()
+				return
+			}
 		}
 		var v string
-		d.str(&v)
-		m[key] = v
-		return d.ok && it.Error == nil
+		d.string(&v)
+		m[k] = v
 	})
 	if d.ok {
 		*out = m
 	}
 }
 
+// unquote reads the text of a key with escapes, as encoding/json does.
+func unquote(key []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(append(append([]byte{'"'}, key...), '"'), &s)
+	return s, err
+}
 func (d *fastDecoder) spec(s *akash.ManifestSpec) {
-	d.object(specKeys, func(i int) {
+	d.fields(specKeys, func(i int) {
 		switch i {
 		case 0:
 			d.leaseID(&s.LeaseID)
@@ -315,10 +343,10 @@ func (d *fastDecoder) spec(s *akash.ManifestSpec) {
 }
 
 func (d *fastDecoder) leaseID(l *akash.ManifestLeaseID) {
-	d.object(leaseIDKeys, func(i int) {
+	d.fields(leaseIDKeys, func(i int) {
 		switch i {
 		case 0:
-			d.str(&l.Owner)
+			d.string(&l.Owner)
 		case 1:
 			d.uint(&l.DSeq)
 		case 2:
@@ -326,16 +354,16 @@ func (d *fastDecoder) leaseID(l *akash.ManifestLeaseID) {
 		case 3:
 			d.uint(&l.OSeq)
 		case 4:
-			d.str(&l.Provider)
+			d.string(&l.Provider)
 		}
 	})
 }
 
 func (d *fastDecoder) group(g *akash.ManifestGroup) {
-	d.object(groupKeys, func(i int) {
+	d.fields(groupKeys, func(i int) {
 		switch i {
 		case 0:
-			d.str(&g.Name)
+			d.string(&g.Name)
 		case 1:
 			services := []akash.ManifestService{}
 			d.array(func() {
@@ -349,12 +377,12 @@ func (d *fastDecoder) group(g *akash.ManifestGroup) {
 }
 
 func (d *fastDecoder) service(s *akash.ManifestService) {
-	d.object(serviceKeys, func(i int) {
+	d.fields(serviceKeys, func(i int) {
 		switch i {
 		case 0:
-			d.str(&s.Name)
+			d.string(&s.Name)
 		case 1:
-			d.str(&s.Image)
+			d.string(&s.Image)
 		case 2:
 			d.strings(&s.Command)
 		case 3:
@@ -378,24 +406,24 @@ func (d *fastDecoder) service(s *akash.ManifestService) {
 }
 
 func (d *fastDecoder) resources(r *akash.ServiceResources) {
-	d.object(resourceKeys, func(i int) {
+	d.fields(resourceKeys, func(i int) {
 		switch i {
 		case 0:
 			d.uint(&r.ID)
 		case 1:
-			d.object(unitsKeys, func(int) { d.uint(&r.CPU.Units) })
+			d.fields(unitsKeys, func(int) { d.uint(&r.CPU.Units) })
 		case 2:
-			d.object(unitsKeys, func(int) { d.uint(&r.GPU.Units) })
+			d.fields(unitsKeys, func(int) { d.uint(&r.GPU.Units) })
 		case 3:
-			d.object(sizeKeys, func(int) { d.uint(&r.Memory.Size) })
+			d.fields(sizeKeys, func(int) { d.uint(&r.Memory.Size) })
 		case 4:
 			storage := emptyLike(r.Storage) // of the anonymous element type
 			d.array(func() {
 				st, e := grow(storage)
 				storage = st
-				d.object(storageKeys, func(i int) {
+				d.fields(storageKeys, func(i int) {
 					if i == 0 {
-						d.str(&e.Name)
+						d.string(&e.Name)
 					} else {
 						d.uint(&e.Size)
 					}
@@ -407,19 +435,26 @@ func (d *fastDecoder) resources(r *akash.ServiceResources) {
 }
 
 func (d *fastDecoder) expose(e *akash.ServiceExpose) {
-	d.object(exposeKeys, func(i int) {
+	d.fields(exposeKeys, func(i int) {
 		switch i {
 		case 0:
 			d.uint(&e.Port)
 		case 1:
 			d.uint(&e.ExternalPort)
 		case 2:
-			d.str(&e.Proto)
+			d.string(&e.Proto)
 		case 3:
-			d.str(&e.Service)
+			d.string(&e.Service)
 		case 4:
-			if d.expect(jsoniter.BoolValue) {
-				e.Global = d.it.ReadBool()
+			switch d.next() {
+			case 't':
+				d.literal("true")
+				e.Global = true
+			case 'f':
+				d.literal("false")
+				e.Global = false
+			default:
+				d.fail()
 			}
 		case 5:
 			d.strings(&e.Hosts)

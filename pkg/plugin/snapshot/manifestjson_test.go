@@ -105,10 +105,18 @@ func TestReadManifestPageFallsBackToDecodeManifest(t *testing.T) {
 		"a bad creationTimestamp":    {`{"metadata":{"name":"m","creationTimestamp":"yesterday"}}`, false},
 		"metadata in another case":   {`{"Metadata":{"name":"m"}}`, false},
 		"services that are a string": {`{` + meta + `,"spec":{"group":{"services":"web"}}}`, false},
+		"an escaped key":             {svc(`{"na\u006de":"web"}`), false},
+		"an escaped label key":       {`{"metadata":{"name":"m","labels":{"a\u002fb":"c"}}}`, true},
+		"escapes in a value":         {svc(`{"name":"web","env":["A=\"q\"\n","B=\u00e9"]}`), true},
+		"deep unknown nesting":       {svc(`{"name":"web","params":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`), false},
+		"invalid JSON: a number":     {svc(`{"name":"web","params":01}`), false},
+		"invalid JSON: a literal":    {svc(`{"name":"web","params":tru}`), false},
+		"invalid JSON: a control":    {svc("{\"name\":\"web\",\"params\":\"a\tb\"}"), false},
+		"invalid JSON: a comma":      {svc(`{"name":"web",}`), false},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			if !json.Valid([]byte(c.item)) && !strings.Contains(name, "UTF-8") {
+			if !json.Valid([]byte(c.item)) && !strings.Contains(name, "UTF-8") && !strings.HasPrefix(name, "invalid JSON") {
 				t.Fatalf("not JSON: %s", c.item)
 			}
 			if _, ok := decodeManifestFast([]byte(c.item)); ok != c.fast {
@@ -132,6 +140,16 @@ func TestReadManifestPageFallsBackToDecodeManifest(t *testing.T) {
 				t.Fatalf("got %#v (errors %v)\nwant %#v", page.manifests, page.errs, m)
 			}
 		})
+	}
+}
+
+// The fast pass reads one object and nothing after it.
+func TestDecodeManifestFastTrailingBytes(t *testing.T) {
+	if _, ok := decodeManifestFast([]byte(`{"metadata":{"name":"m"}} x`)); ok {
+		t.Error("bytes after the object were ignored")
+	}
+	if _, ok := decodeManifestFast([]byte(` {"metadata":{"name":"m"}} `)); !ok {
+		t.Error("white space around the object was refused")
 	}
 }
 
