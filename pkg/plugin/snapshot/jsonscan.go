@@ -27,6 +27,9 @@ type scanner struct {
 	i     int
 	ok    bool
 	depth int
+	// keyAt is where the key of the member being read begins (object sets
+	// it before calling f).
+	keyAt int
 }
 
 func (s *scanner) fail() bool { s.ok = false; return false }
@@ -116,10 +119,13 @@ func (s *scanner) object(f func(key []byte, plain bool)) {
 		return
 	}
 	for s.ok {
+		s.ws()
+		keyAt := s.i
 		key, plain := s.rawString()
 		if !s.consume(':') {
 			return
 		}
+		s.keyAt = keyAt
 		f(key[1:len(key)-1], plain)
 		switch s.next() {
 		case ',':
@@ -236,6 +242,30 @@ func (s *scanner) digits() int {
 	}
 	return n
 }
+
+// cutMember returns a copy of the object raw without the member at
+// [start, end) and the comma that joined it to a neighbour.
+func cutMember(raw []byte, start, end int) []byte {
+	j := end
+	for j < len(raw) && isSpace(raw[j]) {
+		j++
+	}
+	if j < len(raw) && raw[j] == ',' {
+		end = j + 1
+	} else {
+		i := start - 1
+		for i >= 0 && isSpace(raw[i]) {
+			i--
+		}
+		if i >= 0 && raw[i] == ',' {
+			start = i
+		}
+	}
+	out := make([]byte, 0, len(raw)-(end-start))
+	return append(append(out, raw[:start]...), raw[end:]...)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // captureValue reads the next JSON value of r whole, by its brackets and
 // strings only (the scanner checks the rest), appended to buf. It stops at

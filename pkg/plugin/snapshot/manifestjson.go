@@ -116,7 +116,7 @@ func (p *manifestPage) readItems(r *bufio.Reader, buf []byte, keepRaw bool) ([]b
 		if buf, err = captureValue(r, buf[:0]); err != nil {
 			return buf, err
 		}
-		p.add(append([]byte(nil), buf...), keepRaw)
+		p.add(buf, keepRaw)
 		if c, err := expectByte(r, ",]"); err != nil || c == ']' {
 			return buf, err
 		}
@@ -125,12 +125,18 @@ func (p *manifestPage) readItems(r *bufio.Reader, buf []byte, keepRaw bool) ([]b
 
 // add decodes one item into the page: by the fast pass when it can,
 // otherwise by akash.DecodeManifest, whose error is the item's. A backup
-// keeps every item, decoded or not.
+// keeps every item, decoded or not, as sent but for its managedFields,
+// which no backup writes (backup.restorable) and which are a third of a
+// Manifest's bytes. raw is reused by the caller: what is kept is a copy.
 func (p *manifestPage) add(raw []byte, keepRaw bool) {
+	m, managed, ok := decodeManifestFast(raw)
 	if keepRaw {
-		p.raw = append(p.raw, raw)
+		if managed[1] > 0 {
+			p.raw = append(p.raw, cutMember(raw, managed[0], managed[1]))
+		} else {
+			p.raw = append(p.raw, append([]byte(nil), raw...))
+		}
 	}
-	m, ok := decodeManifestFast(raw)
 	if !ok {
 		var err error
 		if m, err = akash.DecodeManifest(raw); err != nil {
@@ -142,9 +148,10 @@ func (p *manifestPage) add(raw []byte, keepRaw bool) {
 }
 
 // decodeManifestFast reads the fields akash.Manifest holds from one Manifest
-// object; false when the item needs akash.DecodeManifest (see above).
-func decodeManifestFast(raw []byte) (*akash.Manifest, bool) {
-	d := &fastDecoder{scanner{b: raw, ok: true}}
+// object, and where its metadata.managedFields member is ([start, end), or
+// zeros); false when the item needs akash.DecodeManifest (see above).
+func decodeManifestFast(raw []byte) (*akash.Manifest, [2]int, bool) {
+	d := &fastDecoder{scanner: scanner{b: raw, ok: true}}
 	m := &akash.Manifest{}
 	d.fields(topKeys, func(i int) {
 		switch i {
@@ -158,15 +165,15 @@ func decodeManifestFast(raw []byte) (*akash.Manifest, bool) {
 		d.fail()
 	}
 	if !d.ok {
-		return nil, false
+		return nil, [2]int{}, false
 	}
-	return m, true
+	return m, d.managed, true
 }
 
 // The keys read at each level, in the order of the switch that reads them.
 var (
 	topKeys      = []string{"metadata", "spec"}
-	metaKeys     = []string{"name", "namespace", "uid", "resourceVersion", "labels", "creationTimestamp"}
+	metaKeys     = []string{"name", "namespace", "uid", "resourceVersion", "labels", "creationTimestamp", "managedFields"}
 	specKeys     = []string{"lease_id", "group"}
 	leaseIDKeys  = []string{"owner", "dseq", "gseq", "oseq", "provider"}
 	groupKeys    = []string{"name", "services"}
@@ -180,7 +187,10 @@ var (
 
 // fastDecoder reads the typed view; ok turns false at the first thing it
 // does not handle, and every read after that is a no-op.
-type fastDecoder struct{ scanner }
+type fastDecoder struct {
+	scanner
+	managed [2]int // where metadata.managedFields is, once read
+}
 
 // fields calls f with the index in keys of each key present, skipping the
 // others. encoding/json matches keys case-insensitively and lets a repeated
@@ -299,6 +309,10 @@ func (d *fastDecoder) metadata(m *akash.Manifest) {
 			if d.ok && m.Created.UnmarshalJSON(raw) != nil {
 				d.fail()
 			}
+		case 6:
+			start := d.keyAt
+			d.skip()
+			d.managed = [2]int{start, d.i}
 		}
 	})
 }

@@ -34,14 +34,17 @@ func TestReadManifestPageRealCaptures(t *testing.T) {
 				t.Fatalf("continue %q (want %q), %d errors, %d raw and %d manifests of %d items", page.cont, list.Metadata.Continue, len(page.errs), len(page.raw), len(page.manifests), len(list.Items))
 			}
 			for i, item := range list.Items {
-				if !bytes.Equal(page.raw[i], item) {
+				if !sameButManagedFields(t, page.raw[i], item) {
 					t.Errorf("item %d kept as %s, sent as %s", i, page.raw[i], item)
+				}
+				if bytes.Contains(page.raw[i], []byte(`"managedFields"`)) || !bytes.Contains(item, []byte(`"managedFields"`)) {
+					t.Errorf("item %d: managedFields kept, or none sent", i)
 				}
 				want, err := akash.DecodeManifest(item)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, ok := decodeManifestFast(item)
+				got, _, ok := decodeManifestFast(item)
 				if !ok {
 					t.Fatalf("item %d left the fast pass", i)
 				}
@@ -60,6 +63,27 @@ func TestReadManifestPageRealCaptures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameButManagedFields: kept is sent, or sent without metadata.managedFields
+// and still valid JSON.
+func sameButManagedFields(t *testing.T, kept, sent []byte) bool {
+	t.Helper()
+	var a, b map[string]any
+	if bytes.Equal(kept, sent) {
+		return true
+	}
+	if json.Unmarshal(sent, &b) != nil {
+		return false
+	}
+	if err := json.Unmarshal(kept, &a); err != nil {
+		t.Errorf("kept JSON does not decode: %v: %s", err, kept)
+		return false
+	}
+	if md, ok := b["metadata"].(map[string]any); ok {
+		delete(md, "managedFields")
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func want(t *testing.T, raw []byte) *akash.Manifest {
@@ -84,6 +108,10 @@ func TestReadManifestPageFallsBackToDecodeManifest(t *testing.T) {
 		fast bool // the fast pass reads it itself
 	}{
 		"plain":                      {svc(`{"name":"web","image":"nginx","count":1}`), true},
+		"managedFields first":        {`{"metadata":{"managedFields":[{"manager":"m","fieldsV1":{"f:spec":{}}}],"name":"m"}}`, true},
+		"managedFields last":         {`{"metadata":{"name":"m" , "managedFields" : [] } }`, true},
+		"managedFields alone":        {`{"metadata":{ "managedFields":[{}] },"spec":{}}`, true},
+		"managedFields twice":        {`{"metadata":{"managedFields":[],"managedFields":[]}}`, false},
 		"numbers as strings":         {svc(`{"name":"web","count":"2","resources":{"id":"1","cpu":{"units":"500"}}}`), true},
 		"a whole float":              {svc(`{"name":"web","count":2.0}`), true},
 		"unknown fields":             {svc(`{"name":"web","params":{"storage":[{"name":"x","mount":"/d"}]},"credentials":null}`), true},
@@ -119,15 +147,18 @@ func TestReadManifestPageFallsBackToDecodeManifest(t *testing.T) {
 			if !json.Valid([]byte(c.item)) && !strings.Contains(name, "UTF-8") && !strings.HasPrefix(name, "invalid JSON") {
 				t.Fatalf("not JSON: %s", c.item)
 			}
-			if _, ok := decodeManifestFast([]byte(c.item)); ok != c.fast {
+			if _, _, ok := decodeManifestFast([]byte(c.item)); ok != c.fast {
 				t.Errorf("fast pass taken: %v, want %v", ok, c.fast)
 			}
 			page, err := readManifestPage(strings.NewReader(`{"kind":"ManifestList","items":[`+c.item+`],"metadata":{"continue":"next"}}`), true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if page.cont != "next" || len(page.raw) != 1 || string(page.raw[0]) != c.item {
+			if page.cont != "next" || len(page.raw) != 1 || !sameButManagedFields(t, page.raw[0], []byte(c.item)) {
 				t.Fatalf("continue %q, raw %q", page.cont, page.raw)
+			}
+			if c.fast && bytes.Contains(page.raw[0], []byte("managedFields")) {
+				t.Errorf("managedFields kept: %s", page.raw[0])
 			}
 			m, err := akash.DecodeManifest([]byte(c.item))
 			if err != nil {
@@ -145,10 +176,10 @@ func TestReadManifestPageFallsBackToDecodeManifest(t *testing.T) {
 
 // The fast pass reads one object and nothing after it.
 func TestDecodeManifestFastTrailingBytes(t *testing.T) {
-	if _, ok := decodeManifestFast([]byte(`{"metadata":{"name":"m"}} x`)); ok {
+	if _, _, ok := decodeManifestFast([]byte(`{"metadata":{"name":"m"}} x`)); ok {
 		t.Error("bytes after the object were ignored")
 	}
-	if _, ok := decodeManifestFast([]byte(` {"metadata":{"name":"m"}} `)); !ok {
+	if _, _, ok := decodeManifestFast([]byte(` {"metadata":{"name":"m"}} `)); !ok {
 		t.Error("white space around the object was refused")
 	}
 }

@@ -63,8 +63,8 @@ func first(pages []manifestPage) manifestPage {
 }
 
 // ManifestObjects returns the Manifests as stored, for backups: every field,
-// including those the typed view does not know. The snapshot must have been
-// read with Spec.Backup.
+// including those the typed view does not know, but managedFields, which a
+// backup drops anyway. The snapshot must have been read with Spec.Backup.
 func (s *Snapshot) ManifestObjects() ([]unstructured.Unstructured, error) {
 	if len(s.Manifests) > 0 && s.ManifestJSON == nil {
 		return nil, fmt.Errorf("the Manifests were read without their stored form: nothing to back up")
