@@ -110,15 +110,7 @@ func (s *scanner) str() string {
 
 // object calls f with each key; f must read or skip the value.
 func (s *scanner) object(f func(key []byte, plain bool)) {
-	if !s.consume('{') || !s.enter() {
-		return
-	}
-	defer s.leave()
-	if s.next() == '}' {
-		s.i++
-		return
-	}
-	for s.ok {
+	s.members('{', '}', func() {
 		s.ws()
 		keyAt := s.i
 		key, plain := s.rawString()
@@ -127,34 +119,29 @@ func (s *scanner) object(f func(key []byte, plain bool)) {
 		}
 		s.keyAt = keyAt
 		f(key[1:len(key)-1], plain)
-		switch s.next() {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return
-		default:
-			s.fail()
-		}
-	}
+	})
 }
 
 // array calls f for each element; f must read or skip it.
-func (s *scanner) array(f func()) {
-	if !s.consume('[') || !s.enter() {
+func (s *scanner) array(f func()) { s.members('[', ']', f) }
+
+// members reads the comma-separated members of an object or array between
+// open and close, each by member.
+func (s *scanner) members(open, close byte, member func()) {
+	if !s.consume(open) || !s.enter() {
 		return
 	}
 	defer s.leave()
-	if s.next() == ']' {
+	if s.next() == close {
 		s.i++
 		return
 	}
 	for s.ok {
-		f()
+		member()
 		switch s.next() {
 		case ',':
 			s.i++
-		case ']':
+		case close:
 			s.i++
 			return
 		default:

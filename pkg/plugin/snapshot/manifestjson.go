@@ -249,15 +249,19 @@ func (d *fastDecoder) string(s *string) {
 }
 
 func (d *fastDecoder) strings(s *[]string) {
-	out := []string{}
+	*s = slice[[]string](d, d.string)
+}
+
+// slice reads an array, each element by each, into a new slice: empty, not
+// nil, for [], as encoding/json makes it.
+func slice[S ~[]E, E any](d *fastDecoder, each func(*E)) S {
+	out := S{}
 	d.array(func() {
-		var v string
-		d.string(&v)
-		out = append(out, v)
+		var e *E
+		out, e = grow(out)
+		each(e)
 	})
-	if d.ok {
-		*s = out
-	}
+	return out
 }
 
 // uint hands a number or a string to akash.Uint's own UnmarshalJSON, as
@@ -379,13 +383,7 @@ func (d *fastDecoder) group(g *akash.ManifestGroup) {
 		case 0:
 			d.string(&g.Name)
 		case 1:
-			services := []akash.ManifestService{}
-			d.array(func() {
-				var svc *akash.ManifestService
-				services, svc = grow(services)
-				d.service(svc)
-			})
-			g.Services = services
+			g.Services = slice[[]akash.ManifestService](d, d.service)
 		}
 	})
 }
@@ -408,13 +406,7 @@ func (d *fastDecoder) service(s *akash.ManifestService) {
 		case 6:
 			d.uint(&s.Count)
 		case 7:
-			expose := []akash.ServiceExpose{}
-			d.array(func() {
-				var e *akash.ServiceExpose
-				expose, e = grow(expose)
-				d.expose(e)
-			})
-			s.Expose = expose
+			s.Expose = slice[[]akash.ServiceExpose](d, d.expose)
 		}
 	})
 }
