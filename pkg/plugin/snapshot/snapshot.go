@@ -94,7 +94,7 @@ type Spec struct {
 // Snapshot is what one read of the cluster returned.
 type Snapshot struct {
 	Manifests         []*akash.Manifest
-	ManifestJSON      []json.RawMessage // the same Manifests as stored, for backups (see ManifestObjects)
+	ManifestJSON      []json.RawMessage // the same Manifests as stored but for managedFields, for backups (see ManifestObjects)
 	ManifestErrors    []error           // Manifests whose spec could not be decoded
 	ProviderHosts     []unstructured.Unstructured
 	ProviderLeasedIPs []unstructured.Unstructured
