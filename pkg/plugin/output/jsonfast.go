@@ -249,9 +249,9 @@ func (p *jsonParser) object() (jsonValue, error) {
 		if err != nil {
 			return v, err
 		}
-		var key string
-		if err := json.Unmarshal(keyRaw, &key); err != nil {
-			return v, errFallback
+		key, err := unquote(keyRaw)
+		if err != nil {
+			return v, err
 		}
 		if p.skipSpace() >= len(p.b) || p.b[p.i] != ':' {
 			return v, errFallback
@@ -343,6 +343,19 @@ func (p *jsonParser) str() ([]byte, error) {
 		p.i++
 	}
 	return nil, errFallback
+}
+
+// unquote decodes a string as str returned it: without an escape, it is
+// its bytes.
+func unquote(raw []byte) (string, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", errFallback
+	}
+	return s, nil
 }
 
 // number reads a number and renders it as the unstructured decoding (an
