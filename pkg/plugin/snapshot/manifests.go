@@ -1,9 +1,7 @@
 package snapshot
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -14,16 +12,15 @@ import (
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
 
-// listManifestJSON lists the Manifests of namespace ns as raw JSON items. The
-// dynamic client would decode each into a map first; decoding the raw items
-// straight into the typed view takes a fraction of that time and memory on a
-// provider's thousands of Manifests.
-func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int64) ([]json.RawMessage, error) {
+// listManifests lists the Manifests of namespace ns, every page, each item
+// decoded as it streams in (readManifestPage); keepRaw keeps each item's JSON
+// for a backup.
+func listManifests(ctx context.Context, c *cli.Clients, ns string, chunk int64, keepRaw bool) (manifestPage, error) {
 	if ns == "" {
-		return nil, fmt.Errorf("listing manifests: no namespace given")
+		return manifestPage{}, fmt.Errorf("listing manifests: no namespace given")
 	}
 	gvr := akash.ManifestGVR
-	return listAll(ctx, chunk, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]json.RawMessage, string, error) {
+	pages, err := listAll(ctx, chunk, metav1.ListOptions{}, func(ctx context.Context, o metav1.ListOptions) ([]manifestPage, string, error) {
 		req := c.Kube.CoreV1().RESTClient().Get().
 			AbsPath("/apis", gvr.Group, gvr.Version, "namespaces", ns, gvr.Resource).
 			SetHeader("Accept", "application/json")
@@ -40,32 +37,29 @@ func listManifestJSON(ctx context.Context, c *cli.Clients, ns string, chunk int6
 			return nil, "", err
 		}
 		defer body.Close()
-		var items []json.RawMessage
-		cont, err := eachJSONItem(bufio.NewReaderSize(body, 64<<10), func(dec *json.Decoder) error {
-			var raw json.RawMessage
-			err := dec.Decode(&raw)
-			items = append(items, raw)
-			return err
-		})
+		page, err := readManifestPage(body, keepRaw)
 		if err != nil {
 			return nil, "", fmt.Errorf("decoding the Manifest list: %w", err)
 		}
-		return items, cont, nil
+		return []manifestPage{page}, page.cont, nil
 	})
+	if err != nil || len(pages) == 1 {
+		return first(pages), err
+	}
+	var all manifestPage
+	for _, p := range pages {
+		all.manifests = append(all.manifests, p.manifests...)
+		all.errs = append(all.errs, p.errs...)
+		all.raw = append(all.raw, p.raw...)
+	}
+	return all, nil
 }
 
-// decodeManifests fills the typed Manifests from their JSON; one that does
-// not decode is an error of its own, not of the whole read.
-func (s *Snapshot) decodeManifests(items []json.RawMessage) {
-	s.Manifests = make([]*akash.Manifest, 0, len(items))
-	for _, raw := range items {
-		m, err := akash.DecodeManifest(raw)
-		if err != nil {
-			s.ManifestErrors = append(s.ManifestErrors, err)
-			continue
-		}
-		s.Manifests = append(s.Manifests, m)
+func first(pages []manifestPage) manifestPage {
+	if len(pages) == 0 {
+		return manifestPage{}
 	}
+	return pages[0]
 }
 
 // ManifestObjects returns the Manifests as stored, for backups: every field,

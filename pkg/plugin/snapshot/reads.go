@@ -227,16 +227,21 @@ func dynamicInto(field func(*Snapshot) *[]unstructuredItem) func(context.Context
 	}
 }
 
-// loadManifests reads the Manifests as raw JSON and decodes them.
+// loadManifests reads the Manifests, decoded as they stream in, and keeps
+// their JSON only when a backup may be written.
 func loadManifests(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
-	items, err := listManifestJSON(ctx, c, r.Namespace, spec.ChunkSize)
+	page, err := listManifests(ctx, c, r.Namespace, spec.ChunkSize, spec.Backup)
 	if err != nil {
 		return nil, err
 	}
 	return func(s *Snapshot) {
-		s.decodeManifests(items)
+		s.Manifests = page.manifests
+		if s.Manifests == nil {
+			s.Manifests = []*akash.Manifest{}
+		}
+		s.ManifestErrors = page.errs
 		if spec.Backup {
-			s.ManifestJSON = items
+			s.ManifestJSON = page.raw
 		}
 	}, nil
 }
