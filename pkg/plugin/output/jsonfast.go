@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -57,11 +58,12 @@ func writeJSON(w io.Writer, result any, showManaged bool) error {
 	if err := v.asPrinted(showManaged); err != nil {
 		return err
 	}
-	out := make([]byte, 0, len(raw)+len(raw)/2)
-	out = v.appendIndented(out, 0)
-	out = append(out, '\n')
-	_, err = w.Write(out)
-	return err
+	// Written as it is rendered: the indented text is half as big again as
+	// what was marshalled, and need not be held whole.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	v.writeIndented(bw, 0)
+	_ = bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 // asPrinted applies to the top-level value what the conversion to
@@ -125,8 +127,8 @@ func (v *jsonValue) stringMember(key string) string {
 	if m == nil || m.kind != 0 || len(m.raw) == 0 || m.raw[0] != '"' {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(m.raw, &s) != nil {
+	s, err := unquote(m.raw)
+	if err != nil {
 		return ""
 	}
 	return s
@@ -153,47 +155,52 @@ func (v *jsonValue) dropManagedFields() {
 	md.members = slices.DeleteFunc(md.members, func(m jsonMember) bool { return m.key == "managedFields" })
 }
 
-// appendIndented renders v as json.MarshalIndent(v, "", "    ") does.
-func (v *jsonValue) appendIndented(out []byte, depth int) []byte {
+// writeIndented renders v as json.MarshalIndent(v, "", "    ") does; a
+// write error is the Flush's.
+func (v *jsonValue) writeIndented(w *bufio.Writer, depth int) {
 	switch v.kind {
 	case '{':
 		if len(v.members) == 0 {
-			return append(out, '{', '}')
+			_, _ = w.WriteString("{}")
+			return
 		}
-		out = append(out, '{')
+		_ = w.WriteByte('{')
 		for i := range v.members {
 			if i > 0 {
-				out = append(out, ',')
+				_ = w.WriteByte(',')
 			}
-			out = newline(out, depth+1)
-			out = append(out, v.members[i].keyRaw...)
-			out = append(out, ':', ' ')
-			out = v.members[i].val.appendIndented(out, depth+1)
+			newline(w, depth+1)
+			_, _ = w.Write(v.members[i].keyRaw)
+			_, _ = w.WriteString(": ")
+			v.members[i].val.writeIndented(w, depth+1)
 		}
-		return append(newline(out, depth), '}')
+		newline(w, depth)
+		_ = w.WriteByte('}')
 	case '[':
 		if len(v.elems) == 0 {
-			return append(out, '[', ']')
+			_, _ = w.WriteString("[]")
+			return
 		}
-		out = append(out, '[')
+		_ = w.WriteByte('[')
 		for i := range v.elems {
 			if i > 0 {
-				out = append(out, ',')
+				_ = w.WriteByte(',')
 			}
-			out = newline(out, depth+1)
-			out = v.elems[i].appendIndented(out, depth+1)
+			newline(w, depth+1)
+			v.elems[i].writeIndented(w, depth+1)
 		}
-		return append(newline(out, depth), ']')
+		newline(w, depth)
+		_ = w.WriteByte(']')
+	default:
+		_, _ = w.Write(v.raw)
 	}
-	return append(out, v.raw...)
 }
 
-func newline(out []byte, depth int) []byte {
-	out = append(out, '\n')
+func newline(w *bufio.Writer, depth int) {
+	_ = w.WriteByte('\n')
 	for range depth {
-		out = append(out, "    "...)
+		_, _ = w.WriteString("    ")
 	}
-	return out
 }
 
 // jsonParser reads what json.Marshal wrote: valid, compact JSON.
