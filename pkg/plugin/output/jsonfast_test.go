@@ -10,9 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// printedLongWay is what -o json printed before writeJSON: the result
-// through unstructured and cli-runtime's printer.
-func printedLongWay(t *testing.T, result any, args ...string) (string, error) {
+// jsonFlags are the output flags of -o json and args, validated.
+func jsonFlags(t *testing.T, args ...string) *Flags {
 	t.Helper()
 	f := NewFlags()
 	cmd := &cobra.Command{Use: "x"}
@@ -23,6 +22,14 @@ func printedLongWay(t *testing.T, result any, args ...string) (string, error) {
 	if err := f.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// printedLongWay is what -o json printed before writeJSON: the result
+// through unstructured and cli-runtime's printer.
+func printedLongWay(t *testing.T, result any, args ...string) (string, error) {
+	t.Helper()
+	f := jsonFlags(t, args...)
 	obj, err := ToUnstructured(result)
 	if err != nil {
 		return "", err
@@ -35,17 +42,8 @@ func printedLongWay(t *testing.T, result any, args ...string) (string, error) {
 // printed is what -o json prints now.
 func printed(t *testing.T, result any, args ...string) (string, error) {
 	t.Helper()
-	f := NewFlags()
-	cmd := &cobra.Command{Use: "x"}
-	f.AddFlags(cmd)
-	if err := cmd.ParseFlags(append([]string{"-o", "json"}, args...)); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Validate(); err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	err := f.Print(&buf, result, nil)
+	err := jsonFlags(t, args...).Print(&buf, result, nil)
 	return buf.String(), err
 }
 
