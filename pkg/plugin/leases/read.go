@@ -29,7 +29,7 @@ type Query struct {
 func (q Query) Spec() snapshot.Spec {
 	return snapshot.Spec{
 		LeaseNamespace: q.LeaseNamespace, Namespace: q.Filter.Namespace, ChunkSize: q.List.ChunkSize,
-		Manifests: true, LeaseNamespaces: true, Pods: true,
+		Manifests: true, LeaseNamespaces: true, Pods: true, PodPhasesOnly: true, // Build reads a pod's namespace, deletion and phase
 	}
 }
 

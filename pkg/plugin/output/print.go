@@ -27,6 +27,11 @@ func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
 	if f.jq != nil && f.sorter == nil {
 		return f.jq.Run(w, result)
 	}
+	if f.jq == nil && f.sorter == nil && f.Format() == "json" {
+		if err := writeJSON(w, result, f.showManagedFields()); err != errFallback {
+			return err
+		}
+	}
 	obj, err := ToUnstructured(result)
 	if err != nil {
 		return err
@@ -40,6 +45,11 @@ func (f *Flags) Print(w io.Writer, result any, table TableFunc) error {
 		return f.jq.Run(w, obj.(runtime.Unstructured).UnstructuredContent())
 	}
 	return f.printer.PrintObj(obj, w)
+}
+
+// showManagedFields is --show-managed-fields.
+func (f *Flags) showManagedFields() bool {
+	return f.PrintFlags.JSONYamlPrintFlags != nil && f.PrintFlags.JSONYamlPrintFlags.ShowManagedFields
 }
 
 // PrintTable writes the human table whatever -o says: plans shown before a

@@ -87,8 +87,11 @@ func (spec Spec) Reads() []Read {
 		load: typedInto(core, func(s *Snapshot, items []corev1.Node) { s.Nodes = keepNamed(items, spec.NodeNames) })})
 	add(spec.LeaseNamespaces, Read{GVR: namespacesGVR, Options: metav1.ListOptions{LabelSelector: akash.LabelManaged + "=true"}, What: "lease namespaces",
 		load: typedInto(core, func(s *Snapshot, items []corev1.Namespace) { s.Namespaces = items })})
-	add(spec.Pods, Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where,
-		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.Pods = items })})
+	podsLoad := typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.Pods = items })
+	if spec.PodPhasesOnly {
+		podsLoad = typedInto(core, func(s *Snapshot, items []phasePod) { s.Pods = unwrapPods(items) })
+	}
+	add(spec.Pods, Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad})
 	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where,
 		load: typedInto(apps, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
 	add(spec.ReplicaSets, Read{GVR: replicaSetsGVR, Namespace: ns, Options: workloads, What: "lease ReplicaSets in " + where,

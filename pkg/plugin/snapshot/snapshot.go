@@ -55,6 +55,11 @@ type Spec struct {
 	// read and a fraction of the memory.
 	FullWorkloads bool
 
+	// PodPhasesOnly, with Pods, keeps of each pod its metadata and
+	// status.phase only (podphase.go): for a command that counts pods by
+	// phase, a fraction of the decoding and of the memory.
+	PodPhasesOnly bool
+
 	// PodPhase, with Pods, reads only the pods in this phase: the server
 	// filters them, so a command that looks for Pending pods does not pay
 	// for reading every running one.

@@ -24,6 +24,10 @@ import (
 // decoded.
 func trimObject(item metav1.Object, fullWorkloads bool) {
 	item.SetManagedFields(nil)
+	if p, ok := item.(*phasePod); ok {
+		trimToPhase(&p.Pod)
+		return
+	}
 	if fullWorkloads {
 		return
 	}
@@ -43,6 +47,9 @@ func trimObject(item metav1.Object, fullWorkloads bool) {
 // cutOf is the protobuf cut (prune.go) that drops, before item's type is
 // decoded, what trimObject would drop after.
 func cutOf(item metav1.Object, fullWorkloads bool) *fields {
+	if _, ok := item.(*phasePod); ok {
+		return podPhaseCut
+	}
 	if fullWorkloads {
 		return objectCut
 	}

@@ -1,0 +1,394 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// -o json used to go the way of every cli-runtime printer: the result
+// marshalled, decoded again into an unstructured map, deep-copied to drop
+// managedFields, encoded from the map and indented — five passes over a list
+// of thousands of leases, most of `leases list -o json`'s CPU. writeJSON
+// writes the same bytes from the one marshalled form: it walks it once,
+// sorts each object's keys as the map encoding does, renders numbers and
+// escapes as the round trip through the map would, and indents as
+// json.MarshalIndent does. What it cannot mirror exactly (a result without a
+// kind, a list item that is not an object, a repeated key) it leaves to the
+// printer: errFallback.
+
+// errFallback: the result is one writeJSON does not render; print it the
+// long way.
+var errFallback = errors.New("not rendered by the direct JSON writer")
+
+// jsonValue is one value of a marshalled result: an object (members), an
+// array (elems) or a scalar already rendered as the printer would (raw).
+type jsonValue struct {
+	kind    byte // '{', '[' or 0 for a scalar
+	raw     []byte
+	members []jsonMember
+	elems   []jsonValue
+}
+
+// jsonMember is one key of an object: key is the decoded key (the map
+// encoding sorts by it), keyRaw its rendering.
+type jsonMember struct {
+	key    string
+	keyRaw []byte
+	val    jsonValue
+}
+
+// writeJSON writes result as the -o json printer would, omitting the
+// managedFields of the result (each item of a list) unless showManaged.
+func writeJSON(w io.Writer, result any, showManaged bool) error {
+	raw, err := json.Marshal(result)
+	if err != nil {
+		return errFallback // the long way says what went wrong, its way
+	}
+	p := jsonParser{b: raw}
+	v, err := p.value()
+	if err != nil || p.skipSpace() != len(raw) {
+		return errFallback
+	}
+	if err := v.asPrinted(showManaged); err != nil {
+		return err
+	}
+	// Written as it is rendered: the indented text is half as big again as
+	// what was marshalled, and need not be held whole.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	v.writeIndented(bw, 0)
+	_ = bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// asPrinted applies to the top-level value what the conversion to
+// unstructured and the managedFields printer do, or says errFallback.
+func (v *jsonValue) asPrinted(showManaged bool) error {
+	if v.kind != '{' || v.stringMember("kind") == "" {
+		return errFallback // the printer's own error: no kind
+	}
+	items := v.member("items")
+	if items == nil {
+		if !showManaged {
+			v.dropManagedFields()
+		}
+		return nil
+	}
+	// A list: items null reads as none; each item must be an object, and
+	// one with neither kind nor apiVersion gets the list's, as the
+	// unstructured list decoding does.
+	switch items.kind {
+	case '[':
+	case 0:
+		if string(items.raw) != "null" {
+			return errFallback
+		}
+		*items = jsonValue{kind: '['}
+	default:
+		return errFallback
+	}
+	itemKind := strings.TrimSuffix(v.stringMember("kind"), "List")
+	apiVersion := v.stringMember("apiVersion")
+	for i := range items.elems {
+		it := &items.elems[i]
+		if it.kind != '{' {
+			return errFallback
+		}
+		if it.stringMember("kind") == "" && it.stringMember("apiVersion") == "" {
+			it.set("kind", itemKind)
+			it.set("apiVersion", apiVersion)
+		}
+		if !showManaged {
+			it.dropManagedFields()
+		}
+	}
+	return nil
+}
+
+// member is the value of key in an object, or nil.
+func (v *jsonValue) member(key string) *jsonValue {
+	for i := range v.members {
+		if v.members[i].key == key {
+			return &v.members[i].val
+		}
+	}
+	return nil
+}
+
+// stringMember is the string value of key, "" when it is missing or not a
+// string (as unstructured's getters read it).
+func (v *jsonValue) stringMember(key string) string {
+	m := v.member(key)
+	if m == nil || m.kind != 0 || len(m.raw) == 0 || m.raw[0] != '"' {
+		return ""
+	}
+	s, err := unquote(m.raw)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// set sets key to the string s, in its sorted place.
+func (v *jsonValue) set(key, s string) {
+	raw, _ := json.Marshal(s)
+	if m := v.member(key); m != nil {
+		*m = jsonValue{raw: raw}
+		return
+	}
+	keyRaw, _ := json.Marshal(key)
+	i, _ := slices.BinarySearchFunc(v.members, key, func(m jsonMember, k string) int { return strings.Compare(m.key, k) })
+	v.members = slices.Insert(v.members, i, jsonMember{key: key, keyRaw: keyRaw, val: jsonValue{raw: raw}})
+}
+
+// dropManagedFields removes metadata.managedFields from an object.
+func (v *jsonValue) dropManagedFields() {
+	md := v.member("metadata")
+	if md == nil || md.kind != '{' {
+		return
+	}
+	md.members = slices.DeleteFunc(md.members, func(m jsonMember) bool { return m.key == "managedFields" })
+}
+
+// writeIndented renders v as json.MarshalIndent(v, "", "    ") does; a
+// write error is the Flush's.
+func (v *jsonValue) writeIndented(w *bufio.Writer, depth int) {
+	switch v.kind {
+	case '{':
+		if len(v.members) == 0 {
+			_, _ = w.WriteString("{}")
+			return
+		}
+		_ = w.WriteByte('{')
+		for i := range v.members {
+			if i > 0 {
+				_ = w.WriteByte(',')
+			}
+			newline(w, depth+1)
+			_, _ = w.Write(v.members[i].keyRaw)
+			_, _ = w.WriteString(": ")
+			v.members[i].val.writeIndented(w, depth+1)
+		}
+		newline(w, depth)
+		_ = w.WriteByte('}')
+	case '[':
+		if len(v.elems) == 0 {
+			_, _ = w.WriteString("[]")
+			return
+		}
+		_ = w.WriteByte('[')
+		for i := range v.elems {
+			if i > 0 {
+				_ = w.WriteByte(',')
+			}
+			newline(w, depth+1)
+			v.elems[i].writeIndented(w, depth+1)
+		}
+		newline(w, depth)
+		_ = w.WriteByte(']')
+	default:
+		_, _ = w.Write(v.raw)
+	}
+}
+
+func newline(w *bufio.Writer, depth int) {
+	_ = w.WriteByte('\n')
+	for range depth {
+		_, _ = w.WriteString("    ")
+	}
+}
+
+// jsonParser reads what json.Marshal wrote: valid, compact JSON.
+type jsonParser struct {
+	b []byte
+	i int
+}
+
+func (p *jsonParser) skipSpace() int {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\n' || p.b[p.i] == '\t' || p.b[p.i] == '\r') {
+		p.i++
+	}
+	return p.i
+}
+
+func (p *jsonParser) value() (jsonValue, error) {
+	if p.skipSpace() >= len(p.b) {
+		return jsonValue{}, errFallback
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		raw, err := p.str()
+		return jsonValue{raw: raw}, err
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
+				p.i += len(lit)
+				return jsonValue{raw: []byte(lit)}, nil
+			}
+		}
+		return jsonValue{}, errFallback
+	default:
+		return p.number()
+	}
+}
+
+func (p *jsonParser) object() (jsonValue, error) {
+	p.i++ // {
+	v := jsonValue{kind: '{'}
+	if p.skipSpace() < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return v, nil
+	}
+	for {
+		if p.skipSpace() >= len(p.b) || p.b[p.i] != '"' {
+			return v, errFallback
+		}
+		keyRaw, err := p.str()
+		if err != nil {
+			return v, err
+		}
+		key, err := unquote(keyRaw)
+		if err != nil {
+			return v, err
+		}
+		if p.skipSpace() >= len(p.b) || p.b[p.i] != ':' {
+			return v, errFallback
+		}
+		p.i++
+		val, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.members = append(v.members, jsonMember{key: key, keyRaw: keyRaw, val: val})
+		if p.skipSpace() >= len(p.b) {
+			return v, errFallback
+		}
+		if p.b[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.b[p.i] != '}' {
+			return v, errFallback
+		}
+		p.i++
+		break
+	}
+	// The map encoding sorts keys; a key twice would have been one map
+	// entry.
+	slices.SortFunc(v.members, func(a, b jsonMember) int { return strings.Compare(a.key, b.key) })
+	for i := 1; i < len(v.members); i++ {
+		if v.members[i].key == v.members[i-1].key {
+			return v, errFallback
+		}
+	}
+	return v, nil
+}
+
+func (p *jsonParser) array() (jsonValue, error) {
+	p.i++ // [
+	v := jsonValue{kind: '['}
+	if p.skipSpace() < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return v, nil
+	}
+	for {
+		el, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.elems = append(v.elems, el)
+		if p.skipSpace() >= len(p.b) {
+			return v, errFallback
+		}
+		if p.b[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.b[p.i] != ']' {
+			return v, errFallback
+		}
+		p.i++
+		return v, nil
+	}
+}
+
+// str reads a string and returns it as the map encoding writes it: as it
+// is when it has no escape (json.Marshal wrote it, so it needs none), else
+// decoded and encoded again (an invalid byte that Marshal wrote as \ufffd
+// comes back as the character itself).
+func (p *jsonParser) str() ([]byte, error) {
+	start := p.i
+	p.i++
+	escaped := false
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case '\\':
+			escaped = true
+			p.i += 2
+			continue
+		case '"':
+			p.i++
+			raw := p.b[start:p.i]
+			if !escaped {
+				return raw, nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, errFallback
+			}
+			return json.Marshal(s)
+		}
+		p.i++
+	}
+	return nil, errFallback
+}
+
+// unquote decodes a string as str returned it: without an escape, it is
+// its bytes.
+func unquote(raw []byte) (string, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", errFallback
+	}
+	return s, nil
+}
+
+// number reads a number and renders it as the unstructured decoding (an
+// int64 when it is an integer that fits, else a float64) and the map
+// encoding would.
+func (p *jsonParser) number() (jsonValue, error) {
+	start := p.i
+	for p.i < len(p.b) && strings.IndexByte("+-0123456789.eE", p.b[p.i]) >= 0 {
+		p.i++
+	}
+	s := string(p.b[start:p.i])
+	if !strings.Contains(s, ".") {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if s == "-0" {
+				return jsonValue{raw: strconv.AppendInt(nil, n, 10)}, nil
+			}
+			return jsonValue{raw: p.b[start:p.i]}, nil // JSON has no other spelling of an integer
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return jsonValue{}, errFallback
+	}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return jsonValue{}, errFallback
+	}
+	return jsonValue{raw: raw}, nil
+}
