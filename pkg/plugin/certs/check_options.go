@@ -35,6 +35,9 @@ func NewCheckOptions(g *cli.Globals) *CheckOptions {
 // Complete takes the nodes named as arguments.
 func (o *CheckOptions) Complete(cmd *cobra.Command) error {
 	o.args = cmd.Flags().Args()
+	if cmd.Flags().Changed("all-nodes") {
+		fmt.Fprintln(o.Streams.ErrOut, "Flag --all-nodes has been deprecated, use --all")
+	}
 	return nil
 }
 

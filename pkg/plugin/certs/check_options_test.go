@@ -17,7 +17,7 @@ func TestCheckValidate(t *testing.T) {
 		}
 		return o
 	}
-	const oneWay = "choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"
+	const oneWay = "choose the nodes one way: NODE..., --all, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"
 	for _, tc := range []struct {
 		name string
 		o    *CheckOptions
@@ -26,7 +26,7 @@ func TestCheckValidate(t *testing.T) {
 		{"the control plane by default", check(nil, nil), ""},
 		{"nodes and a window", check([]string{"cp-1"}, func(o *CheckOptions) { o.Warn = "30d" }), ""},
 		{"--local", check(nil, func(o *CheckOptions) { o.Nodes.Local = true }), ""},
-		{"NODE and --all-nodes", check([]string{"cp-1"}, func(o *CheckOptions) { o.Nodes.All = true }), oneWay},
+		{"NODE and --all", check([]string{"cp-1"}, func(o *CheckOptions) { o.Nodes.All = true }), oneWay},
 		{"-l and --local", check(nil, func(o *CheckOptions) { o.Nodes.Selector, o.Nodes.Local = "a=b", true }), oneWay},
 		{"a relative node path", check(nil, func(o *CheckOptions) { o.Nodes.KubernetesDir = "etc/kubernetes" }), `node paths must be absolute, got "etc/kubernetes"`},
 		{"a bad --warn", check(nil, func(o *CheckOptions) { o.Warn = "soon" }), `--warn takes days (30d) or a duration (720h), got "soon"`},

@@ -13,7 +13,7 @@ import (
 )
 
 // NodeFlags choose the nodes of a certs command: NODE..., -l, every node
-// with --all-nodes (their kubelets), or by default the control-plane nodes.
+// with --all (their kubelets), or by default the control-plane nodes.
 // They carry the node-debug flags (pods, image, --local) and where the
 // certificates are on the node. Both certs commands bind them from here,
 // each with its own wording (AddFlags, AddRenewFlags).
@@ -32,12 +32,16 @@ func NewNodeFlags() *NodeFlags {
 	return &NodeFlags{Flags: nodedebug.NewFlags(), NodeRoot: "/"}
 }
 
-// AddFlags binds `certs check`'s node flags. --all is --all-nodes here:
-// the default is the control-plane nodes, and every node matters only for
-// kubelet certificates.
+// AddFlags binds `certs check`'s node flags, chosen as on every node
+// command (NODE..., --all, -l) but for the default: the control-plane
+// nodes, since every node matters only for kubelet certificates.
+// --all-nodes, its name before --all, still works, hidden (Complete says
+// on stderr that it is deprecated: cobra keeps pflag's own notice to itself).
 func (f *NodeFlags) AddFlags(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.BoolVar(&f.All, "all-nodes", false, "Every node, not only the control plane (for the kubelets' certificates).")
+	fs.BoolVar(&f.All, "all", false, "Every node, not only the control plane (for the kubelets' certificates).")
+	fs.BoolVar(&f.All, "all-nodes", false, "Every node: the former name of --all.")
+	_ = fs.MarkHidden("all-nodes")
 	fs.StringVarP(&f.Selector, "selector", "l", "", "The nodes matching this label selector (default "+ControlPlaneLabel+").")
 	fs.IntVar(&f.Parallel, "parallel", f.Parallel, "How many nodes to check at once.")
 	f.AddPodFlags(cmd, false)
@@ -49,7 +53,7 @@ func (f *NodeFlags) AddFlags(cmd *cobra.Command) {
 
 // AddRenewFlags binds the node flags `certs renew` takes: it names its
 // nodes itself (NODE... or --all-control-plane, one node at a time), so
-// there is no -l, --all-nodes or --parallel, and its kubelets' directory
+// there is no -l, --all or --parallel, and its kubelets' directory
 // is not its business.
 func (f *NodeFlags) AddRenewFlags(cmd *cobra.Command) {
 	fs := cmd.Flags()
@@ -88,7 +92,7 @@ func (f *NodeFlags) Validate(args []string) error {
 	}
 	ways := cli.CountTrue(len(args) > 0, f.All, f.Selector != "", f.Local)
 	if ways > 1 {
-		return fmt.Errorf("choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the %s nodes)", ControlPlaneLabel)
+		return fmt.Errorf("choose the nodes one way: NODE..., --all, -l SELECTOR, or --local (default: the %s nodes)", ControlPlaneLabel)
 	}
 	if ways == 0 {
 		f.Selector, f.defaultControl = ControlPlaneLabel, true

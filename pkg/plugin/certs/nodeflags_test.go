@@ -18,7 +18,7 @@ func TestNodeFlagsValidate(t *testing.T) {
 		{"named nodes", []string{"cp-1"}, func(f *NodeFlags) {}, ""},
 		{"every node", nil, func(f *NodeFlags) { f.All = true }, ""},
 		{"selector and every node", nil, func(f *NodeFlags) { f.All, f.Selector = true, "a=b" },
-			"choose the nodes one way: NODE..., --all-nodes, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"},
+			"choose the nodes one way: NODE..., --all, -l SELECTOR, or --local (default: the node-role.kubernetes.io/control-plane nodes)"},
 		{"bad selector", nil, func(f *NodeFlags) { f.Selector = "a=(" }, `-l "a=(" is not a valid label selector: `},
 		{"negative chunk size", nil, func(f *NodeFlags) { f.ChunkSize = -5 }, "--chunk-size must be 0 or positive, got -5"},
 		{"no pod timeout", nil, func(f *NodeFlags) { f.PodTimeout = 0 }, "--pod-timeout must be positive, got 0s"},

@@ -10,7 +10,7 @@ import (
 func NewCertsCheckCmd(g *Globals) *cobra.Command {
 	o := certs.NewCheckOptions(&g.Globals)
 	cmd := &cobra.Command{
-		Use:   "check [NODE... | --all-nodes | -l SELECTOR | --local]",
+		Use:   "check [NODE... | --all | -l SELECTOR | --local]",
 		Short: "Show when every control-plane certificate expires, on every control-plane node",
 		Long: longDesc(`
 			Reads and parses, on each node (through a short-lived debug pod, or on this
@@ -24,7 +24,7 @@ func NewCertsCheckCmd(g *Globals) *cobra.Command {
 			the kubeconfig's own client certificate.
 
 			The nodes are the ones labelled node-role.kubernetes.io/control-plane unless
-			NODE..., -l or --all-nodes (every kubelet) say otherwise. An expected file that
+			NODE..., -l or --all (every kubelet) say otherwise. An expected file that
 			is absent is Missing; one that cannot be read or parsed is an Error. Where the
 			node has a kubeadm with "certs check-expiration -o json" (1.30s and later),
 			its view is compared with this one, name by name and to the second, and every

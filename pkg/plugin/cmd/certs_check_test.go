@@ -77,6 +77,7 @@ func TestCertsBadInputIsOneSentence(t *testing.T) {
 		want string
 	}{
 		{[]string{"certs", "check", "n1", "--local"}, "choose the nodes one way"},
+		{[]string{"certs", "check", "--all", "-l", "a=b"}, "choose the nodes one way"},
 		{[]string{"certs", "check", "--all-nodes", "-l", "a=b"}, "choose the nodes one way"},
 		{[]string{"certs", "check", "--local", "--warn", "soon"}, "--warn takes days"},
 		{[]string{"certs", "check", "--local", "--node-root", "relative"}, "must be absolute"},
@@ -92,6 +93,18 @@ func TestCertsBadInputIsOneSentence(t *testing.T) {
 		if code != cli.ExitFailure || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// --all-nodes, certs check's name for --all before every node command
+// chose its nodes the same way, still means every node and says so.
+func TestCertsCheckAllNodesIsDeprecated(t *testing.T) {
+	_, stderr, code := runPlugin(t, "certs", "check", "--all-nodes", "--local")
+	if !strings.Contains(stderr, "--all-nodes has been deprecated, use --all") {
+		t.Errorf("no deprecation line: %q", stderr)
+	}
+	if code != cli.ExitFailure || !strings.Contains(stderr, "choose the nodes one way") {
+		t.Errorf("--all-nodes did not count as --all: exit %d, %q", code, stderr)
 	}
 }
 
