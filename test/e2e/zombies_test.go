@@ -165,7 +165,7 @@ func leakyPod(t *testing.T, c *cluster.Cluster, node, ns, name string) string {
 			TerminationGracePeriodSeconds: &zero,
 			Containers: []corev1.Container{{
 				Name: "web", Image: cluster.BusyboxImage, ImagePullPolicy: corev1.PullIfNotPresent,
-				Command: []string{"sh", "-c", `sh -c "sleep 1 & exec sleep 600" & exec sleep 600`},
+				Command: []string{"sh", "-c", `sh -c "sleep 1 & exec sleep 3600" & exec sleep 3600`},
 			}},
 		},
 	}, metav1.CreateOptions{})
