@@ -3,14 +3,10 @@ package snapshot
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
-	"k8s.io/client-go/kubernetes/scheme"
 )
 
 // The real API server's page of lease pods (testdata/README.md), in
@@ -20,17 +16,8 @@ import (
 func TestDecodePodPhasesRealCaptures(t *testing.T) {
 	for _, name := range []string{"pods-page.pb", "pods-page.json"} {
 		t.Run(name, func(t *testing.T) {
-			body := read(t, "testdata/"+name)
 			var want corev1.PodList
-			var err error
-			if strings.HasSuffix(name, ".pb") {
-				_, _, err = protobuf.NewSerializer(scheme.Scheme, scheme.Scheme).Decode(body, nil, &want)
-			} else {
-				err = json.Unmarshal(body, &want)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			body := decodeCapture(t, name, &want)
 			if len(want.Items) != 2 || len(want.Items[0].ManagedFields) == 0 || len(want.Items[0].Spec.Containers) == 0 ||
 				len(want.Items[0].Status.Conditions) == 0 || want.Items[0].Status.Phase == "" || want.Continue == "" {
 				t.Fatalf("the capture is not what the test needs: %+v", want)

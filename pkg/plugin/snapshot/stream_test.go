@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
 	"k8s.io/client-go/kubernetes/scheme"
 )
@@ -23,17 +24,8 @@ import (
 func TestDecodeListRealCaptures(t *testing.T) {
 	for _, name := range []string{"deployments-page.pb", "deployments-page.json"} {
 		t.Run(name, func(t *testing.T) {
-			body := read(t, "testdata/"+name)
 			var want appsv1.DeploymentList
-			var err error
-			if strings.HasSuffix(name, ".pb") {
-				_, _, err = protobuf.NewSerializer(scheme.Scheme, scheme.Scheme).Decode(body, nil, &want)
-			} else {
-				err = json.Unmarshal(body, &want)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			body := decodeCapture(t, name, &want)
 			if len(want.Items) != 1 || len(want.Items[0].ManagedFields) == 0 || want.Continue == "" {
 				t.Fatalf("the capture is not what the test needs: %d items, continue %q", len(want.Items), want.Continue)
 			}
@@ -118,4 +110,22 @@ func read(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// decodeCapture reads testdata/name, a LIST response in protobuf (.pb) or
+// JSON, decodes it into want with apimachinery's own decoders (what the
+// streamed decoders are held to) and returns the body.
+func decodeCapture(t *testing.T, name string, want runtime.Object) []byte {
+	t.Helper()
+	body := read(t, "testdata/"+name)
+	var err error
+	if strings.HasSuffix(name, ".pb") {
+		_, _, err = protobuf.NewSerializer(scheme.Scheme, scheme.Scheme).Decode(body, nil, want)
+	} else {
+		err = json.Unmarshal(body, want)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
 }
