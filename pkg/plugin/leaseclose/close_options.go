@@ -85,11 +85,7 @@ func (o *CloseOptions) Run(ctx context.Context) error {
 			return o.Output.Print(o.Streams.Out, List(nil), nil)
 		}
 	}
-	clients, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	snap, err := snapshot.Load(ctx, clients, Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer))
+	clients, snap, err := snapshot.LoadChecked(ctx, o.Globals, Spec(o.LeaseNamespace, o.ProviderNamespace, o.ChunkSize, &o.Chain.Signer))
 	if err != nil {
 		return err
 	}

@@ -68,11 +68,7 @@ func (o *KillImageOptions) readSpec() snapshot.Spec {
 // Run reads the Manifests (and the provider pods) once and closes the
 // matching leases.
 func (o *KillImageOptions) Run(ctx context.Context) error {
-	clients, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	snap, err := snapshot.Load(ctx, clients, o.readSpec())
+	clients, snap, err := snapshot.LoadChecked(ctx, o.Globals, o.readSpec())
 	if err != nil {
 		return err
 	}

@@ -34,11 +34,7 @@ func (o *BackupOptions) Validate() error {
 
 // Run reads the lease objects once and writes them.
 func (o *BackupOptions) Run(ctx context.Context) error {
-	clients, err := o.Clients()
-	if err != nil {
-		return err
-	}
-	snap, err := snapshot.Load(ctx, clients, BackupSpec(o.LeaseNamespace, o.ChunkSize))
+	_, snap, err := snapshot.LoadChecked(ctx, o.Globals, BackupSpec(o.LeaseNamespace, o.ChunkSize))
 	if err != nil {
 		return err
 	}

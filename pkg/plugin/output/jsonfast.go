@@ -160,40 +160,34 @@ func (v *jsonValue) dropManagedFields() {
 func (v *jsonValue) writeIndented(w *bufio.Writer, depth int) {
 	switch v.kind {
 	case '{':
-		if len(v.members) == 0 {
-			_, _ = w.WriteString("{}")
-			return
-		}
-		_ = w.WriteByte('{')
-		for i := range v.members {
-			if i > 0 {
-				_ = w.WriteByte(',')
-			}
-			newline(w, depth+1)
+		writeSeq(w, depth, '{', '}', len(v.members), func(i int) {
 			_, _ = w.Write(v.members[i].keyRaw)
 			_, _ = w.WriteString(": ")
 			v.members[i].val.writeIndented(w, depth+1)
-		}
-		newline(w, depth)
-		_ = w.WriteByte('}')
+		})
 	case '[':
-		if len(v.elems) == 0 {
-			_, _ = w.WriteString("[]")
-			return
-		}
-		_ = w.WriteByte('[')
-		for i := range v.elems {
-			if i > 0 {
-				_ = w.WriteByte(',')
-			}
-			newline(w, depth+1)
-			v.elems[i].writeIndented(w, depth+1)
-		}
-		newline(w, depth)
-		_ = w.WriteByte(']')
+		writeSeq(w, depth, '[', ']', len(v.elems), func(i int) { v.elems[i].writeIndented(w, depth+1) })
 	default:
 		_, _ = w.Write(v.raw)
 	}
+}
+
+// writeSeq writes the n members or elements of an object or array between
+// open and closing, one per indented line, as json.MarshalIndent does; an
+// empty one is written as the two brackets.
+func writeSeq(w *bufio.Writer, depth int, open, closing byte, n int, item func(i int)) {
+	_ = w.WriteByte(open)
+	for i := range n {
+		if i > 0 {
+			_ = w.WriteByte(',')
+		}
+		newline(w, depth+1)
+		item(i)
+	}
+	if n > 0 {
+		newline(w, depth)
+	}
+	_ = w.WriteByte(closing)
 }
 
 func newline(w *bufio.Writer, depth int) {
