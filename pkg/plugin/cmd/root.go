@@ -107,8 +107,17 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	g.plugins.AddTo(root, &g.Globals, kubectlakash.PluginsYAML, args)
 	root.AddCommand(NewOptionsCmd(root))
 	usage.Install(root, optionsCmdName)
-	registerCompletions(root, g)
+	if completing(args) {
+		registerCompletions(root, g)
+	}
 	return root
+}
+
+// completing says whether this run answers the shell's completion request:
+// the completion functions are registered only then, since walking every
+// command's flags to register them costs each other run two milliseconds.
+func completing(args []string) bool {
+	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
 }
 
 // preRun runs before every command: the global flags are checked before

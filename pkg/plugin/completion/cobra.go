@@ -137,8 +137,9 @@ func OnArgs(root *cobra.Command, f Func, groups ...string) {
 func OnLocalFlags(c *cobra.Command, under string, table map[string]Func) {
 	p := c.Parent()
 	if under == "" || p != nil && p.Name() == under {
+		local := c.LocalNonPersistentFlags() // merges the tree's flags: once per command
 		for name, f := range table {
-			if c.LocalNonPersistentFlags().Lookup(name) != nil {
+			if local.Lookup(name) != nil {
 				_ = c.RegisterFlagCompletionFunc(name, f)
 			}
 		}

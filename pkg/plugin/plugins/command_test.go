@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -37,5 +38,47 @@ func TestAddTo(t *testing.T) {
 	}
 	if n := strings.Count(errOut.String(), "warning: "); n != 2 || !strings.Contains(errOut.String(), "(skipped)") {
 		t.Errorf("want two warnings, got:\n%s", errOut.String())
+	}
+}
+
+// TestAddToSkipsForBuiltinCommands: a run of a built-in command reads no
+// plugins.yaml (its commands cannot run), unless --plugins names one; the
+// root's help, `plugins`, help and completion still see every entry.
+func TestAddToSkipsForBuiltinCommands(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	file := t.TempDir() + "/plugins.yaml"
+	if err := os.WriteFile(file, []byte("plugins:\n- name: mine\n  short: my own\n  resources: [{resource: pods}]\n  jq: '.'\n  columns: [{name: A, path: .a}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	builtin := []byte("plugins:\n- name: shipped\n  short: shipped one\n  resources: [{resource: pods}]\n  jq: '.'\n  columns: [{name: A, path: .a}]\n")
+	for _, tc := range []struct {
+		args []string
+		want int // entries loaded
+	}{
+		{[]string{"leases", "list", "-o", "json"}, 0},
+		{[]string{"--kubeconfig", "k", "leases", "list"}, 0},
+		{[]string{"leases", "list", "--plugins", file}, 2},
+		{[]string{"--plugins=" + file, "leases"}, 2},
+		{nil, 1},
+		{[]string{"--help"}, 1},
+		{[]string{"plugins", "list"}, 1},
+		{[]string{"help", "shipped"}, 1},
+		{[]string{"shipped"}, 1},
+		{[]string{"__complete", "leases", ""}, 1},
+		{[]string{"no-such-command"}, 1},
+	} {
+		root := &cobra.Command{Use: "tool"}
+		root.PersistentFlags().String("kubeconfig", "", "")
+		root.PersistentFlags().String(FileFlag, "", "")
+		leases := &cobra.Command{Use: "leases"}
+		leases.AddCommand(&cobra.Command{Use: "list", Run: func(*cobra.Command, []string) {}})
+		root.AddCommand(leases, &cobra.Command{Use: "plugins"})
+		root.Commands()[1].AddCommand(&cobra.Command{Use: "list", Run: func(*cobra.Command, []string) {}})
+		var c Commands
+		var errOut bytes.Buffer
+		c.AddTo(root, &cli.Globals{Streams: genericiooptions.IOStreams{ErrOut: &errOut}}, builtin, tc.args)
+		if c.Check() != nil || len(c.Set.Entries) != tc.want {
+			t.Errorf("%q: %v, %d entries loaded, want %d; %s", tc.args, c.Check(), len(c.Set.Entries), tc.want, errOut.String())
+		}
 	}
 }
