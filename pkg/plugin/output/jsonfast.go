@@ -36,9 +36,10 @@ type jsonValue struct {
 }
 
 // jsonMember is one key of an object: key is the decoded key (the map
-// encoding sorts by it), keyRaw its rendering.
+// encoding sorts by it; a slice of keyRaw unless the key has an escape),
+// keyRaw its rendering.
 type jsonMember struct {
-	key    string
+	key    []byte
 	keyRaw []byte
 	val    jsonValue
 }
@@ -113,7 +114,7 @@ func (v *jsonValue) asPrinted(showManaged bool) error {
 // member is the value of key in an object, or nil.
 func (v *jsonValue) member(key string) *jsonValue {
 	for i := range v.members {
-		if v.members[i].key == key {
+		if string(v.members[i].key) == key {
 			return &v.members[i].val
 		}
 	}
@@ -142,8 +143,8 @@ func (v *jsonValue) set(key, s string) {
 		return
 	}
 	keyRaw, _ := json.Marshal(key)
-	i, _ := slices.BinarySearchFunc(v.members, key, func(m jsonMember, k string) int { return strings.Compare(m.key, k) })
-	v.members = slices.Insert(v.members, i, jsonMember{key: key, keyRaw: keyRaw, val: jsonValue{raw: raw}})
+	i, _ := slices.BinarySearchFunc(v.members, key, func(m jsonMember, k string) int { return strings.Compare(string(m.key), k) })
+	v.members = slices.Insert(v.members, i, jsonMember{key: []byte(key), keyRaw: keyRaw, val: jsonValue{raw: raw}})
 }
 
 // dropManagedFields removes metadata.managedFields from an object.
@@ -152,7 +153,7 @@ func (v *jsonValue) dropManagedFields() {
 	if md == nil || md.kind != '{' {
 		return
 	}
-	md.members = slices.DeleteFunc(md.members, func(m jsonMember) bool { return m.key == "managedFields" })
+	md.members = slices.DeleteFunc(md.members, func(m jsonMember) bool { return string(m.key) == "managedFields" })
 }
 
 // writeIndented renders v as json.MarshalIndent(v, "", "    ") does; a
@@ -197,10 +198,15 @@ func newline(w *bufio.Writer, depth int) {
 	}
 }
 
-// jsonParser reads what json.Marshal wrote: valid, compact JSON.
+// jsonParser reads what json.Marshal wrote: valid, compact JSON. The
+// members and elements of the objects and arrays being read pile up on
+// members and elems, and each gets a slice of its exact size when it ends:
+// a list of thousands of leases is read without growing a slice per object.
 type jsonParser struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	members []jsonMember
+	elems   []jsonValue
 }
 
 func (p *jsonParser) skipSpace() int {
@@ -242,6 +248,8 @@ func (p *jsonParser) object() (jsonValue, error) {
 		p.i++
 		return v, nil
 	}
+	mark := len(p.members)
+	defer func() { p.members = p.members[:mark] }()
 	for {
 		if p.skipSpace() >= len(p.b) || p.b[p.i] != '"' {
 			return v, errFallback
@@ -250,7 +258,7 @@ func (p *jsonParser) object() (jsonValue, error) {
 		if err != nil {
 			return v, err
 		}
-		key, err := unquote(keyRaw)
+		key, err := unquoteBytes(keyRaw)
 		if err != nil {
 			return v, err
 		}
@@ -262,7 +270,7 @@ func (p *jsonParser) object() (jsonValue, error) {
 		if err != nil {
 			return v, err
 		}
-		v.members = append(v.members, jsonMember{key: key, keyRaw: keyRaw, val: val})
+		p.members = append(p.members, jsonMember{key: key, keyRaw: keyRaw, val: val})
 		if p.skipSpace() >= len(p.b) {
 			return v, errFallback
 		}
@@ -276,11 +284,12 @@ func (p *jsonParser) object() (jsonValue, error) {
 		p.i++
 		break
 	}
+	v.members = slices.Clone(p.members[mark:])
 	// The map encoding sorts keys; a key twice would have been one map
 	// entry.
-	slices.SortFunc(v.members, func(a, b jsonMember) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(v.members, func(a, b jsonMember) int { return bytes.Compare(a.key, b.key) })
 	for i := 1; i < len(v.members); i++ {
-		if v.members[i].key == v.members[i-1].key {
+		if bytes.Equal(v.members[i].key, v.members[i-1].key) {
 			return v, errFallback
 		}
 	}
@@ -294,12 +303,14 @@ func (p *jsonParser) array() (jsonValue, error) {
 		p.i++
 		return v, nil
 	}
+	mark := len(p.elems)
+	defer func() { p.elems = p.elems[:mark] }()
 	for {
 		el, err := p.value()
 		if err != nil {
 			return v, err
 		}
-		v.elems = append(v.elems, el)
+		p.elems = append(p.elems, el)
 		if p.skipSpace() >= len(p.b) {
 			return v, errFallback
 		}
@@ -311,6 +322,7 @@ func (p *jsonParser) array() (jsonValue, error) {
 			return v, errFallback
 		}
 		p.i++
+		v.elems = slices.Clone(p.elems[mark:])
 		return v, nil
 	}
 }
@@ -359,13 +371,26 @@ func unquote(raw []byte) (string, error) {
 	return s, nil
 }
 
+// unquoteBytes is unquote without a copy when raw has no escape.
+func unquoteBytes(raw []byte) ([]byte, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	s, err := unquote(raw)
+	return []byte(s), err
+}
+
 // number reads a number and renders it as the unstructured decoding (an
 // int64 when it is an integer that fits, else a float64) and the map
 // encoding would.
 func (p *jsonParser) number() (jsonValue, error) {
-	start := p.i
+	start, digits := p.i, true
 	for p.i < len(p.b) && strings.IndexByte("+-0123456789.eE", p.b[p.i]) >= 0 {
+		digits = digits && '0' <= p.b[p.i] && p.b[p.i] <= '9'
 		p.i++
+	}
+	if digits && p.i-start <= 18 {
+		return jsonValue{raw: p.b[start:p.i]}, nil // a non-negative integer that fits an int64, spelt as JSON spells it
 	}
 	s := string(p.b[start:p.i])
 	if !strings.Contains(s, ".") {
