@@ -19,14 +19,18 @@ import (
 
 // Config is one bench run.
 type Config struct {
-	Root       string  // the repository
-	Sizes      []int   // lease counts, ascending
-	Procs      []int   // process counts, ascending
-	Runs       int     // timed runs per tool and size; the median is reported
-	StuckShare float64 // share of leases with a stuck update
-	LostShare  float64 // share of leases with a lost command
-	Plugin     string  // the kubectl-akash binary
-	Testbin    string  // hack/testbin.sh's directory (kubectl for the runbooks)
+	Root  string // the repository
+	Sizes []int  // lease counts, ascending
+	Procs []int  // process counts, ascending
+	Runs  int    // timed runs per tool and size; the median is reported
+	// FloorReplays: how many times the floor is fetched after each timed run
+	// of the plugin; the floor varies from one fetch to the next by up to a
+	// third at 5,000 leases, and its median is what the ratio divides by.
+	FloorReplays int
+	StuckShare   float64 // share of leases with a stuck update
+	LostShare    float64 // share of leases with a lost command
+	Plugin       string  // the kubectl-akash binary
+	Testbin      string  // hack/testbin.sh's directory (kubectl for the runbooks)
 	// Kubeconfig, when set, is an existing cluster to use (the smoke test's);
 	// otherwise the bench brings its own up and down with hack/cluster.sh.
 	Kubeconfig string
@@ -44,9 +48,10 @@ type Config struct {
 
 func main() {
 	cfg := Config{Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, "bench: "+f+"\n", a...) }}
-	sizes := flag.String("sizes", envOr("BENCH_SIZES", "200 1000 5000"), "lease counts (env BENCH_SIZES)")
+	sizes := flag.String("sizes", envOr("BENCH_SIZES", "200 1000 5000 10000"), "lease counts (env BENCH_SIZES)")
 	procs := flag.String("procs", envOr("BENCH_PROCS", "1000 10000 100000"), "process counts of the synthetic /proc trees (env BENCH_PROCS)")
 	flag.IntVar(&cfg.Runs, "runs", envInt("BENCH_RUNS", 5), "timed runs per tool and size (env BENCH_RUNS)")
+	flag.IntVar(&cfg.FloorReplays, "floor-replays", envInt("BENCH_FLOOR_REPLAYS", 3), "fetches of the floor after each timed run of the plugin (env BENCH_FLOOR_REPLAYS)")
 	flag.Float64Var(&cfg.StuckShare, "stuck-share", envFloat("BENCH_STUCK_SHARE", 0.01), "share of leases with a stuck update (env BENCH_STUCK_SHARE)")
 	flag.Float64Var(&cfg.LostShare, "lost-command-share", envFloat("BENCH_LOST_SHARE", 0.005), "share of leases with a lost command (env BENCH_LOST_SHARE)")
 	flag.StringVar(&cfg.Plugin, "plugin", "bin/kubectl-akash", "the kubectl-akash binary")

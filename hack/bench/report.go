@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Markdown renders BENCHMARKS.md.
@@ -31,7 +32,7 @@ func Markdown(r *Results) string {
 	}
 	if rows := floorRows(r); len(rows) > 0 {
 		p("### Against the floor: the API server's own time for the same LIST requests\n\n")
-		p("The *floor* replays, in the same run and right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors and page size, as the proxy saw them), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded, from the bench's own process: no process start, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", r.BaselineRSSMB)
+		p("The *floor* replays, in the same run and %s right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors and page size, as the proxy saw them), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded, from the bench's own process: no process start, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", times(r.Config.FloorReplays), r.BaselineRSSMB)
 		p("| command | leases | LIST requests | floor | kubectl akash | × floor | client CPU | max RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, row := range rows {
 			p("| `%s` | %d | %d | %s | %s | %s | %s s | %.0f MB |\n", command(row.Task), row.Size, row.Plugin.Lists, secs(row.Floor), secs(row.Plugin),
@@ -64,6 +65,13 @@ func Markdown(r *Results) string {
 	p("- **Cluster**: `hack/cluster.sh up` on loopback with its own state directory and port, enough kwok nodes (4 CPUs, 110 pods each) for every lease pod, and `hack/seed --leases N --stuck-share %g --lost-command-share %g --wait`: N lease namespaces with a Manifest and two Deployments (web, api) each. ", c.StuckShare, c.LostShare)
 	p("In %.1f%% of the leases web was updated to a revision asking for 64 CPUs, so its new pod is Pending with `Insufficient cpu` beside the old one (force-new's situation); ", 100*c.StuckShare)
 	p("in %.1f%% api ran with a command that its Manifest lacks, and its next revision has none and never becomes available (heal's situation). Sizes are seeded on top of each other; each is measured once the cluster has settled (every healthy rollout complete).\n", 100*c.LostShare)
+	if len(r.Seeding) > 0 {
+		took := make([]string, len(r.Seeding))
+		for i, sd := range r.Seeding {
+			took[i] = fmt.Sprintf("%d leases %s", sd.Leases, sd.Took.Round(time.Second))
+		}
+		p("- **Seeding** and settling, each size on top of the one before, took in this run: %s.\n", strings.Join(took, ", "))
+	}
 	p("- **Requests** are counted by a reverse proxy on 127.0.0.1 in front of the API server (`hack/bench/proxy.go`), by verb and resource; both tools reach the API server only through it. Watches (`kubectl rollout status`) count as one request each.\n")
 	p("- **Runs**: kubectl-akash runs once untimed, then %d timed runs. A runbook runs %d times, or once when its first run took longer than %s. ", c.Runs, c.Runs, c.RunbookOnceAfter)
 	p("Above %d leases the cluster runbooks are not run: their time and requests are **extrapolated linearly** from the largest measured size (marked *extrapolated* in the tables) — everything they do is per Deployment, and the number of stuck and lost ones grows with the leases. ", c.RunbookMaxLeases)
@@ -71,8 +79,8 @@ func Markdown(r *Results) string {
 	p("- **Dry runs** on both sides: the plugin with `--dry-run=client`; the runbooks with `DRY_RUN=1`, which prints each delete, patch, restart or signal instead of sending it. Nothing else is changed in them: `kubectl rollout status --timeout=10s` still waits 10 s for every unfinished rollout, which is most of the runbooks' time at these shares.\n")
 	p("- **Zombies**: `proctree.Node` (`pkg/plugin/procfs/proctree`, the tree the zombies tests use) lays out a node of N processes — pods of a containerd-shim, a pause process and 18 workload processes — plus 1%% zombies under 10 container init processes. ")
 	p("The runbook's sleeps between signals (up to 35 s per zombie) are skipped, and it handles one zombie per run, every 5 minutes from cron: clearing them all takes one run per parent at least, so the table's runbook time is a lower bound per zombie parent. kubectl-akash reads the same tree once and reports every zombie with its parent, container init status, signal handlers and pod; it runs without a kubeconfig, as on a node.\n")
-	p("\n## Reproduce\n\n```sh\nmake bench                                   # sizes 200 1000 5000, 1k/10k/100k processes\nBENCH_SIZES=\"200 1000\" BENCH_RUNS=3 make bench  # quicker\n```\n\n")
-	p("Knobs (environment): `BENCH_SIZES`, `BENCH_PROCS`, `BENCH_RUNS`, `BENCH_STUCK_SHARE`, `BENCH_LOST_SHARE`, `BENCH_RUNBOOK_ONCE_AFTER`, `BENCH_RUNBOOK_MAX_LEASES`, `BENCH_RUNBOOK_MAX_PROCS`, `BENCH_APISERVER_PORT`. ")
+	p("\n## Reproduce\n\n```sh\nmake bench                                   # sizes 200 1000 5000 10000, 1k/10k/100k processes\nBENCH_SIZES=\"200 1000\" BENCH_RUNS=3 make bench  # quicker\n```\n\n")
+	p("Knobs (environment): `BENCH_SIZES`, `BENCH_PROCS`, `BENCH_RUNS`, `BENCH_FLOOR_REPLAYS`, `BENCH_STUCK_SHARE`, `BENCH_LOST_SHARE`, `BENCH_RUNBOOK_ONCE_AFTER`, `BENCH_RUNBOOK_MAX_LEASES`, `BENCH_RUNBOOK_MAX_PROCS`, `BENCH_APISERVER_PORT`. ")
 	p("A smoke version (`hack/bench/bench_test.go`, a few leases and processes, one run each) is part of `make test`.\n")
 	return b.String()
 }
@@ -261,6 +269,17 @@ func targets(r *Results) []string {
 	return out
 }
 
+// times says how many times, in words.
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
 func sizes(rows []Row) string {
 	s := make([]string, len(rows))
 	for i, r := range rows {
@@ -362,4 +381,4 @@ Manifests read by a purpose-built JSON scanner instead of encoding/json (each it
 
 Measured and not kept: a GC default set by main. At 5,000 leases, GOGC 100 / 50 / 75 / GOMEMLIMIT 80 MiB: ` + "`force-new`" + ` 0.46 / 0.57 / 0.51 / 0.80 s CPU for 115 / 114 / 115 / 113 MB; ` + "`heal`" + ` 0.88 / 0.91 / 0.85 / 3.21 s for 145 / 145 / 157 / 136 MB — the peak is what is kept, not garbage, so collecting sooner buys a few MB for up to four times the CPU. At 1,000 leases GOGC=50 left ` + "`force-new`" + ` at 67 MB for +0.03 s. Interning the strings objects share (label keys and values, namespaces, images): 3–4 MB less at 5,000 leases for up to +0.07 s of CPU, not kept. Metadata-only lists: the lease namespaces' spec and status are a few bytes of each; ReplicaSets cannot be metadata-only, since finding a Deployment's new ReplicaSet compares pod templates (the containers are kept for that). Streaming (watch-list) LISTs were not tried. Part of every run's max RSS is the binary itself (*baseline RSS* above: what ` + "`kubectl akash version`" + ` reaches without reading anything): about 30 MB of it is the executable's own mapped pages (file-backed RSS, from /proc/PID/status), touched by the initialisation of some 800 imported packages.
 
-Seeding: the seeder creates built-in objects in protobuf, 32 leases in flight (was JSON, 16): 1,000 leases were created in 110 s before; 4,000 more in under 290 s after, on the same busy machine. Settling (the controllers, the scheduler and kwok making every pod run) is the rest of the seeding time and is not the seeder's: with the machine's load average at 16–29, seeding 1,000 leases took 5 min, and 4,000 more were created in 17 min but had not settled 28 min later (4,171 of 9,925 rollouts complete), so no 10,000-lease size was added. Measured again on a fresh cluster of 102 kwok nodes, the machine's load average 28–32 (other work): the seeder created 5,000 leases (four requests each: namespace, Manifest, two Deployments) in 16 min; the 75 leases to break could be broken only 28 min after that, once the Deployment controller had made their first ReplicaSets, and by then 2,265 of 9,925 rollouts were complete; the seeder's requests are not what bounds a bigger size, the controllers' and kwok's work per pod on two shared cores is, and 10,000 leases would double it.`
+Seeding: the seeder creates built-in objects in protobuf, 32 leases in flight (was JSON, 16): 1,000 leases were created in 110 s before; 4,000 more in under 290 s after, on the same busy machine. Settling (the controllers, the scheduler and kwok making every pod run) is the rest of the seeding time and is not the seeder's: with the machine's load average at 16–29, seeding 1,000 leases took 5 min, and 4,000 more were created in 17 min but had not settled 28 min later (4,171 of 9,925 rollouts complete), so no 10,000-lease size was added. Measured again on a fresh cluster of 102 kwok nodes, the machine's load average 28–32 (other work): the seeder created 5,000 leases (four requests each: namespace, Manifest, two Deployments) in 16 min; the 75 leases to break could be broken only 28 min after that, once the Deployment controller had made their first ReplicaSets, and by then 2,265 of 9,925 rollouts were complete; the seeder's requests are not what bounds a bigger size, the controllers' and kwok's work per pod on two shared cores is, and 10,000 leases would double it. On a quiet machine it fits: a bench with the machine's load average at 1–2 seeded and settled 4,000 more leases in 4 min 9 s, so the bench now measures 10,000 leases too (this run's seeding times are under Method).`

@@ -40,6 +40,16 @@ type Results struct {
 	// own pages and the runtime, which every command pays before reading
 	// anything.
 	BaselineRSSMB float64
+	// Seeding is how long each lease count took to seed and settle, on top
+	// of the one before.
+	Seeding []Seeded
+}
+
+// Seeded is one size's seeding: the seeder's requests and the cluster
+// settling (every healthy rollout complete, every broken one broken).
+type Seeded struct {
+	Leases int
+	Took   time.Duration
 }
 
 // Row is one task at one size, both tools.
@@ -90,6 +100,9 @@ type Machine struct {
 func Run(ctx context.Context, cfg Config) (*Results, error) {
 	if cfg.Runs < 1 {
 		cfg.Runs = 1
+	}
+	if cfg.FloorReplays < 1 {
+		cfg.FloorReplays = 1
 	}
 	if cfg.Log == nil {
 		cfg.Log = func(string, ...any) {}
@@ -221,6 +234,7 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 		if err := s.Run(); err != nil {
 			return fmt.Errorf("seeding %d leases: %w", n, err)
 		}
+		res.Seeding = append(res.Seeding, Seeded{n, time.Since(began)})
 		cfg.Log("seeded and settled in %s", time.Since(began).Round(time.Second))
 		proxy.Take()
 		stuck, lost := countPicked(n, cfg.StuckShare, 0, -1, 0), countPicked(n, cfg.LostShare, 0.37, cfg.StuckShare, 0)
@@ -257,12 +271,14 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 				c.Env = tools
 				return c
 			}, func(r Requests) {
-				d, err := fetchFloor(ctx, proxy.Base, r.ListURLs)
-				if err != nil {
-					floorErr = err
-					return
+				for range cfg.FloorReplays {
+					d, err := fetchFloor(ctx, proxy.Base, r.ListURLs)
+					if err != nil {
+						floorErr = err
+						return
+					}
+					row.Floor.Seconds = append(row.Floor.Seconds, d.Seconds())
 				}
-				row.Floor.Seconds = append(row.Floor.Seconds, d.Seconds())
 			})
 			if err == nil {
 				err = floorErr
