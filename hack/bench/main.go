@@ -23,6 +23,11 @@ type Config struct {
 	Sizes []int  // lease counts, ascending
 	Procs []int  // process counts, ascending
 	Runs  int    // timed runs per tool and size; the median is reported
+	// PluginRuns: timed runs of kubectl-akash per task and size (default
+	// Runs). They take seconds where a runbook's take minutes, and the API
+	// server's own time varies by half from one run to the next (its garbage
+	// collections), so the plugin's median gets more runs.
+	PluginRuns int
 	// FloorReplays: how many times the floor is fetched after each timed run
 	// of the plugin; the floor varies from one fetch to the next by up to a
 	// third at 5,000 leases, and its median is what the ratio divides by.
@@ -51,6 +56,7 @@ func main() {
 	sizes := flag.String("sizes", envOr("BENCH_SIZES", "200 1000 5000 10000"), "lease counts (env BENCH_SIZES)")
 	procs := flag.String("procs", envOr("BENCH_PROCS", "1000 10000 100000"), "process counts of the synthetic /proc trees (env BENCH_PROCS)")
 	flag.IntVar(&cfg.Runs, "runs", envInt("BENCH_RUNS", 5), "timed runs per tool and size (env BENCH_RUNS)")
+	flag.IntVar(&cfg.PluginRuns, "plugin-runs", envInt("BENCH_PLUGIN_RUNS", 9), "timed runs of kubectl-akash per task and size (env BENCH_PLUGIN_RUNS)")
 	flag.IntVar(&cfg.FloorReplays, "floor-replays", envInt("BENCH_FLOOR_REPLAYS", 3), "fetches of the floor after each timed run of the plugin (env BENCH_FLOOR_REPLAYS)")
 	flag.Float64Var(&cfg.StuckShare, "stuck-share", envFloat("BENCH_STUCK_SHARE", 0.01), "share of leases with a stuck update (env BENCH_STUCK_SHARE)")
 	flag.Float64Var(&cfg.LostShare, "lost-command-share", envFloat("BENCH_LOST_SHARE", 0.005), "share of leases with a lost command (env BENCH_LOST_SHARE)")

@@ -30,6 +30,9 @@ type countingProxy struct {
 	server     *http.Server
 	Kubeconfig string // a kubeconfig for http://127.0.0.1:<port>
 	Base       string // http://127.0.0.1:<port>
+	// ServerCPU is the API server's CPU time so far, in seconds (servercpu.go);
+	// nil when it cannot be read.
+	ServerCPU func() float64
 }
 
 func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {

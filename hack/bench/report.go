@@ -33,10 +33,11 @@ func Markdown(r *Results) string {
 	if rows := floorRows(r); len(rows) > 0 {
 		p("### Against the floor: the API server's own time for the same LIST requests\n\n")
 		p("The *floor* replays, in the same run and %s right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors and page size, as the proxy saw them), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded, from the bench's own process: no process start, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", times(r.Config.FloorReplays), r.BaselineRSSMB)
-		p("| command | leases | LIST requests | floor | kubectl akash | × floor | client CPU | max RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		p("*API server CPU* is the server's CPU time during the plugin's run and during the floor's fetch (medians, from its threads' schedstat). On %d cores the two processes share the CPU, so the plugin cannot finish before (server CPU + client CPU) / %d, however well its decoding overlaps the server's encoding: the *CPU bound*, the larger of that and the floor, and its ratio to the floor.\n\n", m.CPUs, m.CPUs)
+		p("| command | leases | LIST requests | floor | kubectl akash | × floor | client CPU | API server CPU: plugin's run / floor's | CPU bound (× floor) | max RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, row := range rows {
-			p("| `%s` | %d | %d | %s | %s | %s | %s s | %.0f MB |\n", command(row.Task), row.Size, row.Plugin.Lists, secs(row.Floor), secs(row.Plugin),
-				ratio(row.Plugin.Median, row.Floor.Median), num(row.Plugin.CPUMedian), row.Plugin.MaxRSSMB)
+			p("| `%s` | %d | %d | %s | %s | %s | %s s | %s | %s | %.0f MB |\n", command(row.Task), row.Size, row.Plugin.Lists, secs(row.Floor), secs(row.Plugin),
+				ratio(row.Plugin.Median, row.Floor.Median), num(row.Plugin.CPUMedian), serverCPUs(row), cpuBound(row, m.CPUs), row.Plugin.MaxRSSMB)
 		}
 		p("\n")
 	}
@@ -73,14 +74,14 @@ func Markdown(r *Results) string {
 		p("- **Seeding** and settling, each size on top of the one before, took in this run: %s.\n", strings.Join(took, ", "))
 	}
 	p("- **Requests** are counted by a reverse proxy on 127.0.0.1 in front of the API server (`hack/bench/proxy.go`), by verb and resource; both tools reach the API server only through it. Watches (`kubectl rollout status`) count as one request each.\n")
-	p("- **Runs**: kubectl-akash runs once untimed, then %d timed runs. A runbook runs %d times, or once when its first run took longer than %s. ", c.Runs, c.Runs, c.RunbookOnceAfter)
+	p("- **Runs**: kubectl-akash runs once untimed, then %d timed runs, each followed on the cluster by %s of the floor. A runbook runs %d times, or once when its first run took longer than %s. ", c.PluginRuns, fetches(c.FloorReplays), c.Runs, c.RunbookOnceAfter)
 	p("Above %d leases the cluster runbooks are not run: their time and requests are **extrapolated linearly** from the largest measured size (marked *extrapolated* in the tables) — everything they do is per Deployment, and the number of stuck and lost ones grows with the leases. ", c.RunbookMaxLeases)
 	p("Above %d processes the same holds for the zombie runbook.\n", c.RunbookMaxProcs)
 	p("- **Dry runs** on both sides: the plugin with `--dry-run=client`; the runbooks with `DRY_RUN=1`, which prints each delete, patch, restart or signal instead of sending it. Nothing else is changed in them: `kubectl rollout status --timeout=10s` still waits 10 s for every unfinished rollout, which is most of the runbooks' time at these shares.\n")
 	p("- **Zombies**: `proctree.Node` (`pkg/plugin/procfs/proctree`, the tree the zombies tests use) lays out a node of N processes — pods of a containerd-shim, a pause process and 18 workload processes — plus 1%% zombies under 10 container init processes. ")
 	p("The runbook's sleeps between signals (up to 35 s per zombie) are skipped, and it handles one zombie per run, every 5 minutes from cron: clearing them all takes one run per parent at least, so the table's runbook time is a lower bound per zombie parent. kubectl-akash reads the same tree once and reports every zombie with its parent, container init status, signal handlers and pod; it runs without a kubeconfig, as on a node.\n")
 	p("\n## Reproduce\n\n```sh\nmake bench                                   # sizes 200 1000 5000 10000, 1k/10k/100k processes\nBENCH_SIZES=\"200 1000\" BENCH_RUNS=3 make bench  # quicker\n```\n\n")
-	p("Knobs (environment): `BENCH_SIZES`, `BENCH_PROCS`, `BENCH_RUNS`, `BENCH_FLOOR_REPLAYS`, `BENCH_STUCK_SHARE`, `BENCH_LOST_SHARE`, `BENCH_RUNBOOK_ONCE_AFTER`, `BENCH_RUNBOOK_MAX_LEASES`, `BENCH_RUNBOOK_MAX_PROCS`, `BENCH_APISERVER_PORT`. ")
+	p("Knobs (environment): `BENCH_SIZES`, `BENCH_PROCS`, `BENCH_RUNS`, `BENCH_PLUGIN_RUNS`, `BENCH_FLOOR_REPLAYS`, `BENCH_STUCK_SHARE`, `BENCH_LOST_SHARE`, `BENCH_RUNBOOK_ONCE_AFTER`, `BENCH_RUNBOOK_MAX_LEASES`, `BENCH_RUNBOOK_MAX_PROCS`, `BENCH_APISERVER_PORT`. ")
 	p("A smoke version (`hack/bench/bench_test.go`, a few leases and processes, one run each) is part of `make test`.\n")
 	return b.String()
 }
@@ -106,6 +107,34 @@ func floorRows(r *Results) []Row {
 		}
 	}
 	return out
+}
+
+// serverCPUs is the API server's CPU during the plugin's run and the
+// floor's, "–" when it was not measured.
+func serverCPUs(row Row) string {
+	if row.Plugin.ServerCPUMedian == 0 || row.Floor.ServerCPUMedian == 0 {
+		return "–"
+	}
+	return num(row.Plugin.ServerCPUMedian) + " s / " + num(row.Floor.ServerCPUMedian) + " s"
+}
+
+// bound is the wall time the plugin cannot beat on cores shared with the
+// API server: the CPU both used, spread over every core, or the floor if
+// that is longer; 0 when the server's CPU was not measured.
+func bound(row Row, cores int) float64 {
+	if row.Plugin.ServerCPUMedian == 0 || cores < 1 {
+		return 0
+	}
+	return max(row.Floor.Median, (row.Plugin.ServerCPUMedian+row.Plugin.CPUMedian)/float64(cores))
+}
+
+// cpuBound renders bound with its ratio to the floor.
+func cpuBound(row Row, cores int) string {
+	b := bound(row, cores)
+	if b == 0 {
+		return "–"
+	}
+	return num(b) + " s (" + ratio(b, row.Floor.Median) + ")"
 }
 
 // command is the kubectl akash command line a cluster task measures.
@@ -269,6 +298,14 @@ func targets(r *Results) []string {
 	return out
 }
 
+// fetches says how many fetches, in words.
+func fetches(n int) string {
+	if n == 1 {
+		return "one fetch"
+	}
+	return fmt.Sprintf("%d fetches", n)
+}
+
 // times says how many times, in words.
 func times(n int) string {
 	switch n {
@@ -316,7 +353,11 @@ func floorTargets(r *Results) []string {
 				continue
 			}
 			x := row.Plugin.Median / row.Floor.Median
-			out = append(out, fmt.Sprintf("`%s` within 1.2× the floor at %d leases: %s s against %s s, %s× — %s.", command(task), size, num(row.Plugin.Median), num(row.Floor.Median), num(x), verdict(x <= 1.2)))
+			why := ""
+			if b := bound(*row, r.Machine.CPUs); b > 0 {
+				why = fmt.Sprintf(" (CPU bound on this machine: %s×)", num(b/row.Floor.Median))
+			}
+			out = append(out, fmt.Sprintf("`%s` within 1.2× the floor at %d leases: %s s against %s s, %s× — %s%s.", command(task), size, num(row.Plugin.Median), num(row.Floor.Median), num(x), verdict(x <= 1.2), why))
 		}
 	}
 	for _, task := range []string{TaskForceNew, TaskHeal} {

@@ -75,11 +75,15 @@ type Measurement struct {
 	// client's work.
 	CPU       []float64
 	CPUMedian float64
-	MaxRSSMB  float64 // the largest resident set of a timed run (the runbooks': their biggest process)
-	Requests  int     // API requests of one run (the last)
-	Lists     int
-	ByKey     map[string]int
-	Found     int // what the tool reported finding
+	// ServerCPU is the API server's CPU time during every timed run, when
+	// it can be read (servercpu.go).
+	ServerCPU       []float64
+	ServerCPUMedian float64
+	MaxRSSMB        float64 // the largest resident set of a timed run (the runbooks': their biggest process)
+	Requests        int     // API requests of one run (the last)
+	Lists           int
+	ByKey           map[string]int
+	Found           int // what the tool reported finding
 	// Extrapolated, when set, says how the numbers were derived instead of
 	// measured.
 	Extrapolated string
@@ -100,6 +104,9 @@ type Machine struct {
 func Run(ctx context.Context, cfg Config) (*Results, error) {
 	if cfg.Runs < 1 {
 		cfg.Runs = 1
+	}
+	if cfg.PluginRuns < 1 {
+		cfg.PluginRuns = cfg.Runs
 	}
 	if cfg.FloorReplays < 1 {
 		cfg.FloorReplays = 1
@@ -206,6 +213,8 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 		return err
 	}
 	defer proxy.Close()
+	// hack/cluster.sh keeps the API server's pid beside the kubeconfig.
+	proxy.ServerCPU = serverCPU(filepath.Join(filepath.Dir(kubeconfig), "kube-apiserver.pid"))
 	tools := toolEnv(*cfg, proxy.Kubeconfig)
 
 	// Warm kubectl's discovery cache, as on an operator's machine, and ask
@@ -266,18 +275,22 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			// requests: interleaved, so that other work on the machine
 			// weighs on both alike.
 			var floorErr error
-			row.Plugin, err = measure(ctx, *cfg, proxy, cfg.Runs, 0, true, func() *exec.Cmd {
+			row.Plugin, err = measure(ctx, *cfg, proxy, cfg.PluginRuns, 0, true, func() *exec.Cmd {
 				c := exec.CommandContext(ctx, cfg.Plugin, append(t.plugin, "--kubeconfig", proxy.Kubeconfig)...)
 				c.Env = tools
 				return c
 			}, func(r Requests) {
 				for range cfg.FloorReplays {
+					server := proxy.serverCPUFrom()
 					d, err := fetchFloor(ctx, proxy.Base, r.ListURLs)
 					if err != nil {
 						floorErr = err
 						return
 					}
 					row.Floor.Seconds = append(row.Floor.Seconds, d.Seconds())
+					if server != nil {
+						row.Floor.ServerCPU = append(row.Floor.ServerCPU, server())
+					}
 				}
 			})
 			if err == nil {
@@ -286,14 +299,14 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			if err != nil {
 				return fmt.Errorf("kubectl akash %s at %d leases: %w", t.task, n, err)
 			}
-			row.Floor.Median = median(row.Floor.Seconds)
+			row.Floor.Median, row.Floor.ServerCPUMedian = median(row.Floor.Seconds), median(row.Floor.ServerCPU)
 			if row.Plugin.Found, err = t.pluginFound(row.Plugin.out); err != nil {
 				return fmt.Errorf("kubectl akash %s at %d leases: %w", t.task, n, err)
 			}
 			if row.Plugin.Found != t.expected {
 				return fmt.Errorf("kubectl akash %s at %d leases found %d, want %d: the seeded state is not what the bench expects", t.task, n, row.Plugin.Found, t.expected)
 			}
-			cfg.Log("%s, %d leases: kubectl akash %.3fs median (%.2f× the floor, %.3fs), client CPU %.3fs, max RSS %.0f MB, %d requests (%d LIST), found %d", t.task, n, row.Plugin.Median, row.Plugin.Median/row.Floor.Median, row.Floor.Median, row.Plugin.CPUMedian, row.Plugin.MaxRSSMB, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found)
+			cfg.Log("%s, %d leases: kubectl akash %.3fs median (%.2f× the floor, %.3fs), client CPU %.3fs, API server CPU %.3fs (floor's %.3fs), max RSS %.0f MB, %d requests (%d LIST), found %d", t.task, n, row.Plugin.Median, row.Plugin.Median/row.Floor.Median, row.Floor.Median, row.Plugin.CPUMedian, row.Plugin.ServerCPUMedian, row.Floor.ServerCPUMedian, row.Plugin.MaxRSSMB, row.Plugin.Requests, row.Plugin.Lists, row.Plugin.Found)
 			if t.runbook == "" {
 				row.Plugin.out = ""
 				res.Rows = append(res.Rows, row)
@@ -374,9 +387,13 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 			proxy.Take()
 		}
 		c := cmd()
+		server := proxy.serverCPUFrom()
 		d, out, err := runOnce(c)
 		if err != nil {
 			return m, err
+		}
+		if server != nil {
+			m.ServerCPU = append(m.ServerCPU, server())
 		}
 		m.Seconds = append(m.Seconds, d.Seconds())
 		m.out = out
@@ -395,7 +412,7 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 			break
 		}
 	}
-	m.Median, m.CPUMedian = median(m.Seconds), median(m.CPU)
+	m.Median, m.CPUMedian, m.ServerCPUMedian = median(m.Seconds), median(m.CPU), median(m.ServerCPU)
 	return m, nil
 }
 
@@ -490,7 +507,7 @@ func runZombies(ctx context.Context, cfg Config, rows []Row, n int) (Row, error)
 	row := Row{Task: TaskZombies, Size: n, Expected: zombies}
 	// Without a kubeconfig, as on a node: the scan is what is measured.
 	env := append(os.Environ(), "KUBECONFIG="+filepath.Join(cfg.WorkDir, "no-such-kubeconfig"), "HOME="+filepath.Join(cfg.WorkDir, "home"), "PROC_ROOT="+proc, "DRY_RUN=1")
-	row.Plugin, err = measure(ctx, cfg, nil, cfg.Runs, 0, true, func() *exec.Cmd {
+	row.Plugin, err = measure(ctx, cfg, nil, cfg.PluginRuns, 0, true, func() *exec.Cmd {
 		c := exec.CommandContext(ctx, cfg.Plugin, "node-debug", "zombies", "--local", "--proc-root", proc, "--host-root", host, "-o", "json")
 		c.Env = env
 		return c
