@@ -6,12 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	clientfeatures "k8s.io/client-go/features"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
 	"github.com/kubectl-akash/kubectl-akash/test/cluster"
+	"github.com/kubectl-akash/kubectl-akash/test/fixture"
 )
 
 // withoutWatchList makes client-go read as it does against an API server
@@ -126,6 +129,33 @@ func TestNodeDebugFanOutRealNodeRequests(t *testing.T) {
 	checkFanOutRequests(t, "the real node", 1, counts)
 	if counts["GET nodes/proxy/configz"] != 1 {
 		t.Errorf("%d configz GETs, want 1: %v", counts["GET nodes/proxy/configz"], counts)
+	}
+	noDebugPods(t, c, ns)
+}
+
+// TestDoctorNodeChecksListPodsOnce: doctor with node checks and a lease-pod
+// check wants every pod (to name the pods on nodes) and the lease pods: one
+// LIST of pods serves both, and the lease pods it finds are the lease
+// pods a LIST of their own would have found.
+func TestDoctorNodeChecksListPodsOnce(t *testing.T) {
+	c := cluster.Get(t)
+	ns, leaseNS := c.Namespace(t, "doctor-fanout"), c.Namespace(t, "lease")
+	l := fixture.NewLease(t.Name(), 8438120, fixture.Web("nginx"))
+	seedLeases(t, c, leaseNS, []fixture.Lease{l}, []fixture.Options{{NoWorkloads: true}})
+	failedPod(t, c, l.Namespace(), "dead", corev1.PodFailed, "", time.Now().Add(-time.Hour))
+	cfg, counter := c.CountingConfig()
+	r := kubectlAkash(t, c, runOpts{config: cfg}, "doctor", "kwok-node-0", "--checks", "zombies,failed-pods", "--lease-namespace", leaseNS,
+		"--image", cluster.AgentImageRef, "--debug-namespace", ns, "--pod-timeout", "1m", "-o", "json")
+	if r.code == 0 {
+		t.Fatalf("exit 0, want findings or the kwok node's failure\n%s%s", r.stdout, r.stderr)
+	}
+	rep := decodeDoctor(t, r)
+	if n := failedPodsIn(rep.Status, l.Namespace()); n != 1 {
+		t.Errorf("failed-pods found %d failed lease pods in %s, want the one: %+v", n, l.Namespace(), checkOf(t, rep, "failed-pods"))
+	}
+	counts := counter.Counts()
+	if counts["LIST pods"] != 1 {
+		t.Errorf("%d LISTs of pods for every pod and the lease pods, want 1: %v", counts["LIST pods"], counts)
 	}
 	noDebugPods(t, c, ns)
 }

@@ -14,12 +14,15 @@ import (
 )
 
 // TestLoadOneReadEachResource: the checks' resources are one snapshot read,
-// one LIST per resource, and a resource the user may not list is an error
-// of that resource only: the others are read.
+// one LIST per resource — but the lease pods, taken from every pod when
+// every pod is read — and a resource the user may not list is an error of
+// that resource only: the others are read.
 func TestLoadOneReadEachResource(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lease-ns", Labels: map[string]string{"akash.network": "true"}}}
-	c := snapshottest.New(node, ns).Fail("replicasets", apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "replicasets"}, "", nil))
+	leasePod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "lease-ns", Labels: map[string]string{"akash.network": "true"}}}
+	otherPod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "coredns-1", Namespace: "kube-system", Labels: map[string]string{"akash.network": "false"}}}
+	c := snapshottest.New(node, ns, leasePod, otherPod).Fail("replicasets", apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "replicasets"}, "", nil))
 	need := map[Resource]bool{ResNodes: true, ResLeaseNamespaces: true, ResReplicaSets: true, ResAllPods: true, ResPods: true}
 	snap, errs := Load(t.Context(), c.Clients(t), need, LoadOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
 	if len(errs) != 1 || errs[ResReplicaSets] == nil || !strings.Contains(errs[ResReplicaSets].Error(), "forbidden") {
@@ -28,8 +31,23 @@ func TestLoadOneReadEachResource(t *testing.T) {
 	if len(snap.Nodes) != 1 || len(snap.Namespaces) != 1 {
 		t.Errorf("nodes %d, namespaces %d", len(snap.Nodes), len(snap.Namespaces))
 	}
-	if got := len(c.Requests()); got != len(need) {
-		t.Errorf("%d requests for %d resources: %v", got, len(need), c.Requests())
+	if len(snap.AllPods) != 2 || len(snap.Pods) != 1 || snap.Pods[0].Name != "web-1" {
+		t.Errorf("all pods %d, lease pods %+v", len(snap.AllPods), snap.Pods)
+	}
+	if got := len(c.Requests()); got != len(need)-1 {
+		t.Errorf("%d requests for %d resources, of which the lease pods are every pod's: %v", got, len(need), c.Requests())
+	}
+}
+
+// TestLoadLeasePodsFailWithEveryPod: when the lease pods come from the read
+// of every pod and that read fails, the checks of both fail, not only
+// those of every pod: none of them runs on no pods.
+func TestLoadLeasePodsFailWithEveryPod(t *testing.T) {
+	c := snapshottest.New().Fail("pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))
+	need := map[Resource]bool{ResLeaseNamespaces: true, ResAllPods: true, ResPods: true}
+	_, errs := Load(t.Context(), c.Clients(t), need, LoadOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
+	if len(errs) != 2 || errs[ResPods] == nil || errs[ResAllPods] == nil || !strings.Contains(errs[ResPods].Error(), "forbidden") {
+		t.Fatalf("errors %v", errs)
 	}
 }
 
@@ -41,13 +59,17 @@ func TestReadSpecNamesEachRead(t *testing.T) {
 		all[r] = true
 	}
 	spec, what := ReadSpec(all, LoadOptions{LeaseNamespace: "lease", ProviderNamespace: "akash-services"})
-	if len(what) != len(fields) || len(spec.Reads()) != len(fields) {
-		t.Fatalf("%d names, %d reads for %d resources: %v", len(what), len(spec.Reads()), len(fields), what)
-	}
+	named := 0
 	for _, r := range spec.Reads() {
-		if _, ok := what[r.What]; !ok {
-			t.Errorf("read %q has no resource", r.What)
+		for _, w := range append([]string{r.What}, r.Covers...) {
+			if _, ok := what[w]; !ok {
+				t.Errorf("read %q has no resource", w)
+			}
+			named++
 		}
+	}
+	if len(what) != len(fields) || named != len(fields) {
+		t.Fatalf("%d names, %d reads and what they cover for %d resources: %v", len(what), named, len(fields), what)
 	}
 }
 

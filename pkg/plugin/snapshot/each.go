@@ -27,6 +27,9 @@ func LoadEach(ctx context.Context, c *cli.Clients, spec Spec) (*Snapshot, map[st
 			defer mu.Unlock()
 			if err != nil {
 				errs[r.What] = cli.ExplainList(err, r.GVR, r.What)
+				for _, w := range r.Covers {
+					errs[w] = errs[r.What]
+				}
 				return
 			}
 			set(s)

@@ -34,6 +34,10 @@ type Read struct {
 	Options   metav1.ListOptions
 	// What names the read in an error: "lease pods in all namespaces".
 	What string
+	// Covers are the Whats of reads this one stands in for, since what it
+	// lists holds theirs (every pod holds the lease pods): when it fails,
+	// they fail with it.
+	Covers []string
 
 	// load performs the read and returns how to store what it read; Load
 	// calls the setters one at a time.
@@ -91,7 +95,8 @@ func (spec Spec) Reads() []Read {
 	if spec.PodPhasesOnly {
 		podsLoad = typedInto(core, func(s *Snapshot, items []phasePod) { s.Pods = unwrapPods(items) })
 	}
-	add(spec.Pods, Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad})
+	leasePods := Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad}
+	add(spec.Pods && !spec.leasePodsInAllPods(), leasePods)
 	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where,
 		load: typedInto(apps, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
 	add(spec.ReplicaSets, Read{GVR: replicaSetsGVR, Namespace: ns, Options: workloads, What: "lease ReplicaSets in " + where,
@@ -111,8 +116,13 @@ func (spec Spec) Reads() []Read {
 		load: typedInto(core, func(s *Snapshot, items []corev1.ConfigMap) { s.ConfigMaps = items })})
 	add(spec.DaemonSets, Read{GVR: daemonSetsGVR, Namespace: spec.DaemonSetNamespace, What: "DaemonSets in " + whereNS(spec.DaemonSetNamespace),
 		load: typedInto(apps, func(s *Snapshot, items []appsv1.DaemonSet) { s.DaemonSets = items })})
-	add(spec.AllPods, Read{GVR: podsGVR, Options: spec.allPodsOptions(), What: "pods" + onNodes(spec.PodNodes),
-		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.AllPods = keepOnNodes(items, spec.PodNodes) })})
+	allPods := Read{GVR: podsGVR, Options: spec.allPodsOptions(), What: "pods" + onNodes(spec.PodNodes),
+		load: typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.AllPods = keepOnNodes(items, spec.PodNodes) })}
+	if spec.leasePodsInAllPods() {
+		allPods.Covers = []string{leasePods.What}
+		allPods.load = typedInto(core, func(s *Snapshot, items []corev1.Pod) { s.AllPods, s.Pods = items, leasePodsOf(items) })
+	}
+	add(spec.AllPods, allPods)
 	add(spec.ClusterPolicies, Read{GVR: ClusterPolicyGVR, What: "the GPU operator's ClusterPolicies", load: loadClusterPolicies})
 	for _, pns := range slices.Sorted(maps.Keys(spec.NamespacePods)) {
 		sel := spec.NamespacePods[pns]
@@ -123,6 +133,27 @@ func (spec Spec) Reads() []Read {
 				}
 				s.NamespacePods[pns] = items
 			})})
+	}
+	return out
+}
+
+// leasePodsInAllPods says whether the lease pods are taken from every pod
+// instead of listed again: when every pod of every node is read anyway
+// and the lease pods are wanted whole, from every namespace, unfiltered
+// (doctor with node checks), a second LIST of the same pods would cost the
+// API server and the client their biggest list twice.
+func (spec Spec) leasePodsInAllPods() bool {
+	return spec.Pods && spec.AllPods && len(spec.PodNodes) == 0 && spec.Namespace == "" &&
+		spec.Selector == "" && spec.PodPhase == "" && !spec.PodPhasesOnly
+}
+
+// leasePodsOf are the pods labelled as the lease pods' LIST selects them.
+func leasePodsOf(pods []corev1.Pod) []corev1.Pod {
+	out := []corev1.Pod{}
+	for i := range pods {
+		if pods[i].Labels[akash.LabelManaged] == "true" {
+			out = append(out, pods[i])
+		}
 	}
 	return out
 }

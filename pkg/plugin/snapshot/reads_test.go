@@ -247,3 +247,49 @@ func TestRulesMergeWithWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestLeasePodsFromEveryPod: when every pod is read, the lease pods are
+// taken from it instead of listed again — but only when they are wanted
+// whole and from everywhere, which every pod holds; otherwise each is its
+// own LIST.
+func TestLeasePodsFromEveryPod(t *testing.T) {
+	objs := []runtime.Object{
+		pod("lease-1", "web-1", "n1", map[string]string{akash.LabelManaged: "true"}),
+		pod("lease-2", "api-1", "n2", map[string]string{akash.LabelManaged: "true"}),
+		pod("kube-system", "coredns-1", "n1", nil),
+	}
+	for _, tc := range []struct {
+		name  string
+		spec  Spec
+		lists int
+		pods  int // lease pods read
+	}{
+		{"every pod and every lease pod", Spec{Pods: true, AllPods: true}, 1, 2},
+		{"the lease pods of one namespace", Spec{Pods: true, AllPods: true, Namespace: "lease-1"}, 2, 1},
+		{"a label selector", Spec{Pods: true, AllPods: true, Selector: "app=web"}, 2, 0},
+		{"the pods of one node", Spec{Pods: true, AllPods: true, PodNodes: []string{"n1"}}, 2, 2},
+		{"the pods of two nodes", Spec{Pods: true, AllPods: true, PodNodes: []string{"n1", "n2"}}, 2, 2},
+		{"pending lease pods", Spec{Pods: true, AllPods: true, PodPhase: corev1.PodPending}, 2, 0},
+		{"phases only", Spec{Pods: true, AllPods: true, PodPhasesOnly: true}, 2, 2},
+		{"the lease pods alone", Spec{Pods: true}, 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := snapshottest.New(objs...)
+			snap, err := Load(t.Context(), c.Clients(t), tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(c.Requests()); got != tc.lists || len(tc.spec.Reads()) != tc.lists {
+				t.Errorf("%d LISTs (%d reads), want %d: %v", got, len(tc.spec.Reads()), tc.lists, c.Requests())
+			}
+			if len(snap.Pods) != tc.pods {
+				t.Errorf("%d lease pods, want %d: %v", len(snap.Pods), tc.pods, snap.Pods)
+			}
+			for _, p := range snap.Pods {
+				if p.Labels[akash.LabelManaged] != "true" {
+					t.Errorf("%s/%s is not a lease pod", p.Namespace, p.Name)
+				}
+			}
+		})
+	}
+}
