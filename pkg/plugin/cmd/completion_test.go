@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -22,13 +23,18 @@ import (
 // LIST calls it made.
 func complete(t *testing.T, objs []runtime.Object, args ...string) (words []string, lists int) {
 	t.Helper()
+	return completeArgs(t, objs, append([]string{"__complete"}, args...))
+}
+
+// completeArgs is complete with the whole command line given.
+func completeArgs(t *testing.T, objs []runtime.Object, args []string) (words []string, lists int) {
+	t.Helper()
 	kube := fake.NewClientset(objs...)
 	kube.PrependReactor("list", "*", func(k8stesting.Action) (bool, runtime.Object, error) {
 		lists++
 		return false, nil, nil
 	})
 	var out, errOut bytes.Buffer
-	args = append([]string{"__complete"}, args...)
 	g := &Globals{
 		Globals: cli.Globals{
 			Streams:     genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
@@ -112,5 +118,16 @@ func TestCompletionOfDryRun(t *testing.T) {
 		if !slices.Equal(got, []string{"none", "client", "server"}) || lists != 0 {
 			t.Errorf("__complete %q = %q with %d LIST calls, want none client server and no call", args, got, lists)
 		}
+	}
+}
+
+// TestCompletionBehindGlobalFlags: cobra answers __complete behind global
+// flags too, and so do the completions read from the cluster.
+func TestCompletionBehindGlobalFlags(t *testing.T) {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1"}}
+	words, _ := complete(t, []runtime.Object{node}, "certs", "check", "work")
+	behind, _ := completeArgs(t, []runtime.Object{node}, []string{"--request-timeout", "5s", "__complete", "certs", "check", "work"})
+	if len(words) != 1 || words[0] != "worker-1" || fmt.Sprint(behind) != fmt.Sprint(words) {
+		t.Errorf("__complete first: %q; behind a global flag: %q", words, behind)
 	}
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -113,11 +114,12 @@ func NewRootCmdWithGlobals(g *Globals) *cobra.Command {
 	return root
 }
 
-// completing says whether this run answers the shell's completion request:
-// the completion functions are registered only then, since walking every
-// command's flags to register them costs each other run two milliseconds.
+// completing says whether this run may answer the shell's completion
+// request (cobra finds __complete behind global flags too): the completion
+// functions are registered only then, since walking every command's flags
+// to register them costs each other run two milliseconds.
 func completing(args []string) bool {
-	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
+	return slices.Contains(args, cobra.ShellCompRequestCmd) || slices.Contains(args, cobra.ShellCompNoDescRequestCmd)
 }
 
 // preRun runs before every command: the global flags are checked before
