@@ -244,8 +244,7 @@ func (p *jsonParser) value() (jsonValue, error) {
 func (p *jsonParser) object() (jsonValue, error) {
 	p.i++ // {
 	v := jsonValue{kind: '{'}
-	if p.skipSpace() < len(p.b) && p.b[p.i] == '}' {
-		p.i++
+	if p.closes('}') {
 		return v, nil
 	}
 	mark := len(p.members)
@@ -271,18 +270,13 @@ func (p *jsonParser) object() (jsonValue, error) {
 			return v, err
 		}
 		p.members = append(p.members, jsonMember{key: key, keyRaw: keyRaw, val: val})
-		if p.skipSpace() >= len(p.b) {
-			return v, errFallback
+		done, err := p.next('}')
+		if err != nil {
+			return v, err
 		}
-		if p.b[p.i] == ',' {
-			p.i++
-			continue
+		if done {
+			break
 		}
-		if p.b[p.i] != '}' {
-			return v, errFallback
-		}
-		p.i++
-		break
 	}
 	v.members = slices.Clone(p.members[mark:])
 	// The map encoding sorts keys; a key twice would have been one map
@@ -299,8 +293,7 @@ func (p *jsonParser) object() (jsonValue, error) {
 func (p *jsonParser) array() (jsonValue, error) {
 	p.i++ // [
 	v := jsonValue{kind: '['}
-	if p.skipSpace() < len(p.b) && p.b[p.i] == ']' {
-		p.i++
+	if p.closes(']') {
 		return v, nil
 	}
 	mark := len(p.elems)
@@ -311,20 +304,41 @@ func (p *jsonParser) array() (jsonValue, error) {
 			return v, err
 		}
 		p.elems = append(p.elems, el)
-		if p.skipSpace() >= len(p.b) {
-			return v, errFallback
+		done, err := p.next(']')
+		if err != nil {
+			return v, err
 		}
-		if p.b[p.i] == ',' {
-			p.i++
-			continue
+		if done {
+			v.elems = slices.Clone(p.elems[mark:])
+			return v, nil
 		}
-		if p.b[p.i] != ']' {
-			return v, errFallback
-		}
-		p.i++
-		v.elems = slices.Clone(p.elems[mark:])
-		return v, nil
 	}
+}
+
+// closes reads closing when it comes next: an empty object or array.
+func (p *jsonParser) closes(closing byte) bool {
+	if p.skipSpace() < len(p.b) && p.b[p.i] == closing {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// next reads what follows a member or an element: a comma (false: another
+// comes) or closing (true).
+func (p *jsonParser) next(closing byte) (done bool, err error) {
+	if p.skipSpace() >= len(p.b) {
+		return false, errFallback
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case closing:
+		p.i++
+		return true, nil
+	}
+	return false, errFallback
 }
 
 // str reads a string and returns it as the map encoding writes it: as it
