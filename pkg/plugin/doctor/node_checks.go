@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/agent"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/nodecheck"
@@ -47,18 +49,30 @@ func runNodeChecks(ctx context.Context, clients *cli.Clients, sel Selection, in 
 	for _, p := range problems {
 		errs = append(errs, &nodecheck.NodeError{Node: p.Node, Err: p.Err})
 	}
-	pods := snap.AllPods
 	fleet := nodecheck.FleetOptions{Debug: o.Debug, Only: sel.Node, Check: opts}
-	if err := in.LoadErrors[ResAllPods]; err == nil {
+	pods, known, warning := podsOnNodes(in)
+	if known {
 		fleet.Pods, fleet.PodsKnown = pods, true
-	} else {
-		// Lease pods are in the snapshot: findings are still tied to leases.
-		pods = snap.Pods
-		if o.Warnings != nil {
-			fmt.Fprintf(o.Warnings, "warning: only lease pods are named on nodes: %v\n", err)
-		}
+	}
+	if warning != "" && o.Warnings != nil {
+		fmt.Fprintln(o.Warnings, "warning: "+warning)
 	}
 	reports, runErrs := nodecheck.RunOnNodes(ctx, clients, ready, fleet)
 	nodecheck.Attribute(reports, pods, snap.Namespaces)
 	return FromNodeReports(reports, append(errs, runErrs...), sel.Node)
+}
+
+// podsOnNodes is what names the pods the node checks find: every pod, known
+// whole. When every pod could not be read, the lease pods still tie findings
+// to leases, unless they could not be read either — as when they were to be
+// taken from every pod (snapshot.Read.Covers) — and the warning says which.
+func podsOnNodes(in *Input) (pods []corev1.Pod, known bool, warning string) {
+	err := in.LoadErrors[ResAllPods]
+	if err == nil {
+		return in.Snapshot.AllPods, true, ""
+	}
+	if in.LoadErrors[ResPods] != nil {
+		return nil, false, fmt.Sprintf("no pod is named on nodes: %v", err)
+	}
+	return in.Snapshot.Pods, false, fmt.Sprintf("only lease pods are named on nodes: %v", err)
 }
