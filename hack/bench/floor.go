@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -17,24 +18,26 @@ import (
 )
 
 // The floor is what no client can beat: the time the API server takes to
-// serve the very LIST requests the plugin sent (same paths, selectors and
-// page size, recorded by the proxy), all at once as the plugin sends them,
-// in protobuf wherever the server has it, with the bodies thrown away. It
-// runs in the bench's own process, through the same proxy, so it has no
-// process start, no decoding and no analysis: plugin time / floor time is
-// what the plugin adds.
+// serve the very LIST requests the plugin sent (same paths, selectors, page
+// size and accepted encoding, recorded by the proxy), all at once as the
+// plugin sends them, in protobuf wherever the server has it, with the bodies
+// thrown away as they come — compressed bodies are not inflated. It runs in
+// the bench's own process, through the same proxy, so it has no process
+// start, no decoding and no analysis: plugin time / floor time is what the
+// plugin adds.
 
 // floorAccept asks for protobuf; custom resources answer JSON.
 const floorAccept = "application/vnd.kubernetes.protobuf, application/json"
 
 // fetchFloor replays the listings once, in parallel, each following its
 // pages, and returns the wall time.
-func fetchFloor(ctx context.Context, base string, lists []string) (time.Duration, error) {
+func fetchFloor(ctx context.Context, base string, lists []Listing) (time.Duration, error) {
 	if len(lists) == 0 {
 		return 0, errors.New("the plugin sent no LIST request to replay")
 	}
 	// A fresh transport per run: the plugin, a new process each run, opens
-	// its connections anew too.
+	// its connections anew too. It adds no Accept-Encoding of its own: each
+	// request carries the plugin's, and a gzip body is discarded as sent.
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
@@ -55,7 +58,8 @@ func fetchFloor(ctx context.Context, base string, lists []string) (time.Duration
 
 // fetchListing fetches every page of one listing. A page is read only as far
 // as the continue token needs: bodies are discarded otherwise.
-func fetchListing(ctx context.Context, client *http.Client, base, requestURI string) error {
+func fetchListing(ctx context.Context, client *http.Client, base string, l Listing) error {
+	requestURI := l.URI
 	u, err := url.Parse(base + requestURI)
 	if err != nil {
 		return err
@@ -67,6 +71,9 @@ func fetchListing(ctx context.Context, client *http.Client, base, requestURI str
 			return err
 		}
 		req.Header.Set("Accept", floorAccept)
+		if l.Encoding != "" {
+			req.Header.Set("Accept-Encoding", l.Encoding)
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			return err
@@ -81,8 +88,7 @@ func fetchListing(ctx context.Context, client *http.Client, base, requestURI str
 			resp.Body.Close()
 			return err
 		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body, err := readBody(resp)
 		if err != nil {
 			return err
 		}
@@ -94,6 +100,20 @@ func fetchListing(ctx context.Context, client *http.Client, base, requestURI str
 		q.Set("continue", cont)
 		u.RawQuery = q.Encode()
 	}
+}
+
+// readBody reads a page whole, inflated: its continue token is needed.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	var r io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		z, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		r = z
+	}
+	return io.ReadAll(r)
 }
 
 // continueToken reads a list's continue token: from a protobuf envelope

@@ -25,7 +25,7 @@ import (
 type countingProxy struct {
 	mu         sync.Mutex
 	counts     map[string]int
-	lists      []string // the first-page LIST requests since the last Take, as sent
+	lists      []Listing // the first-page LIST requests since the last Take, as sent
 	listener   net.Listener
 	server     *http.Server
 	Kubeconfig string // a kubeconfig for http://127.0.0.1:<port>
@@ -33,6 +33,12 @@ type countingProxy struct {
 	// ServerCPU is the API server's CPU time so far, in seconds (servercpu.go);
 	// nil when it cannot be read.
 	ServerCPU func() float64
+
+	// The API server itself, for requests the bench makes on its own behalf
+	// (servergc.go), which are not the plugin's and not counted.
+	upstream, token string
+	upstreamClient  *http.Client
+	noGC            bool // the server has no profiling: no collection before runs
 }
 
 func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
@@ -58,11 +64,13 @@ func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
 	p := &countingProxy{counts: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(upstream)
 	rp.FlushInterval = -1 // watches stream
-	rp.Transport = &http.Transport{
+	tr := &http.Transport{
 		TLSClientConfig:     &tls.Config{RootCAs: pool, ServerName: upstream.Hostname(), MinVersion: tls.VersionTLS12},
 		MaxIdleConnsPerHost: 64,
 		ForceAttemptHTTP2:   true,
 	}
+	rp.Transport = tr
+	p.upstream, p.token, p.upstreamClient = strings.TrimSuffix(upstream.String(), "/"), token, &http.Client{Transport: tr}
 	inner := rp.Director
 	rp.Director = func(r *http.Request) {
 		inner(r)
@@ -77,7 +85,7 @@ func startProxy(adminKubeconfig, dir string) (*countingProxy, error) {
 		p.mu.Lock()
 		p.counts[key]++
 		if strings.HasPrefix(key, "LIST ") && r.URL.Query().Get("continue") == "" {
-			p.lists = append(p.lists, r.URL.RequestURI())
+			p.lists = append(p.lists, Listing{URI: r.URL.RequestURI(), Encoding: r.Header.Get("Accept-Encoding")})
 		}
 		p.mu.Unlock()
 		rp.ServeHTTP(w, r)
@@ -111,7 +119,7 @@ func (p *countingProxy) Close() { p.server.Close() }
 func (p *countingProxy) Take() Requests {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := Requests{ByKey: p.counts, ListURLs: p.lists}
+	r := Requests{ByKey: p.counts, Listings: p.lists}
 	for k, v := range p.counts {
 		r.Total += v
 		if strings.HasPrefix(k, "LIST ") {
@@ -126,7 +134,15 @@ func (p *countingProxy) Take() Requests {
 type Requests struct {
 	Total, Lists int
 	ByKey        map[string]int
-	// ListURLs are the LIST requests that began a listing (no continue
-	// token), path and query as sent: what the floor replays.
-	ListURLs []string
+	// Listings are the LIST requests that began a listing (no continue
+	// token), as sent: what the floor replays.
+	Listings []Listing
+}
+
+// Listing is one LIST request as the plugin sent it: its path and query, and
+// the response encoding it accepted (Go's HTTP client asks for gzip unless
+// told not to), so that the floor asks the API server for the very same
+// response, compressed or not.
+type Listing struct {
+	URI, Encoding string
 }

@@ -32,7 +32,12 @@ func Markdown(r *Results) string {
 	}
 	if rows := floorRows(r); len(rows) > 0 {
 		p("### Against the floor: the API server's own time for the same LIST requests\n\n")
-		p("The *floor* replays, in the same run and %s right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors and page size, as the proxy saw them), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded, from the bench's own process: no process start, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", times(r.Config.FloorReplays), r.BaselineRSSMB)
+		p("The *floor* replays, in the same run and %s right after each timed run of the plugin, the LIST requests that run sent (same paths, selectors, page size and accepted encoding, as the proxy saw them: the API server gzips what it sends the plugin, and sends the floor the same), all in parallel as the plugin sends them, asking for protobuf (custom resources answer JSON), bodies discarded as they arrive, still compressed, from the bench's own process: no process start, no inflating, no decoding, no analysis. *× floor* is kubectl-akash's wall time / the floor's (medians). *Baseline RSS* of the binary (`kubectl akash version`, which reads nothing): %.0f MB.\n\n", times(r.Config.FloorReplays), r.BaselineRSSMB)
+		if r.ServerGC {
+			p("Before each timed run of the plugin and each fetch of the floor, the API server collects its garbage (a GET of its `/debug/pprof/heap?gc=1`; `hack/bench/servergc.go`): its heap holds every object of the cluster, and a collection started by one measurement's garbage would otherwise land, by chance, in the next one's time and CPU.\n\n")
+		} else {
+			p("The API server has no profiling endpoint, so its garbage collections fall in whichever measurement they happen to: expect its CPU, and the ratios, to vary from run to run.\n\n")
+		}
 		p("*API server CPU* is the server's CPU time during the plugin's run and during the floor's fetch (medians, from its threads' schedstat). On %d cores the two processes share the CPU, so the plugin cannot finish before (server CPU + client CPU) / %d, however well its decoding overlaps the server's encoding: the *CPU bound*, the larger of that and the floor, and its ratio to the floor.\n\n", m.CPUs, m.CPUs)
 		p("| command | leases | LIST requests | floor | kubectl akash | × floor | client CPU | API server CPU: plugin's run / floor's | CPU bound (× floor) | max RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, row := range rows {

@@ -43,6 +43,10 @@ type Results struct {
 	// Seeding is how long each lease count took to seed and settle, on top
 	// of the one before.
 	Seeding []Seeded
+	// ServerGC says the API server collected its garbage before each timed
+	// run and each fetch of the floor (servergc.go); false when it has no
+	// profiling endpoint to ask.
+	ServerGC bool
 }
 
 // Seeded is one size's seeding: the seeder's requests and the cluster
@@ -281,8 +285,12 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 				return c
 			}, func(r Requests) {
 				for range cfg.FloorReplays {
+					if err := proxy.collectGarbage(ctx); err != nil {
+						floorErr = err
+						return
+					}
 					server := proxy.serverCPUFrom()
-					d, err := fetchFloor(ctx, proxy.Base, r.ListURLs)
+					d, err := fetchFloor(ctx, proxy.Base, r.Listings)
 					if err != nil {
 						floorErr = err
 						return
@@ -330,6 +338,7 @@ func runCluster(ctx context.Context, cfg *Config, res *Results) (err error) {
 			res.Rows = append(res.Rows, row)
 		}
 	}
+	res.ServerGC = !proxy.noGC
 	return nil
 }
 
@@ -385,6 +394,9 @@ func measure(ctx context.Context, cfg Config, proxy *countingProxy, runs int, on
 	for i := 0; i < runs; i++ {
 		if proxy != nil {
 			proxy.Take()
+		}
+		if err := proxy.collectGarbage(ctx); err != nil {
+			return m, err
 		}
 		c := cmd()
 		server := proxy.serverCPUFrom()
