@@ -173,6 +173,52 @@ func TestForceNewRepairsOnlyTheStuckDeployment(t *testing.T) {
 	}
 }
 
+// TestForceNewClusterWideFindsTheStuckLeaseAmongOthers: without -n,
+// force-new reads every lease's workloads but decodes and keeps only those
+// of the namespaces with a Pending pod. What must not happen: the stuck
+// lease lost among the others, an old ReplicaSet of it left out of the plan,
+// or anything planned in the healthy lease beside it, whose own update is
+// running through (its pods leave Pending as they schedule).
+func TestForceNewClusterWideFindsTheStuckLeaseAmongOthers(t *testing.T) {
+	t.Parallel()
+	c := cluster.Get(t)
+	node := dedicatedNode(t, c, "2500m")
+	web := fixture.Service{Name: "web", Image: "nginx:1.25", Count: 1, CPU: 1000, Memory: 64 << 20}
+	api := fixture.Service{Name: "api", Image: "ghcr.io/acme/api:1", Count: 1, CPU: 500, Memory: 64 << 20}
+	stuck := fixture.NewLease(t.Name()+"-stuck", 5560001, web, api)
+	healthy := fixture.NewLease(t.Name()+"-healthy", 5560002, api)
+	seedLeases(t, c, c.Namespace(t, "lease"), []fixture.Lease{stuck, healthy}, []fixture.Options{{Legacy: true, Node: node}, {Legacy: true, Node: node}})
+	for _, l := range []fixture.Lease{stuck, healthy} {
+		waitRunning(t, c, l.Namespace(), selectorOf(l, "api"), 1)
+	}
+	waitRunning(t, c, stuck.Namespace(), selectorOf(stuck, "web"), 1)
+	oldWebRS := ownedReplicaSets(t, c, stuck.Namespace(), "web")
+
+	// 2 of 2.5 CPUs are taken: a second web pod (1 CPU) cannot schedule
+	// beside the first, a second api pod (0.5) can.
+	updateDeployment(t, c, stuck.Namespace(), "web", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.27" })
+	updateDeployment(t, c, healthy.Namespace(), "api", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "ghcr.io/acme/api:2" })
+	waitUnschedulable(t, c, stuck.Namespace(), selectorOf(stuck, "web"))
+
+	both := fmt.Sprintf("%s in (%s,%s)", akash.LabelNamespace, stuck.Namespace(), healthy.Namespace())
+	plan := stuckList(t, kubectlAkash(t, c, runOpts{}, "replicasets", "force-new", "-l", both, "--dry-run=client", "--min-age=0", "-o", "json").ok(t).stdout)
+	got, ok := plan[stuck.Namespace()+"/web"]
+	if len(plan) != 1 || !ok {
+		t.Fatalf("want %s/web alone, got %v", stuck.Namespace(), plan)
+	}
+	if len(got.Status.Actions) != len(oldWebRS) || len(oldWebRS) == 0 {
+		t.Fatalf("want every old web ReplicaSet (%d) deleted, got %+v", len(oldWebRS), got.Status.Actions)
+	}
+	for _, a := range got.Status.Actions {
+		if !hasUID(oldWebRS, a.Target.UID) || a.Result != execute.DryRun {
+			t.Errorf("action %+v: not one of web's old ReplicaSets, or not a dry run", a)
+		}
+	}
+	if got.Spec.LeaseID == nil || *got.Spec.LeaseID != stuck.ID || !strings.Contains(got.Spec.Reason, "Insufficient cpu") {
+		t.Errorf("spec %+v", got.Spec)
+	}
+}
+
 func hasUID(m map[types.UID]appsv1.ReplicaSet, uid string) bool {
 	_, ok := m[types.UID(uid)]
 	return ok

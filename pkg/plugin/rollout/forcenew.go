@@ -18,12 +18,14 @@ import (
 // StuckSnapshotSpec is the read of `replicasets force-new`: lease namespaces,
 // Deployments, ReplicaSets and the Pending pods (a stuck rollout's new pod
 // is Pending; running pods are not read), of -n (namespace) and -l
-// (selector) when given.
+// (selector) when given. Of the workloads, only those in a namespace with a
+// Pending pod are decoded and kept: no other can be stuck (FindStuck), and
+// they are nearly all of a provider's.
 func StuckSnapshotSpec(namespace string, chunkSize int64, selector string) snapshot.Spec {
 	return snapshot.Spec{
 		Namespace: namespace, ChunkSize: chunkSize, Selector: selector,
 		LeaseNamespaces: true, Deployments: true, ReplicaSets: true,
-		Pods: true, PodPhase: corev1.PodPending,
+		Pods: true, PodPhase: corev1.PodPending, WorkloadsNearPods: true,
 	}
 }
 

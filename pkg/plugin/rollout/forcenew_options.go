@@ -122,7 +122,7 @@ func (o *ForceNewOptions) runOnce(ctx context.Context) error {
 		return err
 	}
 	items := FindStuck(snap, StuckOptions{Now: time.Now(), MinAge: o.MinAge})
-	klog.V(2).Infof("force-new: %d deployments, %d replicasets, %d pending pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))
+	klog.V(2).Infof("force-new: %d deployments and %d replicasets kept (those in namespaces with a pending pod), %d pending pods, %d events read; %d stuck", len(snap.Deployments), len(snap.ReplicaSets), len(snap.Pods), len(snap.Events), len(items))
 	switch {
 	case len(items) == 0 && o.Watch:
 		return nil

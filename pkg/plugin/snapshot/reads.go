@@ -95,12 +95,17 @@ func (spec Spec) Reads() []Read {
 	if spec.PodPhasesOnly {
 		podsLoad = typedInto(core, func(s *Snapshot, items []phasePod) { s.Pods = unwrapPods(items) })
 	}
+	var near *podNamespaces
+	if spec.WorkloadsNearPods && spec.Pods && !spec.leasePodsInAllPods() {
+		near = newPodNamespaces()
+		podsLoad = near.recording(podsLoad)
+	}
 	leasePods := Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad}
 	add(spec.Pods && !spec.leasePodsInAllPods(), leasePods)
 	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where,
-		load: typedInto(apps, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
+		load: typedNear(apps, near, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
 	add(spec.ReplicaSets, Read{GVR: replicaSetsGVR, Namespace: ns, Options: workloads, What: "lease ReplicaSets in " + where,
-		load: typedInto(apps, func(s *Snapshot, items []appsv1.ReplicaSet) { s.ReplicaSets = items })})
+		load: typedNear(apps, near, func(s *Snapshot, items []appsv1.ReplicaSet) { s.ReplicaSets = items })})
 	add(spec.StatefulSets, Read{GVR: statefulGVR, Namespace: ns, Options: workloads, What: "lease StatefulSets in " + where,
 		load: typedInto(apps, func(s *Snapshot, items []appsv1.StatefulSet) { s.StatefulSets = items })})
 	add(spec.Events, Read{GVR: eventsGVR, Namespace: ns, Options: metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}, What: "scheduling events in " + where,
@@ -238,8 +243,14 @@ func apps(c *cli.Clients) rest.Interface { return c.Kube.AppsV1().RESTClient() }
 // typedInto reads a built-in resource, every page, each item decoded and
 // trimmed as it streams in (listTyped), and stores it with set.
 func typedInto[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
+	return typedNear[T, P](client, nil, set)
+}
+
+// typedNear is typedInto keeping, with near, only the items in the
+// namespaces of the pods read (nearpods.go).
+func typedNear[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, near *podNamespaces, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
 	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
-		items, err := listTyped[T, P](ctx, client(c), r.Namespace, r.GVR.Resource, spec, r.Options)
+		items, err := listTyped[T, P](ctx, client(c), r.Namespace, r.GVR.Resource, spec, r.Options, near)
 		if err != nil {
 			return nil, err
 		}

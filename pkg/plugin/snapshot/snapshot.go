@@ -55,6 +55,14 @@ type Spec struct {
 	// read and a fraction of the memory.
 	FullWorkloads bool
 
+	// WorkloadsNearPods, with Pods, keeps the Deployments and ReplicaSets
+	// of the namespaces of the pods read only (force-new, whose pods are
+	// the Pending ones: nearpods.go). The workload LISTs are sent with the
+	// others; their bodies are decoded once the pods are read. Not with
+	// AllPods read whole, whose pods stand in for the lease pods: then the
+	// workloads are all kept.
+	WorkloadsNearPods bool
+
 	// PodPhasesOnly, with Pods, keeps of each pod its metadata and
 	// status.phase only (podphase.go): for a command that counts pods by
 	// phase, a fraction of the decoding and of the memory.
@@ -162,10 +170,10 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 }
 
 // listTyped lists a built-in resource, all pages, each decoded as a stream
-// (listStream).
-func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions) ([]T, error) {
+// (listStream), with near in the namespaces of the pods read only.
+func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions, near *podNamespaces) ([]T, error) {
 	return listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
-		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads)
+		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads, near)
 	})
 }
 

@@ -44,8 +44,10 @@ const maxItemBytes = 64 << 20
 
 // listStream performs one LIST request of resource in namespace ns ("" for
 // all namespaces or a cluster-scoped resource) and decodes the items as they
-// arrive, trimmed. It returns the continue token of the page.
-func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool) ([]T, string, error) {
+// arrive, trimmed. It returns the continue token of the page. With near, the
+// body is decoded once the pods are read, and only the items in their
+// namespaces are kept (nearpods.go).
+func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool, near *podNamespaces) ([]T, string, error) {
 	body, err := rc.Get().
 		NamespaceIfScoped(ns, ns != "").
 		Resource(resource).
@@ -56,7 +58,11 @@ func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, n
 		return nil, "", err
 	}
 	defer body.Close()
-	items, cont, err := decodeList[T, P](bufio.NewReaderSize(body, 64<<10), full)
+	keep, err := near.wait(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	items, cont, err := decodeListIn[T, P](bufio.NewReaderSize(body, 64<<10), full, keep)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading the %s list: %w", resource, err)
 	}
@@ -66,17 +72,24 @@ func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, n
 // decodeList decodes a LIST response body, protobuf or JSON (told apart by
 // the protobuf magic), item by item, each trimmed (trimObject) as it comes.
 func decodeList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
+	return decodeListIn[T, P](r, full, nil)
+}
+
+// decodeListIn is decodeList keeping only the items in the namespaces of
+// keep (nil: every item).
+func decodeListIn[T any, P protoItem[T]](r *bufio.Reader, full bool, keep namespaces) ([]T, string, error) {
 	head, err := r.Peek(len(protoMagic))
 	if err == nil && bytes.Equal(head, protoMagic) {
 		_, _ = r.Discard(len(protoMagic))
-		return decodeProtoList[T, P](r, full)
+		return decodeProtoList[T, P](r, full, keep)
 	}
-	return decodeJSONList[T, P](r, full)
+	return decodeJSONList[T, P](r, full, keep)
 }
 
 // decodeProtoList reads a runtime.Unknown envelope whose raw field (2) is the
-// list message: ListMeta in field 1, items in field 2.
-func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, string, error) {
+// list message: ListMeta in field 1, items in field 2. An item whose bytes
+// name a namespace outside keep is skipped undecoded.
+func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool, keep namespaces) ([]T, string, error) {
 	var (
 		items []T
 		cont  string
@@ -113,20 +126,33 @@ func decodeProtoList[T any, P protoItem[T]](r *bufio.Reader, full bool) ([]T, st
 					cont = meta.Continue
 					return nil
 				}
+				if keep != nil {
+					if ns, ok := itemNamespace(buf); ok && !keep.has(string(ns)) {
+						return nil
+					}
+				}
 				pruned, err := p.prune(buf, cut)
 				if err != nil {
 					return err
 				}
 				// Decoded in place: a workload's struct is over a kilobyte,
 				// and a copy of each into the list was most of the decoding's
-				// memory traffic.
-				if items == nil {
+				// memory traffic. A filtered list keeps a few of many: it
+				// grows by append.
+				if items == nil && keep == nil {
 					items = make([]T, 0, estimateItems(listBytes, n))
 				}
 				items = append(items, *new(T))
 				// The cut left exactly what trimObject keeps (prune_test.go):
 				// trimming again would only copy the containers anew.
-				return P(&items[len(items)-1]).Unmarshal(pruned)
+				item := P(&items[len(items)-1])
+				if err := item.Unmarshal(pruned); err != nil {
+					return err
+				}
+				if !keep.has(item.GetNamespace()) { // bytes that did not say
+					items = items[:len(items)-1]
+				}
+				return nil
 			default:
 				_, err := r.Discard(int(n))
 				return err
@@ -204,12 +230,15 @@ func (c *countingReader) ReadByte() (byte, error) {
 
 // decodeJSONList reads a JSON list ({"metadata":{…},"items":[…]} in any key
 // order) one item at a time.
-func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool) ([]T, string, error) {
+func decodeJSONList[T any, P protoItem[T]](r io.Reader, full bool, keep namespaces) ([]T, string, error) {
 	var items []T
 	cont, err := eachJSONItem(r, func(dec *json.Decoder) error {
 		var item T
 		if err := dec.Decode(&item); err != nil {
 			return err
+		}
+		if !keep.has(P(&item).GetNamespace()) {
+			return nil
 		}
 		trimObject(P(&item), full)
 		items = append(items, item)
