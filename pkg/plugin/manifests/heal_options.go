@@ -62,12 +62,14 @@ func (o *HealOptions) Run(ctx context.Context) error {
 }
 
 // readSpec is what heal reads: the lease objects as stored (for the
-// backup), the workloads whose revisions show a lost command, and the
-// provider pods when --restart-provider will delete them.
+// backup), the workloads whose revisions show a lost command (the
+// ReplicaSets only where a Deployment may show one), and the provider pods
+// when --restart-provider will delete them.
 func (o *HealOptions) readSpec() snapshot.Spec {
 	return snapshot.Spec{
 		LeaseNamespace: o.LeaseNamespace, ProviderNamespace: o.ProviderNamespace, Namespace: o.namespace, ChunkSize: o.ChunkSize, Selector: o.Selector,
 		Manifests: true, ProviderHosts: true, ProviderLeasedIPs: true, LeaseNamespaces: true, Backup: true,
 		Deployments: true, ReplicaSets: true, StatefulSets: true, ProviderPods: o.RestartProvider,
+		ReplicaSetsOf: rollout.MayHaveLostCommand,
 	}
 }

@@ -68,6 +68,17 @@ func LostCommandsList(items []LostCommand) LostCommandList {
 	return LostCommandList{TypeMeta: output.ListMeta(LostCommandKind), Items: items}
 }
 
+// MayHaveLostCommand says whether FindLostCommands could report d: only
+// when its service's container has no command and its rollout is not
+// complete. heal decodes the ReplicaSets of the namespaces where this is
+// true of a Deployment only (snapshot.Spec.ReplicaSetsOf): on a provider,
+// nearly every rollout is complete, and the ReplicaSets of the others are
+// all FindLostCommands reads.
+func MayHaveLostCommand(d *appsv1.Deployment) bool {
+	c := serviceContainer(&d.Spec.Template.Spec, d.Labels[akash.LabelManifestService])
+	return c != nil && len(c.Command) == 0 && !rolledOut(d)
+}
+
 // FindLostCommands finds services whose Manifest lost the SDL command:
 //   - a Deployment whose rollout is not complete, whose current template's
 //     service container has no command, while an earlier revision of the same

@@ -37,6 +37,23 @@ func rolloutDone(d *appsv1.Deployment) (bool, string) {
 	return done, trimNewline(msg)
 }
 
+// rolledOut is rolloutDone's answer without kubectl's words, for a filter
+// that asks it of every Deployment of a provider: the same rules, those of
+// kubectl's DeploymentStatusViewer (status_test.go holds the two to the
+// same answer), without converting each Deployment for the viewer.
+func rolledOut(d *appsv1.Deployment) bool {
+	if d.Generation > d.Status.ObservedGeneration {
+		return false
+	}
+	if c := deploymentutil.GetDeploymentCondition(d.Status, appsv1.DeploymentProgressing); c != nil && c.Reason == deploymentutil.TimedOutReason {
+		return false
+	}
+	if d.Spec.Replicas != nil && d.Status.UpdatedReplicas < *d.Spec.Replicas {
+		return false
+	}
+	return d.Status.Replicas <= d.Status.UpdatedReplicas && d.Status.AvailableReplicas >= d.Status.UpdatedReplicas
+}
+
 // newReplicaSet is the ReplicaSet of d's current template: the owned one
 // with the highest revision. The deployment controller gives the new
 // ReplicaSet max+1 (a rollback re-numbers the old one the same way) before it

@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"sync"
 
-	corev1 "k8s.io/api/core/v1"
+	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/kubectl-akash/kubectl-akash/pkg/plugin/cli"
 )
@@ -34,34 +34,31 @@ func (n namespaces) has(ns string) bool {
 	return ok
 }
 
-// podNamespaces hands the namespaces of the pods read to the workload reads
-// waiting for them: once per Spec.Reads, closed exactly once.
-type podNamespaces struct {
+// nsGate hands the namespaces one read found to the reads waiting for them
+// (the pods' to the workloads', the Deployments' to the ReplicaSets'): one
+// per filtered read of a Spec.Reads, closed exactly once.
+type nsGate struct {
 	done chan struct{}
 	once sync.Once
-	ns   namespaces // nil when the pods could not be read: keep everything
+	ns   namespaces // nil when the read failed: keep everything
 }
 
-func newPodNamespaces() *podNamespaces { return &podNamespaces{done: make(chan struct{})} }
+func newGate() *nsGate { return &nsGate{done: make(chan struct{})} }
 
-// set records the pods read; a failed read (nil pods and ok false) lets the
-// workloads be read whole, so that nothing is lost to a filter without
-// its input (Load fails on the pods' error anyway; LoadEach reports it).
-func (p *podNamespaces) set(pods []corev1.Pod, ok bool) {
+// set hands over the namespaces found; a failed read (nil) lets the
+// waiting reads keep everything, so that nothing is lost to a filter
+// without its input (Load fails on the read's error anyway; LoadEach
+// reports it).
+func (p *nsGate) set(ns namespaces) {
 	p.once.Do(func() {
-		if ok {
-			p.ns = namespaces{}
-			for i := range pods {
-				p.ns[pods[i].Namespace] = struct{}{}
-			}
-		}
+		p.ns = ns
 		close(p.done)
 	})
 }
 
-// wait returns the namespaces to keep, once the pods are read; nil (keep
+// wait returns the namespaces to keep, once they are known; nil (keep
 // everything) for a nil p.
-func (p *podNamespaces) wait(ctx context.Context) (namespaces, error) {
+func (p *nsGate) wait(ctx context.Context) (namespaces, error) {
 	if p == nil {
 		return nil, nil
 	}
@@ -73,20 +70,47 @@ func (p *podNamespaces) wait(ctx context.Context) (namespaces, error) {
 	}
 }
 
-// recording wraps the lease pods' load: once it returns, the namespaces of
-// its pods go to the workload reads waiting for them, or, when it failed,
-// word that they are to be read whole.
-func (p *podNamespaces) recording(load func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
+// loadFunc is a Read's load.
+type loadFunc = func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error)
+
+// recording wraps a read's load: once it returns, pick's namespaces of what
+// it read go to the reads waiting at p, or, when it failed, word that they
+// are to read everything. The gate is set however the load ends.
+func (p *nsGate) recording(load loadFunc, pick func(*Snapshot) namespaces) loadFunc {
 	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
+		var ns namespaces
+		defer func() { p.set(ns) }()
 		set, err := load(ctx, c, spec, r)
 		if err != nil {
-			p.set(nil, false)
 			return nil, err
 		}
 		var read Snapshot // the setter only assigns: this reads what it sets
 		set(&read)
-		p.set(read.Pods, true)
+		ns = pick(&read)
 		return set, nil
+	}
+}
+
+// podsNamespaces are the namespaces of the lease pods read.
+func podsNamespaces(s *Snapshot) namespaces {
+	ns := namespaces{}
+	for i := range s.Pods {
+		ns[s.Pods[i].Namespace] = struct{}{}
+	}
+	return ns
+}
+
+// deploymentNamespaces are the namespaces of the Deployments read that
+// want says true of.
+func deploymentNamespaces(want func(*appsv1.Deployment) bool) func(*Snapshot) namespaces {
+	return func(s *Snapshot) namespaces {
+		ns := namespaces{}
+		for i := range s.Deployments {
+			if want(&s.Deployments[i]) {
+				ns[s.Deployments[i].Namespace] = struct{}{}
+			}
+		}
+		return ns
 	}
 }
 

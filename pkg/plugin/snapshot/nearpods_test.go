@@ -157,3 +157,32 @@ func TestLoadWorkloadsNearPods(t *testing.T) {
 		t.Errorf("pods forbidden: errors %v, %d deployments, %d replicasets; want the pods' error only and every workload", errs, len(s.Deployments), len(s.ReplicaSets))
 	}
 }
+
+// heal's read: the ReplicaSets of the namespaces where ReplicaSetsOf is true
+// of a Deployment read, every Deployment still kept; when the Deployments
+// cannot be read, the ReplicaSets are read whole.
+func TestLoadReplicaSetsOfDeployments(t *testing.T) {
+	var objs []runtime.Object
+	for _, ns := range []string{"lease-updating", "lease-done"} {
+		d := workload(ns, "web")
+		objs = append(objs, &d)
+		for _, rs := range []string{"web-old", "web-new"} {
+			objs = append(objs, &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: rs, Namespace: ns, Labels: d.Labels,
+				OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: d.UID}}}})
+		}
+	}
+	spec := Spec{Deployments: true, ReplicaSets: true, ReplicaSetsOf: func(d *appsv1.Deployment) bool { return d.Namespace == "lease-updating" }}
+	s, err := Load(t.Context(), snapshottest.New(objs...).Clients(t), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Deployments) != 2 || len(s.ReplicaSets) != 2 || s.ReplicaSets[0].Namespace != "lease-updating" || s.ReplicaSets[1].Namespace != "lease-updating" {
+		t.Errorf("deployments %v, %d replicasets: want both Deployments and lease-updating's two ReplicaSets", names(s.Deployments), len(s.ReplicaSets))
+	}
+
+	c := snapshottest.New(objs...).Fail("deployments", apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "deployments"}, "", nil))
+	s, errs := LoadEach(t.Context(), c.Clients(t), spec)
+	if len(errs) != 1 || len(s.ReplicaSets) != 4 {
+		t.Errorf("deployments forbidden: errors %v, %d replicasets; want the Deployments' error only and every ReplicaSet", errs, len(s.ReplicaSets))
+	}
+}

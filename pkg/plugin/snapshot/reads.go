@@ -95,17 +95,25 @@ func (spec Spec) Reads() []Read {
 	if spec.PodPhasesOnly {
 		podsLoad = typedInto(core, func(s *Snapshot, items []phasePod) { s.Pods = unwrapPods(items) })
 	}
-	var near *podNamespaces
+	// The filtered reads (nearpods.go): the workloads near the pods read,
+	// the ReplicaSets near the Deployments read that ReplicaSetsOf wants.
+	var nearPods, nearDeployments *nsGate
 	if spec.WorkloadsNearPods && spec.Pods && !spec.leasePodsInAllPods() {
-		near = newPodNamespaces()
-		podsLoad = near.recording(podsLoad)
+		nearPods = newGate()
+		podsLoad = nearPods.recording(podsLoad, podsNamespaces)
+	}
+	deploymentsLoad := typedNear(apps, nearPods, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })
+	rsGate := nearPods
+	if spec.ReplicaSetsOf != nil && spec.Deployments {
+		nearDeployments = newGate()
+		deploymentsLoad = nearDeployments.recording(deploymentsLoad, deploymentNamespaces(spec.ReplicaSetsOf))
+		rsGate = nearDeployments
 	}
 	leasePods := Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad}
 	add(spec.Pods && !spec.leasePodsInAllPods(), leasePods)
-	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where,
-		load: typedNear(apps, near, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })})
+	add(spec.Deployments, Read{GVR: deploymentsGVR, Namespace: ns, Options: workloads, What: "lease Deployments in " + where, load: deploymentsLoad})
 	add(spec.ReplicaSets, Read{GVR: replicaSetsGVR, Namespace: ns, Options: workloads, What: "lease ReplicaSets in " + where,
-		load: typedNear(apps, near, func(s *Snapshot, items []appsv1.ReplicaSet) { s.ReplicaSets = items })})
+		load: typedNear(apps, rsGate, func(s *Snapshot, items []appsv1.ReplicaSet) { s.ReplicaSets = items })})
 	add(spec.StatefulSets, Read{GVR: statefulGVR, Namespace: ns, Options: workloads, What: "lease StatefulSets in " + where,
 		load: typedInto(apps, func(s *Snapshot, items []appsv1.StatefulSet) { s.StatefulSets = items })})
 	add(spec.Events, Read{GVR: eventsGVR, Namespace: ns, Options: metav1.ListOptions{FieldSelector: "involvedObject.kind=Pod,reason=FailedScheduling"}, What: "scheduling events in " + where,
@@ -248,7 +256,7 @@ func typedInto[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, 
 
 // typedNear is typedInto keeping, with near, only the items in the
 // namespaces of the pods read (nearpods.go).
-func typedNear[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, near *podNamespaces, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
+func typedNear[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, near *nsGate, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
 	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
 		items, err := listTyped[T, P](ctx, client(c), r.Namespace, r.GVR.Resource, spec, r.Options, near)
 		if err != nil {

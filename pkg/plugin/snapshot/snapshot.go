@@ -63,6 +63,13 @@ type Spec struct {
 	// workloads are all kept.
 	WorkloadsNearPods bool
 
+	// ReplicaSetsOf, with Deployments, keeps the ReplicaSets of the
+	// namespaces where it says true of a Deployment read only (heal: a
+	// service can have lost its command only in a Deployment whose rollout
+	// is not complete). The ReplicaSets' body is decoded once the
+	// Deployments are read.
+	ReplicaSetsOf func(*appsv1.Deployment) bool
+
 	// PodPhasesOnly, with Pods, keeps of each pod its metadata and
 	// status.phase only (podphase.go): for a command that counts pods by
 	// phase, a fraction of the decoding and of the memory.
@@ -171,7 +178,7 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 
 // listTyped lists a built-in resource, all pages, each decoded as a stream
 // (listStream), with near in the namespaces of the pods read only.
-func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions, near *podNamespaces) ([]T, error) {
+func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions, near *nsGate) ([]T, error) {
 	return listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
 		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads, near)
 	})

@@ -47,7 +47,7 @@ const maxItemBytes = 64 << 20
 // arrive, trimmed. It returns the continue token of the page. With near, the
 // body is decoded once the pods are read, and only the items in their
 // namespaces are kept (nearpods.go).
-func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool, near *podNamespaces) ([]T, string, error) {
+func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool, near *nsGate) ([]T, string, error) {
 	body, err := rc.Get().
 		NamespaceIfScoped(ns, ns != "").
 		Resource(resource).
