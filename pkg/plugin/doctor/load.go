@@ -44,6 +44,12 @@ func ReadSpec(need map[Resource]bool, o LoadOptions) (spec snapshot.Spec, what m
 		set(&one)
 		what[one.Reads()[0].What] = r
 	}
+	// The ReplicaSets are for the stuck rollouts and the lost commands,
+	// which both pass over a Deployment whose rollout is complete: only
+	// the namespaces of the others need theirs decoded.
+	if spec.Deployments && spec.ReplicaSets {
+		spec.ReplicaSetsOf = rollout.RolloutIncomplete
+	}
 	return spec, what
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -103,5 +104,26 @@ func TestScheduleRules(t *testing.T) {
 		if has(rules, not[0], not[1]) {
 			t.Errorf("failed-pods, --no-nodes, --api: %s %s in %+v", not[1], not[0], rules)
 		}
+	}
+}
+
+// The ReplicaSets are decoded only where a Deployment's rollout is not
+// complete, when both are read (the stuck-rollout and lost-command checks
+// pass over the others), and a rolled-out Deployment's namespace is not
+// one of them.
+func TestReadSpecReplicaSetsOfIncompleteRollouts(t *testing.T) {
+	spec, _ := ReadSpec(map[Resource]bool{ResDeployments: true, ResReplicaSets: true}, LoadOptions{})
+	if spec.ReplicaSetsOf == nil {
+		t.Fatal("ReplicaSets read whole")
+	}
+	done := &appsv1.Deployment{}
+	done.Status.ObservedGeneration = done.Generation
+	updating := done.DeepCopy()
+	updating.Generation = 2
+	if spec.ReplicaSetsOf(done) || !spec.ReplicaSetsOf(updating) {
+		t.Errorf("rolled out: %v, updating: %v; want false, true", spec.ReplicaSetsOf(done), spec.ReplicaSetsOf(updating))
+	}
+	if spec, _ := ReadSpec(map[Resource]bool{ResDeployments: true}, LoadOptions{}); spec.ReplicaSetsOf != nil {
+		t.Error("a filter without ReplicaSets to filter")
 	}
 }

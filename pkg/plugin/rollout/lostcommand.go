@@ -79,6 +79,12 @@ func MayHaveLostCommand(d *appsv1.Deployment) bool {
 	return c != nil && len(c.Command) == 0 && !rolledOut(d)
 }
 
+// RolloutIncomplete says whether d's rollout is not complete by kubectl's
+// rules: FindStuck and FindLostCommands both skip a Deployment whose
+// rollout is, so a read for both (doctor) needs the ReplicaSets only of the
+// namespaces where this is true of a Deployment.
+func RolloutIncomplete(d *appsv1.Deployment) bool { return !rolledOut(d) }
+
 // FindLostCommands finds services whose Manifest lost the SDL command:
 //   - a Deployment whose rollout is not complete, whose current template's
 //     service container has no command, while an earlier revision of the same
