@@ -33,6 +33,21 @@ func workload(ns, name string) appsv1.Deployment {
 	}
 }
 
+// leaseWorkloads are, in each namespace, a web Deployment and two
+// ReplicaSets it owns (an old and a new revision).
+func leaseWorkloads(namespaces ...string) []runtime.Object {
+	var objs []runtime.Object
+	for _, ns := range namespaces {
+		d := workload(ns, "web")
+		objs = append(objs, &d)
+		for _, rs := range []string{"web-old", "web-new"} {
+			objs = append(objs, &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: rs, Namespace: ns, Labels: d.Labels,
+				OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: d.UID}}}})
+		}
+	}
+	return objs
+}
+
 // The namespace is read from an item's bytes as its own decoding reads it;
 // bytes that do not hold it say so rather than guess.
 func TestItemNamespace(t *testing.T) {
@@ -127,15 +142,7 @@ func TestLoadWorkloadsNearPods(t *testing.T) {
 	pending.Status.Phase = corev1.PodPending
 	running := pod("lease-fine", "web-1", "n1", managed)
 	running.Status.Phase = corev1.PodRunning
-	objs := []runtime.Object{pending, running}
-	for _, ns := range []string{"lease-stuck", "lease-fine"} {
-		d := workload(ns, "web")
-		objs = append(objs, &d)
-		for _, rs := range []string{"web-old", "web-new"} {
-			objs = append(objs, &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: rs, Namespace: ns, Labels: d.Labels,
-				OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: d.UID}}}})
-		}
-	}
+	objs := append([]runtime.Object{pending, running}, leaseWorkloads("lease-stuck", "lease-fine")...)
 	spec := Spec{Deployments: true, ReplicaSets: true, Pods: true, PodPhase: corev1.PodPending, WorkloadsNearPods: true}
 
 	c := snapshottest.New(objs...)
@@ -162,15 +169,7 @@ func TestLoadWorkloadsNearPods(t *testing.T) {
 // of a Deployment read, every Deployment still kept; when the Deployments
 // cannot be read, the ReplicaSets are read whole.
 func TestLoadReplicaSetsOfDeployments(t *testing.T) {
-	var objs []runtime.Object
-	for _, ns := range []string{"lease-updating", "lease-done"} {
-		d := workload(ns, "web")
-		objs = append(objs, &d)
-		for _, rs := range []string{"web-old", "web-new"} {
-			objs = append(objs, &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: rs, Namespace: ns, Labels: d.Labels,
-				OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: d.UID}}}})
-		}
-	}
+	objs := leaseWorkloads("lease-updating", "lease-done")
 	spec := Spec{Deployments: true, ReplicaSets: true, ReplicaSetsOf: func(d *appsv1.Deployment) bool { return d.Namespace == "lease-updating" }}
 	s, err := Load(t.Context(), snapshottest.New(objs...).Clients(t), spec)
 	if err != nil {
