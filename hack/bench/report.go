@@ -334,7 +334,7 @@ func sizes(rows []Row) string {
 // is what its memory slope measures.
 var keptPerLease = map[string]string{
 	TaskForceNew: "its namespace; the Deployments and ReplicaSets only of namespaces with a Pending pod, the others skipped undecoded",
-	TaskHeal:     "its namespace, two Deployments and their ReplicaSets, its Manifest and the Manifest's stored JSON for the backup",
+	TaskHeal:     "its namespace, two Deployments, its Manifest and the Manifest's stored JSON for the backup; the ReplicaSets only of namespaces where a rollout is not complete",
 }
 
 // floorTargets checks the goals against the floor and of memory: wall time
