@@ -131,41 +131,22 @@ func itemNamespace(item []byte) (ns []byte, ok bool) {
 const fieldNamespace = 3
 
 // protoField returns the first length-delimited field number want of a
-// protobuf message, walking over fields of every wire type but groups.
+// protobuf message, stepping over the others by fieldLen (prune.go).
 func protoField(msg []byte, want uint64) ([]byte, bool) {
 	for len(msg) > 0 {
-		tag, n := binary.Uvarint(msg)
-		if n <= 0 {
+		tag, k := binary.Uvarint(msg)
+		if k <= 0 {
 			return nil, false
 		}
-		msg = msg[n:]
-		switch tag & 7 {
-		case 0: // varint
-			if _, n = binary.Uvarint(msg); n <= 0 {
-				return nil, false
-			}
-			msg = msg[n:]
-		case 1: // fixed64
-			if len(msg) < 8 {
-				return nil, false
-			}
-			msg = msg[8:]
-		case 5: // fixed32
-			if len(msg) < 4 {
-				return nil, false
-			}
-			msg = msg[4:]
-		case 2:
-			size, n := binary.Uvarint(msg)
-			if n <= 0 || uint64(len(msg)-n) < size {
-				return nil, false
-			}
-			if tag>>3 == want {
-				return msg[n : n+int(size)], true
-			}
-			msg = msg[n+int(size):]
-		default:
+		n, err := fieldLen(msg[k:], tag&7)
+		if err != nil {
 			return nil, false
+		}
+		body := msg[k : k+n]
+		msg = msg[k+n:]
+		if tag&7 == 2 && tag>>3 == want {
+			_, lk := binary.Uvarint(body) // fieldLen checked the length
+			return body[lk:], true
 		}
 	}
 	return nil, false
