@@ -108,15 +108,14 @@ func FindLostCommands(s *snapshot.Snapshot, leaseNamespace string) []LostCommand
 		if terminating[d.Namespace] {
 			continue
 		}
-		svc := d.Labels[akash.LabelManifestService]
-		if c := serviceContainer(&d.Spec.Template.Spec, svc); c == nil || len(c.Command) > 0 {
+		// The same test as heal's read of the ReplicaSets, so that the two
+		// cannot disagree on which Deployments need theirs.
+		if !MayHaveLostCommand(d) {
 			continue
 		}
+		svc := d.Labels[akash.LabelManifestService]
 		cmd, rev := lastCommand(d, rsByOwner[d.UID], svc)
 		if cmd == nil {
-			continue // cheap test first: most services never had a command
-		}
-		if done, _ := rolloutDone(d); done {
 			continue
 		}
 		r, m := plan(d.ObjectMeta, "Deployment", svc, cmd, rev, manifests[d.Namespace], leases, leaseNamespace)
