@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	appsv1 "k8s.io/api/apps/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,7 +54,7 @@ func findingIn(t *testing.T, rep *doctor.Report, check, code, ns string) doctor.
 			return f
 		}
 	}
-	t.Fatalf("check %s (%s): no %s finding in %s among %+v", check, r.Status, code, ns, r.Findings)
+	t.Fatalf("check %s (%s: %s): no %s finding in %s among %+v", check, r.Status, r.Reason, code, ns, r.Findings)
 	return doctor.Finding{}
 }
 
@@ -262,6 +263,7 @@ func doctorForbiddenCheckIsNamed(t *testing.T, c *cluster.Cluster, p *doctorProv
 		_ = rbac.ClusterRoleBindings().Delete(context.Background(), user, metav1.DeleteOptions{})
 		_ = rbac.ClusterRoles().Delete(context.Background(), user, metav1.DeleteOptions{})
 	})
+	waitAllowed(t, c, userSubject(user), authorizationv1.ResourceAttributes{Verb: "list", Resource: "pods"})
 
 	r := kubectlAkash(t, c, runOpts{}, p.args("--no-nodes", "--as", user, "-o", "json")...)
 	if r.code != 1 || !strings.Contains(r.stderr, "stuck-rollouts") || !strings.Contains(r.stderr, "lost-commands") || !strings.Contains(r.stderr, "could not run") {

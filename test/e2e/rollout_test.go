@@ -8,6 +8,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -306,6 +307,8 @@ func grant(t *testing.T, c *cluster.Cluster, user, deleteIn string) {
 		_ = rbac.ClusterRoleBindings().Delete(context.Background(), user+"-reader", metav1.DeleteOptions{})
 		_ = rbac.ClusterRoles().Delete(context.Background(), user+"-reader", metav1.DeleteOptions{})
 	})
+	waitAllowed(t, c, userSubject(user), authorizationv1.ResourceAttributes{Verb: "list", Resource: "pods"},
+		authorizationv1.ResourceAttributes{Verb: "delete", Group: "apps", Resource: "replicasets", Namespace: deleteIn})
 }
 
 func TestForceNewUnknownNamespace(t *testing.T) {

@@ -32,23 +32,6 @@ func kubectlApply(t *testing.T, c *cluster.Cluster, manifests string, args ...st
 	return string(out)
 }
 
-// can asks the API server whether the ServiceAccount may do verb on
-// resource (group/resource[/subresource]) in ns, as `kubectl auth can-i --as` does.
-func can(t *testing.T, c *cluster.Cluster, saNS, sa, verb, group, resource, sub, ns string) bool {
-	t.Helper()
-	sar, err := c.Kube().AuthorizationV1().SubjectAccessReviews().Create(t.Context(), &authorizationv1.SubjectAccessReview{
-		Spec: authorizationv1.SubjectAccessReviewSpec{
-			User:               "system:serviceaccount:" + saNS + ":" + sa,
-			Groups:             []string{"system:serviceaccounts", "system:serviceaccounts:" + saNS, "system:authenticated"},
-			ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: verb, Group: group, Resource: resource, Subresource: sub, Namespace: ns},
-		},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sar.Status.Allowed
-}
-
 func TestKillImageSchedule(t *testing.T) {
 	c := cluster.Get(t)
 	leaseNS := c.Namespace(t, "lease")
@@ -85,36 +68,35 @@ func TestKillImageSchedule(t *testing.T) {
 
 	// Read the RBAC back: exactly what kill-image does, nothing more.
 	sa := "kubectl-akash-kill-image"
-	allowed := []struct{ verb, group, resource, sub, ns string }{
-		{"list", "akash.network", "manifests", "", leaseNS},
-		{"list", "", "pods", "", provNS},
-		{"create", "", "pods", "exec", provNS},
-		{"get", "", "pods", "exec", provNS},
+	allowed := []authorizationv1.ResourceAttributes{
+		{Verb: "list", Group: "akash.network", Resource: "manifests", Namespace: leaseNS},
+		{Verb: "list", Resource: "pods", Namespace: provNS},
+		{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: provNS},
+		{Verb: "get", Resource: "pods", Subresource: "exec", Namespace: provNS},
 	}
-	denied := []struct{ verb, group, resource, sub, ns string }{
-		{"delete", "", "namespaces", "", ""},
-		{"delete", "", "namespaces", "", leaseNS},
-		{"delete", "akash.network", "manifests", "", leaseNS},
-		{"patch", "akash.network", "manifests", "", leaseNS},
-		{"list", "akash.network", "manifests", "", ""},
-		{"list", "akash.network", "manifests", "", provNS},
-		{"list", "", "pods", "", leaseNS},
-		{"create", "", "pods", "exec", leaseNS},
-		{"create", "", "pods", "exec", miner.Namespace()},
-		{"delete", "", "pods", "", provNS},
-		{"get", "", "secrets", "", provNS},
-		{"list", "", "secrets", "", provNS},
-		{"create", "", "pods", "", provNS},
-		{"delete", "apps", "replicasets", "", ""},
+	denied := []authorizationv1.ResourceAttributes{
+		{Verb: "delete", Resource: "namespaces"},
+		{Verb: "delete", Resource: "namespaces", Namespace: leaseNS},
+		{Verb: "delete", Group: "akash.network", Resource: "manifests", Namespace: leaseNS},
+		{Verb: "patch", Group: "akash.network", Resource: "manifests", Namespace: leaseNS},
+		{Verb: "list", Group: "akash.network", Resource: "manifests"},
+		{Verb: "list", Group: "akash.network", Resource: "manifests", Namespace: provNS},
+		{Verb: "list", Resource: "pods", Namespace: leaseNS},
+		{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: leaseNS},
+		{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: miner.Namespace()},
+		{Verb: "delete", Resource: "pods", Namespace: provNS},
+		{Verb: "get", Resource: "secrets", Namespace: provNS},
+		{Verb: "list", Resource: "secrets", Namespace: provNS},
+		{Verb: "create", Resource: "pods", Namespace: provNS},
+		{Verb: "delete", Group: "apps", Resource: "replicasets"},
 	}
-	for _, a := range allowed {
-		if !can(t, c, provNS, sa, a.verb, a.group, a.resource, a.sub, a.ns) {
-			t.Errorf("the ServiceAccount must be allowed to %s %s/%s %s in %q", a.verb, a.group, a.resource, a.sub, a.ns)
-		}
-	}
+	// Every allowed verb first, waited for: a denial means something only
+	// once the Role and its binding have reached the authorizer.
+	who := serviceAccountSubject(provNS, sa)
+	waitAllowed(t, c, who, allowed...)
 	for _, d := range denied {
-		if can(t, c, provNS, sa, d.verb, d.group, d.resource, d.sub, d.ns) {
-			t.Errorf("the ServiceAccount must NOT be allowed to %s %s/%s %s in %q", d.verb, d.group, d.resource, d.sub, d.ns)
+		if ok, err := may(t.Context(), c, who, d); err != nil || ok {
+			t.Errorf("the ServiceAccount must NOT be allowed to %s %s/%s %s in %q (%v)", d.Verb, d.Group, d.Resource, d.Subresource, d.Namespace, err)
 		}
 	}
 
@@ -123,7 +105,7 @@ func TestKillImageSchedule(t *testing.T) {
 	providerPod(t, c, provNS, "akash-provider-0", "kwok-node-0") // bound: never pulled on the real node
 	waitProviderPodReady(t, c, provNS, "")
 	asSA := c.RESTConfig()
-	asSA.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + provNS + ":" + sa, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + provNS, "system:authenticated"}}
+	asSA.Impersonate = rest.ImpersonationConfig{UserName: who.user, Groups: who.groups}
 	r = kubectlAkash(t, c, runOpts{config: asSA}, append(append([]string{}, pod.Containers[0].Args...), "--dry-run=client")...).ok(t)
 	if want := "would run: kubectl --namespace " + provNS + " exec akash-provider-0 --container provider -- " + "provider-services " + closeCall(miner.ID); !strings.Contains(r.stdout, want) {
 		t.Fatalf("the scheduled command, run as its ServiceAccount, must plan the close:\n%s\n%s", r.stdout, r.stderr)
