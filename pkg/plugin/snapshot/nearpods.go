@@ -49,22 +49,22 @@ func newGate() *nsGate { return &nsGate{done: make(chan struct{})} }
 // waiting reads keep everything, so that nothing is lost to a filter
 // without its input (Load fails on the read's error anyway; LoadEach
 // reports it).
-func (p *nsGate) set(ns namespaces) {
-	p.once.Do(func() {
-		p.ns = ns
-		close(p.done)
+func (g *nsGate) set(ns namespaces) {
+	g.once.Do(func() {
+		g.ns = ns
+		close(g.done)
 	})
 }
 
 // wait returns the namespaces to keep, once they are known; nil (keep
-// everything) for a nil p.
-func (p *nsGate) wait(ctx context.Context) (namespaces, error) {
-	if p == nil {
+// everything) for a nil g.
+func (g *nsGate) wait(ctx context.Context) (namespaces, error) {
+	if g == nil {
 		return nil, nil
 	}
 	select {
-	case <-p.done:
-		return p.ns, nil
+	case <-g.done:
+		return g.ns, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -74,12 +74,12 @@ func (p *nsGate) wait(ctx context.Context) (namespaces, error) {
 type loadFunc = func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error)
 
 // recording wraps a read's load: once it returns, pick's namespaces of what
-// it read go to the reads waiting at p, or, when it failed, word that they
+// it read go to the reads waiting at g, or, when it failed, word that they
 // are to read everything. The gate is set however the load ends.
-func (p *nsGate) recording(load loadFunc, pick func(*Snapshot) namespaces) loadFunc {
+func (g *nsGate) recording(load loadFunc, pick func(*Snapshot) namespaces) loadFunc {
 	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
 		var ns namespaces
-		defer func() { p.set(ns) }()
+		defer func() { g.set(ns) }()
 		set, err := load(ctx, c, spec, r)
 		if err != nil {
 			return nil, err

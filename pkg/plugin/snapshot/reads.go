@@ -97,7 +97,7 @@ func (spec Spec) Reads() []Read {
 	}
 	// The filtered reads (nearpods.go): the workloads near the pods read,
 	// the ReplicaSets near the Deployments read that ReplicaSetsOf wants.
-	var nearPods, nearDeployments *nsGate
+	var nearPods *nsGate
 	if spec.WorkloadsNearPods && spec.Pods && !spec.leasePodsInAllPods() {
 		nearPods = newGate()
 		podsLoad = nearPods.recording(podsLoad, podsNamespaces)
@@ -105,9 +105,8 @@ func (spec Spec) Reads() []Read {
 	deploymentsLoad := typedNear(apps, nearPods, func(s *Snapshot, items []appsv1.Deployment) { s.Deployments = items })
 	rsGate := nearPods
 	if spec.ReplicaSetsOf != nil && spec.Deployments {
-		nearDeployments = newGate()
-		deploymentsLoad = nearDeployments.recording(deploymentsLoad, deploymentNamespaces(spec.ReplicaSetsOf))
-		rsGate = nearDeployments
+		rsGate = newGate()
+		deploymentsLoad = rsGate.recording(deploymentsLoad, deploymentNamespaces(spec.ReplicaSetsOf))
 	}
 	leasePods := Read{GVR: podsGVR, Namespace: ns, Options: managedPods, What: "lease pods in " + where, load: podsLoad}
 	add(spec.Pods && !spec.leasePodsInAllPods(), leasePods)
@@ -255,7 +254,7 @@ func typedInto[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, 
 }
 
 // typedNear is typedInto keeping, with near, only the items in the
-// namespaces of the pods read (nearpods.go).
+// namespaces near hands over (nearpods.go).
 func typedNear[T any, P protoItem[T]](client func(*cli.Clients) rest.Interface, near *nsGate, set func(*Snapshot, []T)) func(context.Context, *cli.Clients, Spec, Read) (func(*Snapshot), error) {
 	return func(ctx context.Context, c *cli.Clients, spec Spec, r Read) (func(*Snapshot), error) {
 		items, err := listTyped[T, P](ctx, client(c), r.Namespace, r.GVR.Resource, spec, r.Options, near)

@@ -177,7 +177,8 @@ func listDynamic(ctx context.Context, c *cli.Clients, gvr schema.GroupVersionRes
 }
 
 // listTyped lists a built-in resource, all pages, each decoded as a stream
-// (listStream), with near in the namespaces of the pods read only.
+// (listStream), keeping with near only the items in the namespaces it
+// hands over.
 func listTyped[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, spec Spec, opts metav1.ListOptions, near *nsGate) ([]T, error) {
 	return listAll(ctx, spec.ChunkSize, opts, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
 		return listStream[T, P](ctx, rc, ns, resource, o, spec.FullWorkloads, near)

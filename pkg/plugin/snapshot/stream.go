@@ -45,8 +45,8 @@ const maxItemBytes = 64 << 20
 // listStream performs one LIST request of resource in namespace ns ("" for
 // all namespaces or a cluster-scoped resource) and decodes the items as they
 // arrive, trimmed. It returns the continue token of the page. With near, the
-// body is decoded once the pods are read, and only the items in their
-// namespaces are kept (nearpods.go).
+// body is decoded once the read near waits on has handed over its
+// namespaces, and only the items in them are kept (nearpods.go).
 func listStream[T any, P protoItem[T]](ctx context.Context, rc rest.Interface, ns, resource string, opts metav1.ListOptions, full bool, near *nsGate) ([]T, string, error) {
 	body, err := rc.Get().
 		NamespaceIfScoped(ns, ns != "").
